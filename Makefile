@@ -1,0 +1,88 @@
+# Makefile - builds mod_cors with apxs, and runs the demo, the tests and the benchmarks.
+#
+#   make          build .libs/mod_cors.so
+#   make run      the demo: a page and an API on two loopback origins (conf-examples/demo.conf)
+#   make test     every test: core unit tests (plain and sanitized), Apache::Test under the
+#                 event and prefork MPMs, and the end-to-end suites
+#   make install  apxs -i, plus cors.load for a2enmod on Debian-style layouts
+#
+# Each target installs the Debian packages it needs when run as root (mk/need.sh), or prints
+# the exact apt-get line.
+
+APXS        ?= $(shell command -v apxs 2>/dev/null || echo /usr/bin/apxs)
+CC          ?= cc
+WARN        := -Wall -Wextra -Werror
+CORE_SRC    := src/cors_origin.c src/cors_list.c src/cors_set.c src/cors_policy.c src/cors_decide.c
+CORE_HDR    := include/cors.h src/cors_internal.h
+NEED        := sh mk/need.sh
+comma       := ,
+
+# Packages per purpose: BUILD_PKGS to compile, TEST_PKGS for Apache::Test and its backends.
+BUILD_PKGS  := apache2 apache2-dev gcc make libc6-dev
+TEST_PKGS   := $(BUILD_PKGS) libapache2-mod-perl2 libwww-perl libapache2-mod-php php-cli php-cgi curl
+
+APR_CFLAGS   = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null)
+APR_LIBS     = $(shell apr-1-config --link-ld --libs 2>/dev/null)
+
+.PHONY: all build deps-build deps-test install run test unit unit-asan test-apache \
+        test-apache-event test-apache-prefork clean
+
+all: build
+
+deps-build:
+	@$(NEED) $(BUILD_PKGS)
+
+build: deps-build .libs/mod_cors.so
+
+.libs/mod_cors.so: mod_cors.c $(CORE_SRC) $(CORE_HDR)
+	$(APXS) -c -Iinclude -Wc,-std=gnu99 $(addprefix -Wc$(comma),$(WARN)) -o mod_cors.so \
+	    mod_cors.c $(CORE_SRC)
+
+install: build
+	$(APXS) -i -n cors .libs/mod_cors.so
+	@if [ -d /etc/apache2/mods-available ]; then \
+	    echo "LoadModule cors_module $$($(APXS) -q LIBEXECDIR)/mod_cors.so" \
+	        > /etc/apache2/mods-available/cors.load; \
+	    echo "Wrote /etc/apache2/mods-available/cors.load: enable with 'a2enmod cors'"; \
+	fi
+
+# ---- core unit tests ---------------------------------------------------------------------
+UNIT_SRC := tests/test_core.c tests/test_main.c
+build/unit: $(UNIT_SRC) tests/unit.h $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p build
+	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS)
+
+build/unit-asan: $(UNIT_SRC) tests/unit.h $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p build
+	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS)
+
+unit: deps-build build/unit
+	./build/unit
+
+unit-asan: deps-build build/unit-asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build/unit-asan
+
+# ---- Apache::Test ------------------------------------------------------------------------
+test-apache: test-apache-event test-apache-prefork
+
+test-apache-event test-apache-prefork: test-apache-%: build
+	@$(NEED) $(TEST_PKGS)
+	sh t/run-apache-test.sh $*
+
+# ---- everything --------------------------------------------------------------------------
+# Fragments in mk/ add their suites to TEST_TARGETS (and their own targets).
+TEST_TARGETS := unit unit-asan test-apache
+include $(wildcard mk/*.mk)
+
+test: $(TEST_TARGETS)
+	@echo "mod_cors: all test suites passed ($(TEST_TARGETS))"
+
+run: build
+	@$(NEED) $(TEST_PKGS)
+	sh conf-examples/run-demo.sh
+
+clean:
+	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o src/.libs \
+	    t/logs t/conf/httpd.conf t/conf/apache_test_config.pm t/conf/extra.conf \
+	    t/conf/modules.conf t/htdocs/index.html t/conf/mime.types

@@ -1,0 +1,218 @@
+/* cors.h - the policy core's interface: origins, token lists, policies and the CORS decision. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * The core knows nothing of httpd: it needs APR only, so it can be unit-tested, fuzzed and
+ * benchmarked without a server.  mod_cors.c maps httpd's phases onto it.
+ *
+ * Everything a policy needs is parsed, validated and normalised when the configuration is
+ * read; the request-time functions (cors_origin_allowed, cors_decide_*) only look things up
+ * and allocate nothing except, on refusal or when echoing, from the pool they are given.
+ */
+#ifndef CORS_H
+#define CORS_H
+
+#include <stddef.h>
+
+#include <apr_pools.h>
+#include <apr_hash.h>
+#include <apr_tables.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "Not given at this level": every policy field starts here so merging can tell. */
+#define CORS_UNSET (-1)
+
+/* Hard bounds on attacker-controlled input: anything larger is refused, never scanned further.
+ * A serialized origin is scheme "://" host (at most 253) ":" port, so 512 leaves room. */
+#define CORS_ORIGIN_MAX         512
+#define CORS_TOKEN_MAX          128   /* one method or header name */
+#define CORS_REQ_HEADERS_MAX    64    /* names in Access-Control-Request-Headers */
+#define CORS_REQ_ELEMENTS_MAX   128   /* elements incl. empty ones: bounds a header of commas */
+#define CORS_REQ_LINES_MAX      16    /* Access-Control-Request-Headers header lines */
+
+/* ---------------------------------------------------------------------------------------- */
+/* Origins                                                                                  */
+
+typedef struct {
+    const char *scheme;         /* points into the parsed text; not lower-cased there */
+    size_t scheme_len;
+    const char *host;           /* without the leading "*." of a pattern; brackets kept for IPv6 */
+    size_t host_len;
+    unsigned int port;          /* 0: the scheme's default port (or none given) */
+    unsigned int wild_host : 1; /* "*.example.com": one or more labels before host */
+    unsigned int any_port : 1;  /* "host:*" */
+    unsigned int is_null : 1;   /* the opaque origin "null" */
+    unsigned int is_any : 1;    /* "*" alone (patterns only) */
+} cors_origin;
+
+typedef enum {
+    CORS_ORIGIN_OK = 0,
+    CORS_ORIGIN_EMPTY,
+    CORS_ORIGIN_TOO_LONG,
+    CORS_ORIGIN_NO_SCHEME,
+    CORS_ORIGIN_BAD_SCHEME,
+    CORS_ORIGIN_USERINFO,
+    CORS_ORIGIN_TRAILING_SLASH,
+    CORS_ORIGIN_PATH,
+    CORS_ORIGIN_QUERY,
+    CORS_ORIGIN_FRAGMENT,
+    CORS_ORIGIN_BAD_HOST,
+    CORS_ORIGIN_BAD_PORT,
+    CORS_ORIGIN_BAD_WILDCARD,   /* "*" anywhere but the whole leftmost label (or the port) */
+    CORS_ORIGIN_TOO_BROAD       /* "*.com": a wildcard over a whole top-level domain */
+} cors_origin_err;
+
+/* Parse text of length len.  CORS_ORIGIN_PATTERN accepts what a configuration may say
+ * ("*", "*.host", ":*"); without it only what a browser sends in Origin is accepted. */
+#define CORS_ORIGIN_PATTERN 1
+cors_origin_err cors_origin_parse(const char *text, size_t len, int flags, cors_origin *out);
+
+/* A sentence for an admin: what is wrong and how to write it instead. */
+const char *cors_origin_strerror(cors_origin_err err);
+
+/* Write the normalised form (lower case, default port dropped, "null", "*" or the pattern)
+ * into buf; returns its length, or 0 when it does not fit.  Two origins are the same origin
+ * exactly when their keys are byte-equal. */
+size_t cors_origin_key(const cors_origin *o, char *buf, size_t size);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Token lists                                                                              */
+
+/* Is [s, s+len) a non-empty HTTP token (RFC 9110 tchar)? */
+int cors_is_token(const char *s, size_t len);
+
+/* Split a directive argument on commas and white space into items, appended to out as
+ * const char * in pool p (so "GET, POST" and GET POST read alike). */
+void cors_split_items(apr_pool_t *p, const char *text, apr_array_header_t *out);
+
+/* Calls fn for each element of an Access-Control-Request-Headers value, tolerating spaces
+ * and empty elements.  Returns 0 when every element was visited, or a reason (static text)
+ * when a bound was hit or an element is not a token; *elements counts across calls so the
+ * bounds hold over several header lines.  fn returns non-zero to stop. */
+typedef int (*cors_token_fn)(void *baton, const char *name, size_t len);
+const char *cors_each_request_header(const char *value, unsigned int *elements,
+                                     unsigned int *names, cors_token_fn fn, void *baton);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Sets: the origin, method and header lists of one configuration level                     */
+
+/* How one item of a directive line edits what the level inherits. */
+typedef enum {
+    CORS_ITEM_PLAIN = 0,        /* part of a list that replaces the inherited one */
+    CORS_ITEM_ADD,              /* "+item" */
+    CORS_ITEM_REMOVE            /* "-item" */
+} cors_edit;
+
+typedef enum {
+    CORS_SET_ORIGINS = 0,
+    CORS_SET_METHODS,           /* compared case-sensitively */
+    CORS_SET_HEADERS            /* compared case-insensitively, stored lower case */
+} cors_set_kind;
+
+typedef struct cors_set cors_set;
+
+/* A regex matcher supplied by the caller (mod_cors.c uses ap_regex; tests use POSIX): must
+ * return non-zero only when re matches the whole of [s, s+len). */
+typedef int (*cors_regex_fn)(const void *re, const char *s, size_t len);
+
+cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind);
+
+/* Add one item; returns NULL or an error sentence (without the directive name). */
+const char *cors_set_add(apr_pool_t *p, cors_set *set, const char *item, cors_edit edit);
+void cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
+                        cors_regex_fn match, const void *re, cors_edit edit);
+
+/* The set in force below a level: add's own if it replaces, add's edits on top of base
+ * otherwise.  Origins are layered (O(1) here, O(depth) per lookup, whatever the size);
+ * methods and headers, which are short, are flattened. */
+const cors_set *cors_set_merge(apr_pool_t *p, const cors_set *base, const cors_set *add);
+
+int cors_set_replaces(const cors_set *set);   /* does the level give a whole list? */
+int cors_set_has_any(const cors_set *set);    /* is "*" allowed in effect? */
+int cors_set_is_any(const cors_set *set);     /* "*" and nothing refused: a fixed answer */
+int cors_set_has_null(const cors_set *set);   /* "null" allowed in effect (worth a warning) */
+size_t cors_set_count(const cors_set *set);   /* items at this level (for summaries) */
+
+/* The header value listing what a method or header set allows ("*" included as given);
+ * NULL for an empty list.  Computed when the set is built or merged. */
+const char *cors_set_value(const cors_set *set);
+
+/* Request-time lookups. */
+int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len);
+int cors_method_allowed(const cors_set *methods, const char *method, size_t len);
+/* name must be lower case; "*" never covers authorization (Fetch). */
+int cors_header_allowed(const cors_set *headers, const char *name, size_t len);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Policies: one configuration level, and the merge of levels                               */
+
+typedef struct {
+    int enable;                 /* CORS_UNSET, 0, 1 */
+    cors_set *origins;          /* NULL: not given at this level */
+    cors_set *methods;
+    cors_set *headers;
+    cors_set *expose;
+    int credentials;            /* CORS_UNSET, 0, 1 */
+    int max_age;                /* CORS_UNSET or 0..86400 */
+    const char *max_age_value;  /* the same, as the header value */
+    int preflight_status;       /* CORS_UNSET, 200, 204 */
+    int private_network;        /* CORS_UNSET, 0, 1 */
+    int debug;                  /* CORS_UNSET, 0, 1 */
+    /* Derived when merged, for the request path: */
+    int conflict;               /* credentials with a "*" origin or "*" exposed headers */
+} cors_policy;
+
+cors_policy *cors_policy_make(apr_pool_t *p);
+cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base, const cors_policy *add);
+
+/* The contradiction a policy carries ("*" with credentials), or NULL: used on one section
+ * while its directives are read, and on merged policies at start-up and request time. */
+const char *cors_policy_conflict(const cors_policy *pol);
+
+/* Effective values with defaults applied. */
+int cors_policy_enabled(const cors_policy *pol);
+
+/* ---------------------------------------------------------------------------------------- */
+/* The decision                                                                             */
+
+typedef struct {
+    const char *origin;         /* the Origin header as received, NULL if absent */
+    const char *method;         /* Access-Control-Request-Method (preflights) */
+    const char *const *request_headers; /* Access-Control-Request-Headers lines */
+    unsigned int request_header_lines;
+    int private_network;        /* Access-Control-Request-Private-Network: true */
+} cors_request;
+
+typedef struct {
+    int allowed;                /* send the Access-Control-Allow-* headers below */
+    int vary;                   /* the answer depends on Origin: add Vary: Origin */
+    int conflict;               /* merged contradiction: credentials withheld */
+    const char *reason;         /* why not allowed, in the browser console's words */
+    const char *allow_origin;
+    const char *allow_credentials;  /* "true" or NULL */
+    const char *expose_headers;
+    const char *allow_methods;      /* preflights only */
+    const char *allow_headers;
+    const char *max_age;
+    const char *allow_private_network;
+    int status;                 /* preflights: 200 or 204 when allowed */
+} cors_answer;
+
+/* Any response of a CORS-enabled location that is not a preflight. */
+void cors_decide_actual(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
+                        cors_answer *ans);
+
+/* A preflight: OPTIONS with Origin and a non-empty Access-Control-Request-Method. */
+void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
+                           cors_answer *ans);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CORS_H */

@@ -1,0 +1,152 @@
+/* cors_decide.c - the CORS decision for a preflight or any other request, as a browser will judge it. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "cors_internal.h"
+
+static const char *header_value_or_null(const cors_set *set)
+{
+    return set ? cors_set_value(set) : NULL;
+}
+
+/* The part every response shares: is the origin allowed, and with what Allow-Origin,
+ * Allow-Credentials and Vary.  Returns 0 when the answer is "no CORS headers". */
+static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
+                         cors_answer *ans)
+{
+    const cors_set *origins = pol->origins;
+    int fixed_any;
+
+    memset(ans, 0, sizeof(*ans));
+    fixed_any = origins && cors_set_is_any(origins);
+    ans->vary = origins && !fixed_any;
+    if (!req->origin) {
+        return 0;
+    }
+    if (!origins) {
+        ans->reason = "no CORSAllowOrigin is configured for this location";
+        return 0;
+    }
+    if (!cors_origin_allowed(origins, req->origin, strlen(req->origin))) {
+        ans->reason = apr_psprintf(p, "origin '%s' is not allowed by CORSAllowOrigin, so no "
+                                   "'Access-Control-Allow-Origin' header is sent", req->origin);
+        return 0;
+    }
+    ans->allowed = 1;
+    ans->conflict = pol->conflict;
+    if (pol->credentials == 1 && !pol->conflict) {
+        ans->allow_credentials = "true";
+    }
+    ans->allow_origin = (fixed_any && !ans->allow_credentials) ? "*" : req->origin;
+    return 1;
+}
+
+void cors_decide_actual(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
+                        cors_answer *ans)
+{
+    if (decide_origin(p, pol, req, ans)) {
+        ans->expose_headers = header_value_or_null(pol->expose);
+    }
+}
+
+typedef struct {
+    const cors_set *headers;
+    apr_array_header_t *names;  /* what was asked, lower case, when it must be echoed */
+    const char *refused;        /* the first name not allowed */
+    int authorization;          /* asked for authorization, which "*" does not answer */
+} header_check;
+
+static int check_header(void *baton, const char *name, size_t len)
+{
+    header_check *hc = baton;
+    char lower[CORS_TOKEN_MAX];
+
+    cors_lower(lower, name, len);
+    if (!cors_header_allowed(hc->headers, lower, len)) {
+        hc->refused = apr_pstrmemdup(hc->names->pool, lower, len);
+        return 1;
+    }
+    if (len == 13 && memcmp(lower, "authorization", 13) == 0) {
+        hc->authorization = 1;
+    }
+    APR_ARRAY_PUSH(hc->names, const char *) = apr_pstrmemdup(hc->names->pool, lower, len);
+    return 0;
+}
+
+/* "*" is a wildcard to the browser only without credentials, and never for Authorization;
+ * and it may only stand for the whole set when nothing in it is refused.  Otherwise name
+ * what was asked, which is always understood. */
+static const char *methods_value(const cors_policy *pol, const cors_answer *ans,
+                                 const char *method)
+{
+    if (pol->methods && cors_set_has_any(pol->methods)) {
+        return (cors_set_is_any(pol->methods) && !ans->allow_credentials) ? "*" : method;
+    }
+    return pol->methods ? cors_set_value(pol->methods) : "GET, HEAD, POST";
+}
+
+static const char *headers_value(apr_pool_t *p, const cors_policy *pol,
+                                 const cors_answer *ans, const header_check *hc)
+{
+    if (pol->headers && cors_set_has_any(pol->headers)) {
+        if (cors_set_is_any(pol->headers) && !ans->allow_credentials && !hc->authorization) {
+            return "*";
+        }
+        return hc->names->nelts ? cors_join(p, hc->names) : NULL;
+    }
+    return header_value_or_null(pol->headers);
+}
+
+void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
+                           cors_answer *ans)
+{
+    header_check hc;
+    unsigned int elements = 0, names = 0, i;
+    size_t mlen = req->method ? strlen(req->method) : 0;
+
+    if (!decide_origin(p, pol, req, ans)) {
+        return;
+    }
+    ans->allowed = 0;
+    if (mlen == 0 || mlen > CORS_TOKEN_MAX || !cors_is_token(req->method, mlen)) {
+        ans->reason = "Access-Control-Request-Method is not a valid method name";
+        return;
+    }
+    if (!cors_method_allowed(pol->methods, req->method, mlen)) {
+        ans->reason = apr_psprintf(p, "Method %s is not allowed by "
+                                   "Access-Control-Allow-Methods (CORSAllowMethods)",
+                                   req->method);
+        return;
+    }
+    if (req->request_header_lines > CORS_REQ_LINES_MAX) {
+        ans->reason = "Access-Control-Request-Headers is split over too many lines";
+        return;
+    }
+    hc.headers = pol->headers;
+    hc.names = apr_array_make(p, 4, sizeof(const char *));
+    hc.refused = NULL;
+    hc.authorization = 0;
+    for (i = 0; i < req->request_header_lines; i++) {
+        const char *bad = cors_each_request_header(req->request_headers[i], &elements, &names,
+                                                   check_header, &hc);
+        if (bad) {
+            ans->reason = bad;
+            return;
+        }
+        if (hc.refused) {
+            ans->reason = apr_psprintf(p, "Request header field %s is not allowed by "
+                                       "Access-Control-Allow-Headers (CORSAllowHeaders)",
+                                       hc.refused);
+            return;
+        }
+    }
+    ans->allowed = 1;
+    ans->allow_methods = methods_value(pol, ans, req->method);
+    ans->allow_headers = headers_value(p, pol, ans, &hc);
+    ans->max_age = pol->max_age != CORS_UNSET ? pol->max_age_value : NULL;
+    if (req->private_network && pol->private_network == 1) {
+        ans->allow_private_network = "true";
+    }
+    ans->status = pol->preflight_status == 200 ? 200 : 204;
+}

@@ -1,0 +1,160 @@
+/* cors_list.c - HTTP tokens, directive item lists and bounded Access-Control-Request-Headers parsing. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "cors_internal.h"
+
+/* Total bytes looked at across an Access-Control-Request-Headers value: the element and name
+ * bounds already stop a header of commas; this one stops runs of white space. */
+#define REQ_HEADERS_BYTES_MAX 4096
+
+void cors_lower(char *dst, const char *src, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        char c = src[i];
+        dst[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+    }
+}
+
+int cors_equal_nocase(const char *a, const char *b, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') {
+            x = (char)(x + ('a' - 'A'));
+        }
+        if (y >= 'A' && y <= 'Z') {
+            y = (char)(y + ('a' - 'A'));
+        }
+        if (x != y) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* RFC 9110 tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" /
+ * "`" / "|" / "~" / DIGIT / ALPHA */
+static int is_tchar(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return 1;
+    }
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+int cors_is_token(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len == 0) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!is_tchar((unsigned char)s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+const char *cors_join(apr_pool_t *p, const apr_array_header_t *names)
+{
+    size_t total = 0, n = 0;
+    char *out;
+    int i;
+
+    for (i = 0; i < names->nelts; i++) {
+        total += strlen(APR_ARRAY_IDX(names, i, const char *)) + 2;
+    }
+    out = apr_palloc(p, total + 1);
+    for (i = 0; i < names->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(names, i, const char *);
+        size_t len = strlen(name);
+        if (i) {
+            out[n++] = ',';
+            out[n++] = ' ';
+        }
+        memcpy(out + n, name, len);
+        n += len;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+void cors_split_items(apr_pool_t *p, const char *text, apr_array_header_t *out)
+{
+    const char *s = text;
+
+    while (*s) {
+        const char *start;
+        while (*s == ',' || *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+            s++;
+        }
+        start = s;
+        while (*s && *s != ',' && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
+            s++;
+        }
+        if (s > start) {
+            APR_ARRAY_PUSH(out, const char *) = apr_pstrmemdup(p, start, (apr_size_t)(s - start));
+        }
+    }
+}
+
+const char *cors_each_request_header(const char *value, unsigned int *elements,
+                                     unsigned int *names, cors_token_fn fn, void *baton)
+{
+    const char *s = value;
+
+    for (;;) {
+        const char *start, *end;
+
+        if (++*elements > CORS_REQ_ELEMENTS_MAX) {
+            return "Access-Control-Request-Headers has too many elements";
+        }
+        while (CORS_IS_OWS(*s) && (size_t)(s - value) < REQ_HEADERS_BYTES_MAX) {
+            s++;
+        }
+        start = s;
+        while (*s && *s != ',' && (size_t)(s - start) <= CORS_TOKEN_MAX) {
+            s++;
+        }
+        if ((size_t)(s - value) >= REQ_HEADERS_BYTES_MAX) {
+            return "Access-Control-Request-Headers is too long";
+        }
+        if (*s && *s != ',') {
+            return "Access-Control-Request-Headers names a header longer than any "
+                   "browser sends";
+        }
+        end = s;
+        while (end > start && CORS_IS_OWS(end[-1])) {
+            end--;
+        }
+        if (end > start) {
+            size_t len = (size_t)(end - start);
+            if (len > CORS_TOKEN_MAX) {
+                return "Access-Control-Request-Headers names a header longer than any "
+                       "browser sends";
+            }
+            if (!cors_is_token(start, len)) {
+                return "Access-Control-Request-Headers holds an element that is not a "
+                       "valid header name";
+            }
+            if (++*names > CORS_REQ_HEADERS_MAX) {
+                return "Access-Control-Request-Headers names too many headers";
+            }
+            if (fn(baton, start, len)) {
+                return NULL;
+            }
+        }
+        if (*s != ',') {
+            return NULL;
+        }
+        s++;
+    }
+}

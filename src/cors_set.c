@@ -1,0 +1,431 @@
+/* cors_set.c - origin, method and header sets: building, merging levels, and request-time lookups. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "cors_internal.h"
+
+const int cors_verdict_allow = CORS_ALLOW;
+const int cors_verdict_deny = CORS_DENY;
+
+/* The methods a level has when nothing says otherwise (CORSAllowMethods' default). */
+static const char *const default_methods[] = { "GET", "HEAD", "POST" };
+#define DEFAULT_METHODS_VALUE "GET, HEAD, POST"
+#define N_DEFAULT_METHODS (sizeof(default_methods) / sizeof(default_methods[0]))
+
+static int is_default_method(const char *m, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < N_DEFAULT_METHODS; i++) {
+        if (strlen(default_methods[i]) == len && memcmp(default_methods[i], m, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind)
+{
+    cors_set *set = apr_pcalloc(p, sizeof(*set));
+
+    set->kind = kind;
+    set->items = apr_hash_make(p);
+    if (kind == CORS_SET_ORIGINS) {
+        set->regexes = apr_array_make(p, 1, sizeof(cors_regex_item));
+    }
+    else {
+        set->edits = apr_array_make(p, 4, sizeof(cors_item));
+    }
+    return set;
+}
+
+static int verdict_of(cors_edit edit)
+{
+    return edit == CORS_ITEM_REMOVE ? CORS_DENY : CORS_ALLOW;
+}
+
+static const int *verdict_ptr(int verdict)
+{
+    return verdict == CORS_ALLOW ? &cors_verdict_allow : &cors_verdict_deny;
+}
+
+/* Chain-wide facts, recomputed whenever a level is built or layered on a parent. */
+static void derive(cors_set *set)
+{
+    const cors_set *up = set->replaces ? NULL : set->parent;
+    const int *null_v = apr_hash_get(set->items, "null", 4);
+
+    set->eff_any = set->any ? set->any == CORS_ALLOW : (up ? up->eff_any : 0);
+    set->eff_denies = set->denies || (up && up->eff_denies);
+    set->eff_null = null_v ? *null_v == CORS_ALLOW : (up ? up->eff_null : 0);
+}
+
+/* Methods and headers: the header value lists what the level allows, in the order given,
+ * once each.  An edit-only level with nothing above it edits the default. */
+static void compute_value(apr_pool_t *p, cors_set *set)
+{
+    apr_array_header_t *names = apr_array_make(p, set->edits->nelts + 3, sizeof(const char *));
+    apr_hash_t *seen = apr_hash_make(p);
+    int i;
+
+    if (set->kind == CORS_SET_METHODS && !set->replaces) {
+        size_t d;
+        for (d = 0; d < N_DEFAULT_METHODS; d++) {
+            const int *v = apr_hash_get(set->items, default_methods[d], APR_HASH_KEY_STRING);
+            if (!v || *v == CORS_ALLOW) {
+                APR_ARRAY_PUSH(names, const char *) = default_methods[d];
+                apr_hash_set(seen, default_methods[d], APR_HASH_KEY_STRING, "");
+            }
+        }
+    }
+    for (i = 0; i < set->edits->nelts; i++) {
+        const cors_item *it = &APR_ARRAY_IDX(set->edits, i, cors_item);
+        const int *v = apr_hash_get(set->items, it->key, APR_HASH_KEY_STRING);
+        if (*v == CORS_ALLOW && !apr_hash_get(seen, it->key, APR_HASH_KEY_STRING)) {
+            APR_ARRAY_PUSH(names, const char *) = it->key;
+            apr_hash_set(seen, it->key, APR_HASH_KEY_STRING, "");
+        }
+    }
+    set->value = names->nelts ? cors_join(p, names) : NULL;
+}
+
+static void put(apr_pool_t *p, cors_set *set, const char *key, size_t len, int verdict)
+{
+    if (len == 1 && key[0] == '*') {
+        set->any = verdict;
+    }
+    else {
+        apr_hash_set(set->items, key, (apr_ssize_t)len, verdict_ptr(verdict));
+    }
+    if (verdict == CORS_DENY) {
+        set->denies = 1;
+    }
+    if (set->edits) {
+        cors_item *it = apr_array_push(set->edits);
+        it->key = key;
+        it->verdict = verdict;
+    }
+    (void)p;
+}
+
+static const char *add_origin(apr_pool_t *p, cors_set *set, const char *item, int verdict)
+{
+    cors_origin o;
+    char key[CORS_ORIGIN_MAX + 16];
+    size_t len;
+    cors_origin_err err = cors_origin_parse(item, strlen(item), CORS_ORIGIN_PATTERN, &o);
+
+    if (err != CORS_ORIGIN_OK) {
+        const char *sep = strstr(item, "://");
+        const char *cut = sep ? strpbrk(sep + 3, "/?#") : NULL;
+        if (cut && (err == CORS_ORIGIN_PATH || err == CORS_ORIGIN_TRAILING_SLASH
+                    || err == CORS_ORIGIN_QUERY || err == CORS_ORIGIN_FRAGMENT)) {
+            return apr_psprintf(p, "'%s' %s: write '%.*s'", item, cors_origin_strerror(err),
+                                (int)(cut - item), item);
+        }
+        return apr_psprintf(p, "'%s' %s", item, cors_origin_strerror(err));
+    }
+    len = cors_origin_key(&o, key, sizeof(key));
+    if (o.wild_host) {
+        set->wild_hosts = 1;
+    }
+    if (o.any_port) {
+        set->any_ports = 1;
+    }
+    put(p, set, apr_pstrmemdup(p, key, len), len, verdict);
+    return NULL;
+}
+
+static const char *add_method(apr_pool_t *p, cors_set *set, const char *item, int verdict)
+{
+    size_t len = strlen(item);
+
+    if (!(len == 1 && item[0] == '*') && !cors_is_token(item, len)) {
+        return apr_psprintf(p, "'%s' is not a valid HTTP method name (a token such as PUT)",
+                            item);
+    }
+    if ((len == 7 && cors_equal_nocase(item, "CONNECT", 7))
+        || (len == 5 && (cors_equal_nocase(item, "TRACE", 5)
+                         || cors_equal_nocase(item, "TRACK", 5)))) {
+        return apr_psprintf(p, "'%s' is a method browsers never allow in cross-origin "
+                            "requests (CONNECT, TRACE, TRACK); remove it", item);
+    }
+    put(p, set, item, len, verdict);
+    return NULL;
+}
+
+static const char *add_header(apr_pool_t *p, cors_set *set, const char *item, int verdict)
+{
+    size_t len = strlen(item);
+    char *key;
+
+    if (!(len == 1 && item[0] == '*') && !cors_is_token(item, len)) {
+        return apr_psprintf(p, "'%s' is not a valid HTTP header name", item);
+    }
+    key = apr_palloc(p, len + 1);
+    cors_lower(key, item, len);
+    key[len] = '\0';
+    put(p, set, key, len, verdict);
+    return NULL;
+}
+
+const char *cors_set_add(apr_pool_t *p, cors_set *set, const char *item, cors_edit edit)
+{
+    const char *err;
+    int verdict = verdict_of(edit);
+
+    switch (set->kind) {
+    case CORS_SET_ORIGINS:
+        err = add_origin(p, set, item, verdict);
+        break;
+    case CORS_SET_METHODS:
+        err = add_method(p, set, item, verdict);
+        break;
+    default:
+        err = add_header(p, set, item, verdict);
+        break;
+    }
+    if (err) {
+        return err;
+    }
+    if (edit == CORS_ITEM_PLAIN) {
+        set->replaces = 1;
+    }
+    if (set->edits) {
+        compute_value(p, set);
+    }
+    derive(set);
+    return NULL;
+}
+
+void cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
+                        cors_regex_fn match, const void *re, cors_edit edit)
+{
+    cors_regex_item *it = apr_array_push(set->regexes);
+
+    it->source = apr_pstrdup(p, source);
+    it->match = match;
+    it->re = re;
+    it->verdict = verdict_of(edit);
+    if (it->verdict == CORS_DENY) {
+        set->denies = 1;
+    }
+    if (edit == CORS_ITEM_PLAIN) {
+        set->replaces = 1;
+    }
+    derive(set);
+}
+
+/* Methods and headers are short: the merged level is built flat, so lookups never walk. */
+static const cors_set *flatten(apr_pool_t *p, const cors_set *base, const cors_set *add)
+{
+    cors_set *set = cors_set_make(p, add->kind);
+    const cors_set *levels[2];
+    int l, i;
+
+    levels[0] = base;
+    levels[1] = add;
+    set->replaces = 1;
+    if (base->kind == CORS_SET_METHODS && !base->replaces) {
+        size_t d;
+        for (d = 0; d < N_DEFAULT_METHODS; d++) {
+            put(p, set, default_methods[d], strlen(default_methods[d]), CORS_ALLOW);
+        }
+    }
+    for (l = 0; l < 2; l++) {
+        for (i = 0; i < levels[l]->edits->nelts; i++) {
+            const cors_item *it = &APR_ARRAY_IDX(levels[l]->edits, i, cors_item);
+            put(p, set, it->key, strlen(it->key), it->verdict);
+        }
+    }
+    /* Only a refusal still in force counts: "-X" then "+X" allows X again. */
+    set->denies = set->any == CORS_DENY;
+    for (i = 0; i < set->edits->nelts && !set->denies; i++) {
+        const cors_item *it = &APR_ARRAY_IDX(set->edits, i, cors_item);
+        const int *v = apr_hash_get(set->items, it->key, APR_HASH_KEY_STRING);
+        set->denies = v && *v == CORS_DENY;
+    }
+    compute_value(p, set);
+    derive(set);
+    return set;
+}
+
+const cors_set *cors_set_merge(apr_pool_t *p, const cors_set *base, const cors_set *add)
+{
+    cors_set *layer;
+
+    if (!add) {
+        return base;
+    }
+    if (!base || add->replaces) {
+        return add;
+    }
+    if (add->kind != CORS_SET_ORIGINS) {
+        return flatten(p, base, add);
+    }
+    /* Origins may number thousands: layer the edits on the inherited set instead of copying. */
+    layer = apr_pmemdup(p, add, sizeof(*add));
+    layer->parent = base;
+    derive(layer);
+    return layer;
+}
+
+int cors_set_replaces(const cors_set *set)
+{
+    return set->replaces;
+}
+
+int cors_set_has_any(const cors_set *set)
+{
+    return set->eff_any;
+}
+
+int cors_set_is_any(const cors_set *set)
+{
+    return set->eff_any && !set->eff_denies;
+}
+
+int cors_set_has_null(const cors_set *set)
+{
+    return set->eff_null;
+}
+
+size_t cors_set_count(const cors_set *set)
+{
+    return apr_hash_count(set->items) + (set->any ? 1 : 0)
+           + (set->regexes ? (size_t)set->regexes->nelts : 0);
+}
+
+const char *cors_set_value(const cors_set *set)
+{
+    if (set->kind == CORS_SET_METHODS && !set->replaces && !set->value) {
+        return DEFAULT_METHODS_VALUE;
+    }
+    return set->value;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Request-time lookups: no allocation, work bounded by the length of what was sent.          */
+
+static int lookup(const cors_set *set, const char *key, size_t len)
+{
+    const int *v = apr_hash_get(set->items, key, (apr_ssize_t)len);
+    return v ? *v : CORS_NONE;
+}
+
+/* One origin layer's verdict, most specific item first: the exact origin, the host on any
+ * port, "*.suffix" patterns from the longest suffix, regexes, then "*". */
+static int origin_layer_verdict(const cors_set *set, const cors_origin *o,
+                                const char *key, size_t key_len)
+{
+    char buf[CORS_ORIGIN_MAX + 16];
+    int v = lookup(set, key, key_len);
+    int i;
+
+    if (v != CORS_NONE) {
+        return v;
+    }
+    if (o->is_null) {
+        return CORS_NONE;       /* "null" matches only when listed: never "*" or a pattern */
+    }
+    if (set->any_ports) {
+        cors_origin any = *o;
+        size_t n;
+        any.port = 0;
+        any.any_port = 1;
+        n = cors_origin_key(&any, buf, sizeof(buf));
+        if (n && (v = lookup(set, buf, n)) != CORS_NONE) {
+            return v;
+        }
+    }
+    if (set->wild_hosts && o->host[0] != '[') {
+        cors_origin pat = *o;
+        size_t h;
+        for (h = 0; h < o->host_len; h++) {
+            if (o->host[h] != '.') {
+                continue;
+            }
+            pat.wild_host = 1;
+            pat.host = o->host + h + 1;
+            pat.host_len = o->host_len - h - 1;
+            int any_port;
+            for (any_port = 0; any_port <= 1; any_port++) {
+                size_t n;
+                pat.any_port = any_port ? 1 : 0;
+                pat.port = any_port ? 0 : o->port;
+                n = cors_origin_key(&pat, buf, sizeof(buf));
+                if (n && (v = lookup(set, buf, n)) != CORS_NONE) {
+                    return v;
+                }
+                if (!set->any_ports) {
+                    break;
+                }
+            }
+        }
+    }
+    for (i = 0; i < set->regexes->nelts; i++) {
+        const cors_regex_item *re = &APR_ARRAY_IDX(set->regexes, i, cors_regex_item);
+        if (re->match(re->re, key, key_len)) {
+            return re->verdict;
+        }
+    }
+    return set->any;
+}
+
+int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len)
+{
+    cors_origin o;
+    char key[CORS_ORIGIN_MAX + 16];
+    size_t key_len;
+    const cors_set *layer;
+
+    if (!origins || cors_origin_parse(origin, len, 0, &o) != CORS_ORIGIN_OK) {
+        return 0;
+    }
+    key_len = cors_origin_key(&o, key, sizeof(key));
+    if (!key_len) {
+        return 0;
+    }
+    for (layer = origins; layer; layer = layer->parent) {
+        int v = origin_layer_verdict(layer, &o, key, key_len);
+        if (v != CORS_NONE) {
+            return v == CORS_ALLOW;
+        }
+        if (layer->replaces) {
+            break;
+        }
+    }
+    return 0;
+}
+
+int cors_method_allowed(const cors_set *methods, const char *method, size_t len)
+{
+    int v;
+
+    if (!methods) {
+        return is_default_method(method, len);
+    }
+    v = lookup(methods, method, len);
+    if (v == CORS_NONE) {
+        v = methods->any;
+    }
+    if (v == CORS_NONE && !methods->replaces) {
+        return is_default_method(method, len);
+    }
+    return v == CORS_ALLOW;
+}
+
+int cors_header_allowed(const cors_set *headers, const char *name, size_t len)
+{
+    int v;
+
+    if (!headers) {
+        return 0;
+    }
+    v = lookup(headers, name, len);
+    if (v == CORS_NONE && !(len == 13 && memcmp(name, "authorization", 13) == 0)) {
+        v = headers->any;
+    }
+    return v == CORS_ALLOW;
+}
