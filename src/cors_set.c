@@ -61,6 +61,18 @@ static void derive(cors_set *set)
     set->eff_null = null_v ? *null_v == CORS_ALLOW : (up ? up->eff_null : 0);
 }
 
+/* The verdict in force for an item of this level ("*" is kept apart from the hash). */
+static int item_verdict(const cors_set *set, const char *key)
+{
+    const int *v;
+
+    if (key[0] == '*' && key[1] == '\0') {
+        return set->any;
+    }
+    v = apr_hash_get(set->items, key, APR_HASH_KEY_STRING);
+    return v ? *v : CORS_NONE;
+}
+
 /* Methods and headers: the header value lists what the level allows, in the order given,
  * once each.  An edit-only level with nothing above it edits the default. */
 static void compute_value(apr_pool_t *p, cors_set *set)
@@ -81,8 +93,8 @@ static void compute_value(apr_pool_t *p, cors_set *set)
     }
     for (i = 0; i < set->edits->nelts; i++) {
         const cors_item *it = &APR_ARRAY_IDX(set->edits, i, cors_item);
-        const int *v = apr_hash_get(set->items, it->key, APR_HASH_KEY_STRING);
-        if (*v == CORS_ALLOW && !apr_hash_get(seen, it->key, APR_HASH_KEY_STRING)) {
+        if (item_verdict(set, it->key) == CORS_ALLOW
+            && !apr_hash_get(seen, it->key, APR_HASH_KEY_STRING)) {
             APR_ARRAY_PUSH(names, const char *) = it->key;
             apr_hash_set(seen, it->key, APR_HASH_KEY_STRING, "");
         }
@@ -243,8 +255,7 @@ static const cors_set *flatten(apr_pool_t *p, const cors_set *base, const cors_s
     set->denies = set->any == CORS_DENY;
     for (i = 0; i < set->edits->nelts && !set->denies; i++) {
         const cors_item *it = &APR_ARRAY_IDX(set->edits, i, cors_item);
-        const int *v = apr_hash_get(set->items, it->key, APR_HASH_KEY_STRING);
-        set->denies = v && *v == CORS_DENY;
+        set->denies = item_verdict(set, it->key) == CORS_DENY;
     }
     compute_value(p, set);
     derive(set);

@@ -1,0 +1,798 @@
+/* test_core.c - the policy core's unit tests: tables of input and the decision expected. */
+#include <regex.h>
+#include <stdlib.h>
+
+#include <apr_strings.h>
+
+#include "cors.h"
+#include "unit.h"
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+/* Items as a directive line gives them: "+x" adds, "-x" removes, anything else is plain. */
+static cors_set *set_of(apr_pool_t *p, cors_set_kind kind, const char *line, const char **err)
+{
+    apr_array_header_t *items = apr_array_make(p, 4, sizeof(const char *));
+    cors_set *set = cors_set_make(p, kind);
+    int i;
+
+    *err = NULL;
+    cors_split_items(p, line, items);
+    for (i = 0; i < items->nelts && !*err; i++) {
+        const char *it = APR_ARRAY_IDX(items, i, const char *);
+        cors_edit e = it[0] == '+' ? CORS_ITEM_ADD : it[0] == '-' ? CORS_ITEM_REMOVE
+                      : CORS_ITEM_PLAIN;
+        *err = cors_set_add(p, set, e == CORS_ITEM_PLAIN ? it : it + 1, e);
+    }
+    return set;
+}
+
+static cors_set *must_set(apr_pool_t *p, unit_counts *u, cors_set_kind kind, const char *line)
+{
+    const char *err;
+    cors_set *set = set_of(p, kind, line, &err);
+
+    CHECK(u, err == NULL, "'%s' should load, got: %s", line, err ? err : "");
+    return set;
+}
+
+static int posix_match(const void *re, const char *s, size_t len)
+{
+    regmatch_t m[1];
+
+    return regexec(re, s, 1, m, 0) == 0 && m[0].rm_so == 0 && (size_t)m[0].rm_eo == len;
+}
+
+static apr_status_t free_regex(void *re)
+{
+    regfree(re);
+    return APR_SUCCESS;
+}
+
+static void add_regex(apr_pool_t *p, cors_set *set, const char *src, cors_edit e)
+{
+    regex_t *re = apr_palloc(p, sizeof(*re));
+
+    if (regcomp(re, apr_pstrcat(p, "^(", src, ")$", NULL), REG_EXTENDED | REG_ICASE) != 0) {
+        abort();
+    }
+    apr_pool_cleanup_register(p, re, free_regex, apr_pool_cleanup_null);
+    cors_set_add_regex(p, set, src, posix_match, re, e);
+}
+
+static int allowed(const cors_set *set, const char *origin)
+{
+    return cors_origin_allowed(set, origin, strlen(origin));
+}
+
+/* ---- origin parsing -------------------------------------------------------------------- */
+
+static void test_origin_parse(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *text;
+        int flags;
+        cors_origin_err err;
+        const char *key;
+    } cases[] = {
+        { "https://app.example.com", 0, CORS_ORIGIN_OK, "https://app.example.com" },
+        { "HTTPS://App.Example.COM", 0, CORS_ORIGIN_OK, "https://app.example.com" },
+        { "https://x.com:443", 0, CORS_ORIGIN_OK, "https://x.com" },
+        { "http://x.com:80", 0, CORS_ORIGIN_OK, "http://x.com" },
+        { "http://x.com:443", 0, CORS_ORIGIN_OK, "http://x.com:443" },
+        { "https://x.com:8443", 0, CORS_ORIGIN_OK, "https://x.com:8443" },
+        { "wss://x.com:443", 0, CORS_ORIGIN_OK, "wss://x.com" },
+        { "http://[::1]:8080", 0, CORS_ORIGIN_OK, "http://[::1]:8080" },
+        { "http://[2001:DB8::1]", 0, CORS_ORIGIN_OK, "http://[2001:db8::1]" },
+        { "http://127.0.0.1:3000", 0, CORS_ORIGIN_OK, "http://127.0.0.1:3000" },
+        { "chrome-extension://abcdef", 0, CORS_ORIGIN_OK, "chrome-extension://abcdef" },
+        { "https://xn--bcher-kva.example", 0, CORS_ORIGIN_OK, "https://xn--bcher-kva.example" },
+        { "null", 0, CORS_ORIGIN_OK, "null" },
+        { "NULL", 0, CORS_ORIGIN_OK, "null" },
+        { "*", CORS_ORIGIN_PATTERN, CORS_ORIGIN_OK, "*" },
+        { "https://*.example.com", CORS_ORIGIN_PATTERN, CORS_ORIGIN_OK, "https://*.example.com" },
+        { "https://*.Example.com:*", CORS_ORIGIN_PATTERN, CORS_ORIGIN_OK,
+          "https://*.example.com:*" },
+        { "http://localhost:*", CORS_ORIGIN_PATTERN, CORS_ORIGIN_OK, "http://localhost:*" },
+        { "http://*.localhost", CORS_ORIGIN_PATTERN, CORS_ORIGIN_OK, "http://*.localhost" },
+        /* What a configuration must not say, and what no browser sends. */
+        { "", 0, CORS_ORIGIN_EMPTY, NULL },
+        { "*", 0, CORS_ORIGIN_NO_SCHEME, NULL },
+        { "app.example.com", 0, CORS_ORIGIN_NO_SCHEME, NULL },
+        { "//app.example.com", 0, CORS_ORIGIN_NO_SCHEME, NULL },
+        { "1http://x.com", 0, CORS_ORIGIN_BAD_SCHEME, NULL },
+        { "https://x.com/", 0, CORS_ORIGIN_TRAILING_SLASH, NULL },
+        { "https://x.com/api", 0, CORS_ORIGIN_PATH, NULL },
+        { "https://x.com?a=1", 0, CORS_ORIGIN_QUERY, NULL },
+        { "https://x.com#top", 0, CORS_ORIGIN_FRAGMENT, NULL },
+        { "https://user:pw@x.com", 0, CORS_ORIGIN_USERINFO, NULL },
+        { "https://x.com:0", 0, CORS_ORIGIN_BAD_PORT, NULL },
+        { "https://x.com:65536", 0, CORS_ORIGIN_BAD_PORT, NULL },
+        { "https://x.com:08080", 0, CORS_ORIGIN_BAD_PORT, NULL },
+        { "https://x.com:", 0, CORS_ORIGIN_BAD_PORT, NULL },
+        { "https://x.com:8a", 0, CORS_ORIGIN_BAD_PORT, NULL },
+        { "https://x.com:*", 0, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://*.example.com", 0, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://a.*.example.com", CORS_ORIGIN_PATTERN, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://*example.com", CORS_ORIGIN_PATTERN, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://a*.example.com", CORS_ORIGIN_PATTERN, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://*", CORS_ORIGIN_PATTERN, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://*.*.example.com", CORS_ORIGIN_PATTERN, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://x.com:8*", CORS_ORIGIN_PATTERN, CORS_ORIGIN_BAD_WILDCARD, NULL },
+        { "https://*.com", CORS_ORIGIN_PATTERN, CORS_ORIGIN_TOO_BROAD, NULL },
+        { "https://x..com", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://x.com.", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://.x.com", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://x .com", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://x.com\t", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://b\xc3\xbc" "cher.example", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://x%2ecom", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "http://[::1", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "http://[zz::1]", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "http://[::1]x", 0, CORS_ORIGIN_BAD_HOST, NULL },
+        { "https://a.com, https://b.com", 0, CORS_ORIGIN_BAD_HOST, NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_origin o;
+        char key[CORS_ORIGIN_MAX + 16];
+        cors_origin_err err = cors_origin_parse(cases[i].text, strlen(cases[i].text),
+                                                cases[i].flags, &o);
+        CHECK(u, err == cases[i].err, "parse '%s' (flags %d): error %d, want %d",
+              cases[i].text, cases[i].flags, (int)err, (int)cases[i].err);
+        if (err == CORS_ORIGIN_OK && cases[i].key) {
+            size_t n = cors_origin_key(&o, key, sizeof(key));
+            CHECK(u, n == strlen(cases[i].key), "key length of '%s'", cases[i].text);
+            CHECK_STR(u, key, cases[i].key, cases[i].text);
+        }
+        CHECK(u, cors_origin_strerror(err) != NULL, "every error has words");
+    }
+    {
+        /* Longer than any origin: refused before it is scanned. */
+        char *big = apr_palloc(p, 9000);
+        cors_origin o;
+        memset(big, 'a', 8999);
+        memcpy(big, "https://", 8);
+        big[8999] = '\0';
+        CHECK(u, cors_origin_parse(big, 8999, 0, &o) == CORS_ORIGIN_TOO_LONG, "8 KB origin");
+        CHECK(u, cors_origin_parse("https://a\0b.com", 15, 0, &o) == CORS_ORIGIN_BAD_HOST,
+              "NUL inside an origin");
+    }
+}
+
+/* ---- origin matching --------------------------------------------------------------------- */
+
+static void test_origin_match(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *policy;
+        const char *origin;
+        int allowed;
+    } cases[] = {
+        { "https://app.example.com", "https://app.example.com", 1 },
+        { "https://app.example.com", "https://APP.example.com", 1 },
+        { "https://App.Example.com:443", "https://app.example.com", 1 },
+        { "https://app.example.com", "https://app.example.com:443", 1 },
+        { "https://app.example.com", "http://app.example.com", 0 },
+        { "https://app.example.com", "https://app.example.com:8443", 0 },
+        { "https://app.example.com", "https://app.example.com.evil.net", 0 },
+        { "https://app.example.com", "https://evilapp.example.com", 0 },
+        { "https://app.example.com", "https://app.example.co", 0 },
+        { "https://app.example.com", "https://app.example.com/", 0 },
+        { "https://app.example.com", "null", 0 },
+        { "https://app.example.com", "", 0 },
+        /* A list must never match across its items (once: https://barfoo.com). */
+        { "https://foo.com https://bar.com", "https://barfoo.com", 0 },
+        { "https://foo.com https://bar.com", "https://bar.com", 1 },
+        { "https://foo.com,https://bar.com", "https://foo.com", 1 },
+        /* Subdomain patterns: one or more labels, never the domain itself or look-alikes. */
+        { "https://*.example.com", "https://a.example.com", 1 },
+        { "https://*.example.com", "https://a.b.example.com", 1 },
+        { "https://*.example.com", "https://example.com", 0 },
+        { "https://*.example.com", "https://evilexample.com", 0 },
+        { "https://*.example.com", "https://a.evilexample.com", 0 },
+        { "https://*.example.com", "https://example.com.evil.net", 0 },
+        { "https://*.example.com", "https://a.example.com.evil.net", 0 },
+        { "https://*.example.com", "http://a.example.com", 0 },
+        { "https://*.example.com", "https://a.example.com:8443", 0 },
+        { "https://*.example.com:*", "https://a.example.com:8443", 1 },
+        { "https://*.example.com:*", "https://a.example.com", 1 },
+        { "https://*.example.com:8443", "https://a.example.com:8443", 1 },
+        { "https://*.example.com:8443", "https://a.example.com", 0 },
+        /* Any port. */
+        { "http://localhost:*", "http://localhost:3000", 1 },
+        { "http://localhost:*", "http://localhost", 1 },
+        { "http://localhost:*", "https://localhost:3000", 0 },
+        { "http://localhost:*", "http://localhost.evil.net:3000", 0 },
+        { "http://localhost:*", "http://a.localhost:3000", 0 },
+        /* "*" and "null". */
+        { "*", "https://anything.example", 1 },
+        { "*", "null", 0 },
+        { "null", "null", 1 },
+        { "* null", "null", 1 },
+        { "https://*.example.com", "null", 0 },
+        /* IPv6. */
+        { "http://[::1]:8080", "http://[::1]:8080", 1 },
+        { "http://[::1]:*", "http://[::1]:9", 1 },
+        { "http://[::1]:8080", "http://[::2]:8080", 0 },
+        { "http://*.example.com", "http://[::1]", 0 },
+        /* Refusals inside a list: the specific item wins over the pattern. */
+        { "https://*.example.com -https://evil.example.com", "https://evil.example.com", 0 },
+        { "https://*.example.com -https://evil.example.com", "https://good.example.com", 1 },
+        { "* -https://evil.example", "https://evil.example", 0 },
+        { "* -https://evil.example", "https://good.example", 1 },
+        /* Hostile origins. */
+        { "*", "https://a.com https://b.com", 0 },
+        { "*", "https://a.com\r\nX-Evil: 1", 0 },
+        { "*", "javascript:alert(1)", 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_set *set = must_set(p, u, CORS_SET_ORIGINS, cases[i].policy);
+        CHECK(u, allowed(set, cases[i].origin) == cases[i].allowed,
+              "policy '%s', origin '%s': want %s", cases[i].policy, cases[i].origin,
+              cases[i].allowed ? "allowed" : "refused");
+    }
+}
+
+static void test_origin_regex(apr_pool_t *p, unit_counts *u)
+{
+    cors_set *set = cors_set_make(p, CORS_SET_ORIGINS);
+
+    /* The core anchors nothing itself: the matcher it is given must match the whole origin,
+     * which posix_match (like mod_cors.c's) enforces even for an unanchored pattern. */
+    add_regex(p, set, "https://[a-z0-9-]+\\.example\\.com", CORS_ITEM_PLAIN);
+    CHECK(u, allowed(set, "https://pr-12.example.com"), "regex hit");
+    CHECK(u, allowed(set, "https://PR-12.example.com"), "regex sees the normalised origin");
+    CHECK(u, !allowed(set, "https://pr-12.example.com.evil.net"), "regex is anchored at the end");
+    CHECK(u, !allowed(set, "https://evil.net/https://pr-12.example.com"), "anchored at start");
+    CHECK(u, !allowed(set, "https://a.b.example.com"), "regex: no dots in the label");
+    CHECK(u, cors_set_replaces(set), "a plain regex replaces the inherited list");
+
+    set = must_set(p, u, CORS_SET_ORIGINS, "https://a.example.com");
+    add_regex(p, set, "https://b\\.example\\.com", CORS_ITEM_PLAIN);
+    CHECK(u, allowed(set, "https://a.example.com") && allowed(set, "https://b.example.com"),
+          "exact items and regexes of one level add up");
+}
+
+/* ---- merging levels ---------------------------------------------------------------------- */
+
+static void test_origin_merge(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *base;
+        const char *add;
+        const char *origin;
+        int allowed;
+    } cases[] = {
+        { "https://a.com", NULL, "https://a.com", 1 },
+        { "https://a.com", "https://b.com", "https://a.com", 0 },
+        { "https://a.com", "https://b.com", "https://b.com", 1 },
+        { "https://a.com", "+https://b.com", "https://a.com", 1 },
+        { "https://a.com", "+https://b.com", "https://b.com", 1 },
+        { "https://a.com https://b.com", "-https://b.com", "https://b.com", 0 },
+        { "https://a.com https://b.com", "-https://b.com", "https://a.com", 1 },
+        { "https://*.example.com", "-https://admin.example.com", "https://admin.example.com", 0 },
+        { "https://*.example.com", "-https://admin.example.com", "https://www.example.com", 1 },
+        { "*", "-https://evil.com", "https://evil.com", 0 },
+        { "-https://b.com", "+https://b.com", "https://b.com", 1 },
+        { "https://a.com", "-https://a.com +https://c.com", "https://c.com", 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const cors_set *base = must_set(p, u, CORS_SET_ORIGINS, cases[i].base);
+        const cors_set *add = cases[i].add ? must_set(p, u, CORS_SET_ORIGINS, cases[i].add)
+                              : NULL;
+        const cors_set *merged = cors_set_merge(p, base, add);
+        CHECK(u, allowed(merged, cases[i].origin) == cases[i].allowed,
+              "base '%s' + '%s', origin '%s': want %s", cases[i].base,
+              cases[i].add ? cases[i].add : "(nothing)", cases[i].origin,
+              cases[i].allowed ? "allowed" : "refused");
+    }
+    {
+        /* Three levels of edits: server, directory, .htaccess. */
+        const cors_set *s = must_set(p, u, CORS_SET_ORIGINS, "https://a.com https://b.com");
+        const cors_set *d = cors_set_merge(p, s, must_set(p, u, CORS_SET_ORIGINS,
+                                                         "+https://c.com"));
+        const cors_set *h = cors_set_merge(p, d, must_set(p, u, CORS_SET_ORIGINS,
+                                                         "-https://a.com"));
+        CHECK(u, !allowed(h, "https://a.com") && allowed(h, "https://b.com")
+                 && allowed(h, "https://c.com"), "edits layer over three levels");
+        CHECK(u, allowed(d, "https://a.com"), "a lower level's edit leaves its parent alone");
+    }
+    {
+        const cors_set *any = must_set(p, u, CORS_SET_ORIGINS, "*");
+        const cors_set *edited = cors_set_merge(p, any, must_set(p, u, CORS_SET_ORIGINS,
+                                                                "-https://x.com"));
+        CHECK(u, cors_set_is_any(any), "a plain * is a fixed answer");
+        CHECK(u, cors_set_has_any(edited) && !cors_set_is_any(edited),
+              "* with a refusal depends on the origin");
+    }
+}
+
+static void test_many_origins(apr_pool_t *p, unit_counts *u)
+{
+    cors_set *set = cors_set_make(p, CORS_SET_ORIGINS);
+    char buf[64];
+    int i, bad = 0;
+
+    for (i = 0; i < 10000; i++) {
+        snprintf(buf, sizeof(buf), "https://tenant%d.example.net", i);
+        bad += cors_set_add(p, set, apr_pstrdup(p, buf), CORS_ITEM_PLAIN) != NULL;
+    }
+    CHECK(u, bad == 0, "10,000 origins load");
+    CHECK(u, cors_set_count(set) == 10000, "10,000 origins counted");
+    CHECK(u, allowed(set, "https://tenant0.example.net"), "first of 10,000");
+    CHECK(u, allowed(set, "https://tenant9999.example.net"), "last of 10,000");
+    CHECK(u, !allowed(set, "https://tenant10000.example.net"), "one past the last");
+    CHECK(u, !allowed(set, "https://tenant1.example.net.evil"), "suffix trick");
+}
+
+/* ---- configuration errors ------------------------------------------------------------- */
+
+static void test_config_errors(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        cors_set_kind kind;
+        const char *line;
+        const char *needle;     /* part of the message */
+    } cases[] = {
+        { CORS_SET_ORIGINS, "https://a.com/", "write 'https://a.com'" },
+        { CORS_SET_ORIGINS, "https://a.com/api", "has a path" },
+        { CORS_SET_ORIGINS, "https://a.com?x", "query" },
+        { CORS_SET_ORIGINS, "https://a.com#x", "fragment" },
+        { CORS_SET_ORIGINS, "https://u@a.com", "user information" },
+        { CORS_SET_ORIGINS, "a.com", "no scheme" },
+        { CORS_SET_ORIGINS, "https://a.com:70000", "port" },
+        { CORS_SET_ORIGINS, "https://a.*.com", "'*'" },
+        { CORS_SET_ORIGINS, "https://*.com", "too broad" },
+        { CORS_SET_METHODS, "GET P(UT", "not a valid HTTP method" },
+        { CORS_SET_METHODS, "CONNECT", "never allow" },
+        { CORS_SET_METHODS, "trace", "never allow" },
+        { CORS_SET_METHODS, "TRACK", "never allow" },
+        { CORS_SET_HEADERS, "X-Ok X:Bad", "not a valid HTTP header name" },
+        { CORS_SET_HEADERS, "X-Ok X\"Bad", "'X\"Bad'" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *err;
+        set_of(p, cases[i].kind, cases[i].line, &err);
+        CHECK(u, err && strstr(err, cases[i].needle), "'%s' should fail with '%s', got: %s",
+              cases[i].line, cases[i].needle, err ? err : "(accepted)");
+    }
+}
+
+/* ---- methods and headers ------------------------------------------------------------- */
+
+static void test_tokens(apr_pool_t *p, unit_counts *u)
+{
+    cors_set *m = must_set(p, u, CORS_SET_METHODS, "GET, POST PUT patch");
+    cors_set *h = must_set(p, u, CORS_SET_HEADERS, "Content-Type, X-Api-Key");
+    cors_set *star = must_set(p, u, CORS_SET_HEADERS, "*");
+    const cors_set *flat;
+
+    CHECK(u, cors_method_allowed(m, "PUT", 3), "PUT listed");
+    CHECK(u, !cors_method_allowed(m, "put", 3), "methods are case-sensitive");
+    CHECK(u, cors_method_allowed(m, "patch", 5), "patch as written");
+    CHECK(u, !cors_method_allowed(m, "PATCH", 5), "PATCH is not patch");
+    CHECK(u, !cors_method_allowed(m, "HEAD", 4), "a plain list replaces the default");
+    CHECK(u, cors_method_allowed(NULL, "HEAD", 4), "default GET HEAD POST");
+    CHECK(u, !cors_method_allowed(NULL, "PUT", 3), "default has no PUT");
+    CHECK_STR(u, cors_set_value(m), "GET, POST, PUT, patch", "methods value");
+
+    CHECK(u, cors_header_allowed(h, "content-type", 12), "headers are case-insensitive");
+    CHECK(u, cors_header_allowed(h, "x-api-key", 9), "x-api-key");
+    CHECK(u, !cors_header_allowed(h, "x-other", 7), "unlisted header");
+    CHECK_STR(u, cors_set_value(h), "content-type, x-api-key", "headers value");
+    CHECK(u, cors_header_allowed(star, "x-anything", 10), "* covers any header");
+    CHECK(u, !cors_header_allowed(star, "authorization", 13), "* never covers authorization");
+    CHECK(u, !cors_header_allowed(NULL, "x-a", 3), "no headers configured");
+
+    flat = cors_set_merge(p, must_set(p, u, CORS_SET_METHODS, "+PUT"), NULL);
+    CHECK(u, cors_method_allowed(flat, "GET", 3) && cors_method_allowed(flat, "PUT", 3),
+          "an edit with nothing above edits the default");
+    CHECK_STR(u, cors_set_value(flat), "GET, HEAD, POST, PUT", "default + PUT");
+
+    flat = cors_set_merge(p, must_set(p, u, CORS_SET_METHODS, "GET POST"),
+                          must_set(p, u, CORS_SET_METHODS, "+DELETE -POST"));
+    CHECK(u, cors_method_allowed(flat, "DELETE", 6) && !cors_method_allowed(flat, "POST", 4),
+          "edits on an inherited list");
+    CHECK_STR(u, cors_set_value(flat), "GET, DELETE", "edited value");
+
+    flat = cors_set_merge(p, must_set(p, u, CORS_SET_METHODS, "+PUT"),
+                          must_set(p, u, CORS_SET_METHODS, "+PATCH"));
+    CHECK_STR(u, cors_set_value(flat), "GET, HEAD, POST, PUT, PATCH", "edits of edits");
+
+    flat = cors_set_merge(p, must_set(p, u, CORS_SET_HEADERS, "*"),
+                          must_set(p, u, CORS_SET_HEADERS, "-X-Secret"));
+    CHECK(u, !cors_header_allowed(flat, "x-secret", 8) && cors_header_allowed(flat, "x-a", 3),
+          "* minus one header");
+    CHECK(u, !cors_set_is_any(flat), "* minus one is not a fixed *");
+}
+
+/* ---- Access-Control-Request-Headers ------------------------------------------------------ */
+
+typedef struct {
+    char seen[512];
+} collected;
+
+static int collect(void *baton, const char *name, size_t len)
+{
+    collected *c = baton;
+    size_t n = strlen(c->seen);
+
+    if (n + len + 2 < sizeof(c->seen)) {
+        if (n) {
+            c->seen[n++] = '|';
+        }
+        memcpy(c->seen + n, name, len);
+        c->seen[n + len] = '\0';
+    }
+    return 0;
+}
+
+static void test_request_headers(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *value;
+        const char *names;      /* '|'-joined, or NULL when refused */
+    } cases[] = {
+        { "content-type,x-a", "content-type|x-a" },
+        { " content-type , X-A ", "content-type|X-A" },
+        { ",,content-type,,", "content-type" },
+        { "", "" },
+        { "   ", "" },
+        { "a b", NULL },
+        { "x-a,x:b", NULL },
+        { "x-a,\"b\"", NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        collected c;
+        unsigned int elements = 0, names = 0;
+        const char *err;
+        c.seen[0] = '\0';
+        err = cors_each_request_header(cases[i].value, &elements, &names, collect, &c);
+        if (cases[i].names) {
+            CHECK(u, err == NULL, "'%s' should parse: %s", cases[i].value, err ? err : "");
+            CHECK_STR(u, c.seen, cases[i].names, cases[i].value);
+        }
+        else {
+            CHECK(u, err != NULL, "'%s' should be refused", cases[i].value);
+        }
+    }
+    {
+        /* A header of 8 KB of commas, of 1,000 names, of one 8 KB name: refused after a
+         * bounded look, never scanned to the end. */
+        char *commas = apr_palloc(p, 8193), *names1000, *longname = apr_palloc(p, 8193);
+        unsigned int elements = 0, names = 0, k;
+        collected c;
+        size_t n = 0;
+
+        memset(commas, ',', 8192);
+        commas[8192] = '\0';
+        memset(longname, 'a', 8192);
+        longname[8192] = '\0';
+        names1000 = apr_palloc(p, 1000 * 8 + 1);
+        for (k = 0; k < 1000; k++) {
+            n += (size_t)sprintf(names1000 + n, "x-%04u,", k);
+        }
+        names1000[n] = '\0';
+        c.seen[0] = '\0';
+        CHECK(u, cors_each_request_header(commas, &elements, &names, collect, &c) != NULL
+                 && elements <= CORS_REQ_ELEMENTS_MAX + 1, "8 KB of commas stops early");
+        elements = names = 0;
+        CHECK(u, cors_each_request_header(names1000, &elements, &names, collect, &c) != NULL
+                 && names <= CORS_REQ_HEADERS_MAX + 1, "1,000 names stop at the bound");
+        elements = names = 0;
+        CHECK(u, cors_each_request_header(longname, &elements, &names, collect, &c) != NULL,
+              "an 8 KB name is refused");
+        /* The bounds hold across several header lines. */
+        elements = names = 0;
+        for (k = 0; k < 40; k++) {
+            cors_each_request_header("a,b", &elements, &names, collect, &c);
+        }
+        CHECK(u, cors_each_request_header("a,b", &elements, &names, collect, &c) != NULL,
+              "bounds span lines");
+    }
+    {
+        apr_array_header_t *items = apr_array_make(p, 2, sizeof(const char *));
+        cors_split_items(p, "GET,  POST\tPUT,,", items);
+        CHECK(u, items->nelts == 3, "split on commas and spaces: %d items", items->nelts);
+        CHECK(u, cors_is_token("X-Foo_1", 7) && !cors_is_token("X Foo", 5)
+                 && !cors_is_token("", 0), "tokens");
+    }
+}
+
+/* ---- policies and decisions -------------------------------------------------------------- */
+
+typedef struct {
+    const char *origins, *methods, *headers, *expose;
+    int credentials, max_age, status, pn;
+} policy_spec;
+
+static cors_policy *policy_of(apr_pool_t *p, unit_counts *u, const policy_spec *s)
+{
+    cors_policy *pol = cors_policy_make(p);
+
+    pol->enable = 1;
+    if (s->origins) {
+        pol->origins = must_set(p, u, CORS_SET_ORIGINS, s->origins);
+    }
+    if (s->methods) {
+        pol->methods = must_set(p, u, CORS_SET_METHODS, s->methods);
+    }
+    if (s->headers) {
+        pol->headers = must_set(p, u, CORS_SET_HEADERS, s->headers);
+    }
+    if (s->expose) {
+        pol->expose = must_set(p, u, CORS_SET_HEADERS, s->expose);
+    }
+    pol->credentials = s->credentials;
+    if (s->max_age >= 0) {
+        pol->max_age = s->max_age;
+        pol->max_age_value = apr_itoa(p, s->max_age);
+    }
+    pol->preflight_status = s->status;
+    pol->private_network = s->pn;
+    /* Levels are merged onto the (empty) server level, as httpd does. */
+    return cors_policy_merge(p, cors_policy_make(p), pol);
+}
+
+static void test_preflight(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *name;
+        policy_spec pol;
+        const char *origin, *method, *headers;
+        int pn;
+        /* expected */
+        int allowed;
+        const char *reason_part, *acao, *acac, *acam, *acah, *max_age, *pna;
+        int status, vary;
+    } cases[] = {
+        { "allowed, explicit lists",
+          { "https://app.test", "GET PUT", "Content-Type Authorization", NULL, 1, 600, -1, 0 },
+          "https://app.test", "PUT", "content-type,authorization", 0,
+          1, NULL, "https://app.test", "true", "GET, PUT", "content-type, authorization",
+          "600", NULL, 204, 1 },
+        { "status 200 on request",
+          { "https://app.test", NULL, NULL, NULL, 0, -1, 200, 0 },
+          "https://app.test", "GET", NULL, 0,
+          1, NULL, "https://app.test", NULL, "GET, HEAD, POST", NULL, NULL, NULL, 200, 1 },
+        { "origin refused",
+          { "https://app.test", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://evil.test", "GET", NULL, 0,
+          0, "origin 'https://evil.test' is not allowed", NULL, NULL, NULL, NULL, NULL, NULL,
+          0, 1 },
+        { "method refused",
+          { "https://app.test", "GET POST", NULL, NULL, 0, -1, -1, 0 },
+          "https://app.test", "PUT", NULL, 0,
+          0, "Method PUT is not allowed by Access-Control-Allow-Methods", NULL, NULL, NULL,
+          NULL, NULL, NULL, 0, 1 },
+        { "method case matters",
+          { "https://app.test", "PATCH", NULL, NULL, 0, -1, -1, 0 },
+          "https://app.test", "patch", NULL, 0,
+          0, "Method patch is not allowed", NULL, NULL, NULL, NULL, NULL, NULL, 0, 1 },
+        { "header refused",
+          { "https://app.test", NULL, "Content-Type", NULL, 0, -1, -1, 0 },
+          "https://app.test", "POST", "content-type,x-foo", 0,
+          0, "Request header field x-foo is not allowed by Access-Control-Allow-Headers",
+          NULL, NULL, NULL, NULL, NULL, NULL, 0, 1 },
+        { "header case does not matter",
+          { "https://app.test", NULL, "x-foo", NULL, 0, -1, -1, 0 },
+          "https://app.test", "POST", "X-FOO", 0,
+          1, NULL, "https://app.test", NULL, "GET, HEAD, POST", "x-foo", NULL, NULL, 204, 1 },
+        { "invalid method token",
+          { "https://app.test", "*", NULL, NULL, 0, -1, -1, 0 },
+          "https://app.test", "PU T", NULL, 0,
+          0, "not a valid method", NULL, NULL, NULL, NULL, NULL, NULL, 0, 1 },
+        { "wildcards without credentials answer *",
+          { "*", "*", "*", NULL, 0, -1, -1, 0 },
+          "https://any.test", "PATCH", "x-a,x-b", 0,
+          1, NULL, "*", NULL, "*", "*", NULL, NULL, 204, 0 },
+        { "* headers never cover authorization",
+          { "*", "*", "*", NULL, 0, -1, -1, 0 },
+          "https://any.test", "GET", "x-a,authorization", 0,
+          0, "Request header field authorization is not allowed", NULL, NULL, NULL, NULL,
+          NULL, NULL, 0, 0 },
+        { "* headers with authorization listed: echo, as * would not cover it",
+          { "*", NULL, "* Authorization", NULL, 0, -1, -1, 0 },
+          "https://any.test", "GET", "x-a,authorization", 0,
+          1, NULL, "*", NULL, "GET, HEAD, POST", "x-a, authorization", NULL, NULL, 204, 0 },
+        { "wildcards with credentials echo what was asked",
+          { "https://app.test", "*", "*", NULL, 1, -1, -1, 0 },
+          "https://app.test", "PATCH", "x-a,x-b", 0,
+          1, NULL, "https://app.test", "true", "PATCH", "x-a, x-b", NULL, NULL, 204, 1 },
+        { "* minus a method echoes",
+          { "https://app.test", "* -DELETE", NULL, NULL, 0, -1, -1, 0 },
+          "https://app.test", "PUT", NULL, 0,
+          1, NULL, "https://app.test", NULL, "PUT", NULL, NULL, NULL, 204, 1 },
+        { "* minus a method refuses it",
+          { "https://app.test", "* -DELETE", NULL, NULL, 0, -1, -1, 0 },
+          "https://app.test", "DELETE", NULL, 0,
+          0, "Method DELETE", NULL, NULL, NULL, NULL, NULL, NULL, 0, 1 },
+        { "private network answered when on",
+          { "https://app.test", NULL, NULL, NULL, 0, -1, -1, 1 },
+          "https://app.test", "GET", NULL, 1,
+          1, NULL, "https://app.test", NULL, "GET, HEAD, POST", NULL, NULL, "true", 204, 1 },
+        { "private network not answered when off",
+          { "https://app.test", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://app.test", "GET", NULL, 1,
+          1, NULL, "https://app.test", NULL, "GET, HEAD, POST", NULL, NULL, NULL, 204, 1 },
+        { "no origins configured",
+          { NULL, NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://app.test", "GET", NULL, 0,
+          0, "no CORSAllowOrigin", NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+        { "8 KB of commas refused",
+          { "https://app.test", NULL, "*", NULL, 0, -1, -1, 0 },
+          "https://app.test", "GET", ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+          ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,", 0,
+          0, "too many elements", NULL, NULL, NULL, NULL, NULL, NULL, 0, 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_policy *pol = policy_of(p, u, &cases[i].pol);
+        cors_request req;
+        cors_answer ans;
+        const char *lines[1];
+
+        memset(&req, 0, sizeof(req));
+        req.origin = cases[i].origin;
+        req.method = cases[i].method;
+        lines[0] = cases[i].headers;
+        req.request_headers = lines;
+        req.request_header_lines = cases[i].headers ? 1 : 0;
+        req.private_network = cases[i].pn;
+        cors_decide_preflight(p, pol, &req, &ans);
+
+        CHECK(u, ans.allowed == cases[i].allowed, "%s: allowed %d (reason: %s)",
+              cases[i].name, ans.allowed, ans.reason ? ans.reason : "");
+        if (cases[i].reason_part) {
+            CHECK(u, ans.reason && strstr(ans.reason, cases[i].reason_part),
+                  "%s: reason '%s'", cases[i].name, ans.reason ? ans.reason : "(none)");
+        }
+        if (cases[i].allowed) {
+            CHECK_STR(u, ans.allow_origin, cases[i].acao, cases[i].name);
+            CHECK_STR(u, ans.allow_credentials, cases[i].acac, cases[i].name);
+            CHECK_STR(u, ans.allow_methods, cases[i].acam, cases[i].name);
+            CHECK_STR(u, ans.allow_headers, cases[i].acah, cases[i].name);
+            CHECK_STR(u, ans.max_age, cases[i].max_age, cases[i].name);
+            CHECK_STR(u, ans.allow_private_network, cases[i].pna, cases[i].name);
+            CHECK(u, ans.status == cases[i].status, "%s: status %d", cases[i].name,
+                  ans.status);
+        }
+        CHECK(u, ans.vary == cases[i].vary, "%s: vary %d", cases[i].name, ans.vary);
+    }
+}
+
+static void test_actual(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *name;
+        policy_spec pol;
+        const char *origin;
+        int allowed, vary, conflict;
+        const char *acao, *acac, *aceh;
+    } cases[] = {
+        { "allowed origin echoed",
+          { "https://app.test", NULL, NULL, "X-Request-Id", 1, -1, -1, 0 },
+          "https://app.test", 1, 1, 0, "https://app.test", "true", "x-request-id" },
+        { "refused origin: nothing, but Vary",
+          { "https://app.test", NULL, NULL, NULL, 1, -1, -1, 0 },
+          "https://evil.test", 0, 1, 0, NULL, NULL, NULL },
+        { "no Origin: nothing, but Vary",
+          { "https://app.test", NULL, NULL, NULL, 0, -1, -1, 0 },
+          NULL, 0, 1, 0, NULL, NULL, NULL },
+        { "plain * answers * without Vary",
+          { "*", NULL, NULL, "*", 0, -1, -1, 0 },
+          "https://any.test", 1, 0, 0, "*", NULL, "*" },
+        { "plain * without Origin needs no Vary",
+          { "*", NULL, NULL, NULL, 0, -1, -1, 0 },
+          NULL, 0, 0, 0, NULL, NULL, NULL },
+        { "* minus one echoes the origin and varies",
+          { "* -https://evil.test", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://ok.test", 1, 1, 0, "https://ok.test", NULL, NULL },
+        { "null listed is echoed",
+          { "null", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "null", 1, 1, 0, "null", NULL, NULL },
+        { "merged * with credentials: credentials withheld",
+          { "*", NULL, NULL, NULL, 1, -1, -1, 0 },
+          "https://any.test", 1, 0, 1, "*", NULL, NULL },
+        { "two origins in one header are refused",
+          { "*", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://a.test, https://b.test", 0, 0, 0, NULL, NULL, NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_policy *pol = policy_of(p, u, &cases[i].pol);
+        cors_request req;
+        cors_answer ans;
+
+        memset(&req, 0, sizeof(req));
+        req.origin = cases[i].origin;
+        cors_decide_actual(p, pol, &req, &ans);
+        CHECK(u, ans.allowed == cases[i].allowed, "%s: allowed %d", cases[i].name,
+              ans.allowed);
+        CHECK(u, ans.vary == cases[i].vary, "%s: vary %d", cases[i].name, ans.vary);
+        CHECK(u, ans.conflict == cases[i].conflict, "%s: conflict %d", cases[i].name,
+              ans.conflict);
+        CHECK_STR(u, ans.allow_origin, cases[i].acao, cases[i].name);
+        CHECK_STR(u, ans.allow_credentials, cases[i].acac, cases[i].name);
+        CHECK_STR(u, ans.expose_headers, cases[i].aceh, cases[i].name);
+        CHECK(u, ans.allow_methods == NULL && ans.max_age == NULL,
+              "%s: preflight-only headers stay off actual responses", cases[i].name);
+    }
+}
+
+static void test_policy_merge(apr_pool_t *p, unit_counts *u)
+{
+    cors_policy *server = cors_policy_make(p), *dir = cors_policy_make(p), *off, *on;
+    const cors_policy *m;
+
+    server->enable = 1;
+    server->origins = must_set(p, u, CORS_SET_ORIGINS, "https://a.test");
+    server->max_age = 60;
+    server->max_age_value = "60";
+    dir->credentials = 1;
+    m = cors_policy_merge(p, server, dir);
+    CHECK(u, cors_policy_enabled(m) && m->credentials == 1 && m->max_age == 60
+             && m->origins == server->origins, "unset fields are inherited");
+    CHECK(u, cors_policy_conflict(m) == NULL, "no conflict with a listed origin");
+
+    off = cors_policy_make(p);
+    off->enable = 0;
+    m = cors_policy_merge(p, m, off);
+    CHECK(u, !cors_policy_enabled(m), "CORSEnable Off switches a subtree off");
+    on = cors_policy_make(p);
+    on->enable = 1;
+    m = cors_policy_merge(p, m, on);
+    CHECK(u, cors_policy_enabled(m) && m->origins == server->origins && m->credentials == 1,
+          "CORSEnable On below brings the inherited settings back");
+
+    /* Contradictions: in one level, and only after merging. */
+    server = cors_policy_make(p);
+    server->origins = must_set(p, u, CORS_SET_ORIGINS, "*");
+    server->credentials = 1;
+    CHECK(u, cors_policy_conflict(server) != NULL, "* with credentials in one level");
+    server->credentials = CORS_UNSET;
+    CHECK(u, cors_policy_conflict(server) == NULL, "* alone is fine");
+    dir = cors_policy_make(p);
+    dir->credentials = 1;
+    m = cors_policy_merge(p, server, dir);
+    CHECK(u, m->conflict && cors_policy_conflict(m) != NULL,
+          "* inherited with credentials below is caught when merged");
+    dir->origins = must_set(p, u, CORS_SET_ORIGINS, "https://a.test");
+    m = cors_policy_merge(p, server, dir);
+    CHECK(u, !m->conflict, "a replacing list below removes the inherited *");
+
+    server = cors_policy_make(p);
+    server->expose = must_set(p, u, CORS_SET_HEADERS, "*");
+    server->credentials = 1;
+    CHECK(u, cors_policy_conflict(server) && strstr(cors_policy_conflict(server),
+                                                    "CORSExposeHeaders"),
+          "exposed * with credentials");
+}
+
+void test_core(apr_pool_t *p, unit_counts *u)
+{
+    test_origin_parse(p, u);
+    test_origin_match(p, u);
+    test_origin_regex(p, u);
+    test_origin_merge(p, u);
+    test_many_origins(p, u);
+    test_config_errors(p, u);
+    test_tokens(p, u);
+    test_request_headers(p, u);
+    test_preflight(p, u);
+    test_actual(p, u);
+    test_policy_merge(p, u);
+}
