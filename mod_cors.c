@@ -324,6 +324,13 @@ static const char *section_name(ap_conf_vector_t *sec)
     return cdc && cdc->d ? cdc->d : "(unnamed section)";
 }
 
+static const char *server_name(apr_pool_t *p, const server_rec *s)
+{
+    return s->is_virtual ? apr_psprintf(p, "the virtual host at %s:%d", s->defn_name,
+                                        s->defn_line_number)
+                         : "the main server";
+}
+
 /* Contradictions that only appear once levels are merged ("*" in a virtual host,
  * credentials in a <Location>) stop the start-up, as configtest runs this hook too. */
 static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -340,9 +347,8 @@ static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
         int i, n;
 
         if (err) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
-                         "mod_cors: in virtual host %s:%d: %s", s->defn_name ? s->defn_name
-                         : "(main server)", s->defn_line_number, err);
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "mod_cors: in %s: %s",
+                         server_name(ptemp, s), err);
             failed = 1;
         }
         for (n = 0; n < 2; n++) {
@@ -356,8 +362,9 @@ static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
                 err = cors_policy_conflict(cors_policy_merge(ptemp, spol, sec));
                 if (err) {
                     ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
-                                 "mod_cors: in <%s %s> (merged with its server's policy): %s",
-                                 n ? "Location" : "Directory", section_name(elts[i]), err);
+                                 "mod_cors: in <%s %s> as merged into %s: %s",
+                                 n ? "Location" : "Directory", section_name(elts[i]),
+                                 server_name(ptemp, s), err);
                     failed = 1;
                 }
             }
