@@ -9,6 +9,7 @@
 # Each target installs the Debian packages it needs when run as root (mk/need.sh), or prints
 # the exact apt-get line.
 
+SHELL       := /bin/bash
 APXS        ?= $(shell command -v apxs 2>/dev/null || echo /usr/bin/apxs)
 CC          ?= cc
 WARN        := -Wall -Wextra -Werror

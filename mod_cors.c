@@ -240,7 +240,7 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
     for (i = 0; i < items->nelts; i++) {
         const char *source = APR_ARRAY_IDX(items, i, const char *);
         ap_regex_t *re = apr_pcalloc(cmd->pool, sizeof(*re));
-        int rc = ap_regcomp(re, apr_pstrcat(cmd->temp_pool, "^(?:", source, ")\\z", NULL),
+        int rc = ap_regcomp(re, apr_psprintf(cmd->temp_pool, "^(?:%s)\\z", source),
                             AP_REG_ICASE);
         if (rc) {
             char msg[256];
@@ -277,7 +277,7 @@ static const char *set_preflight_status(cmd_parms *cmd, void *dconf, const char 
 {
     cors_policy *pol = dconf;
 
-    if (strcmp(arg, "200") && strcmp(arg, "204")) {
+    if (strcmp(arg, "200") != 0 && strcmp(arg, "204") != 0) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not 200 or 204 (use 200 for clients that "
                             "reject 204 preflight answers)", cmd->cmd->name, arg);
     }
@@ -395,6 +395,11 @@ static int policy_given(const cors_policy *pol)
                    || pol->expose || pol->credentials != CORS_UNSET);
 }
 
+static int logs_info(const server_rec *s)
+{
+    return APLOGinfo(s);
+}
+
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                             server_rec *s)
 {
@@ -411,7 +416,7 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         int n, i;
 
         sconf->filter = filter;
-        if (first_pass || !APLOGinfo(s)) {
+        if (first_pass || !logs_info(s)) {
             continue;
         }
         /* One line per level that says something, so an admin can see what is in force. */

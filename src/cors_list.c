@@ -14,8 +14,8 @@ void cors_lower(char *dst, const char *src, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++) {
-        char c = src[i];
-        dst[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (char)((c >= 'A' && c <= 'Z') ? c | 0x20 : c);
     }
 }
 

@@ -53,7 +53,7 @@ static void add_regex(apr_pool_t *p, cors_set *set, const char *src, cors_edit e
 {
     regex_t *re = apr_palloc(p, sizeof(*re));
 
-    if (regcomp(re, apr_pstrcat(p, "^(", src, ")$", NULL), REG_EXTENDED | REG_ICASE) != 0) {
+    if (regcomp(re, apr_psprintf(p, "^(%s)$", src), REG_EXTENDED | REG_ICASE) != 0) {
         abort();
     }
     apr_pool_cleanup_register(p, re, free_regex, apr_pool_cleanup_null);

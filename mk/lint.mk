@@ -1,0 +1,13 @@
+# lint.mk - cppcheck and clang-tidy over the module, the core and its tests; part of make test.
+LINT_SRC := mod_cors.c $(CORE_SRC) tests/test_core.c
+LINT_INC := -Iinclude -Isrc -I/usr/include/apache2 -I/usr/include/apr-1.0
+
+.PHONY: lint
+lint:
+	@$(NEED) cppcheck clang-tidy apache2-dev
+	cppcheck --error-exitcode=1 --enable=warning,style,performance,portability --quiet \
+	    --inline-suppr --suppress=missingIncludeSystem --suppress=toomanyconfigs --std=c99 $(LINT_INC) $(LINT_SRC)
+	clang-tidy --quiet $(LINT_SRC) -- -std=gnu99 -D_GNU_SOURCE $(LINT_INC) 2>&1 \
+	    | grep -v "warnings generated" ; exit $${PIPESTATUS[0]}
+
+TEST_TARGETS += lint
