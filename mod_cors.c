@@ -466,17 +466,6 @@ static cors_request_state *request_state(request_rec *r)
     return st;
 }
 
-static void read_request(request_rec *r, cors_request *req, const char **acrh)
-{
-    req->origin = apr_table_get(r->headers_in, "Origin");
-    req->method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
-    /* httpd joins repeated request header lines with ", ", which the list parser accepts. */
-    *acrh = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
-    req->request_headers = acrh;
-    req->request_header_lines = *acrh ? 1 : 0;
-    req->private_network = 0;
-}
-
 static void log_refusal(request_rec *r, cors_request_state *st, const char *what)
 {
     if (st->logged || !st->answer.reason) {
@@ -544,11 +533,6 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
     }
 }
 
-static int is_preflight(const request_rec *r, const cors_request *req)
-{
-    return r->method_number == M_OPTIONS && req->origin && req->method && *req->method;
-}
-
 /* header_parser: runs for the request the browser sent once its per-dir configuration is
  * final, and before access control and authentication, which a preflight never passes. */
 static int cors_answer_preflight(request_rec *r)
@@ -561,10 +545,15 @@ static int cors_answer_preflight(request_rec *r)
     if (r->prev || r->method_number != M_OPTIONS || !cors_policy_enabled(pol)) {
         return DECLINED;
     }
-    read_request(r, &req, &acrh);
-    if (!is_preflight(r, &req)) {
-        return DECLINED;
+    req.origin = apr_table_get(r->headers_in, "Origin");
+    req.method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
+    if (!req.origin || !req.method || !*req.method) {
+        return DECLINED;        /* an ordinary OPTIONS request */
     }
+    /* httpd joins repeated request header lines with ", ", which the list parser accepts. */
+    acrh = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
+    req.request_headers = &acrh;
+    req.request_header_lines = acrh ? 1 : 0;
     pn = apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
     req.private_network = pn && !strcasecmp(pn, "true");
 
@@ -619,8 +608,8 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
     if (!st->decided) {
         cors_request req;
-        const char *acrh;
-        read_request(orig, &req, &acrh);
+        memset(&req, 0, sizeof(req));
+        req.origin = apr_table_get(orig->headers_in, "Origin");
         cors_decide_actual(r->pool, pol, &req, &st->answer);
         st->decided = 1;
         if (req.origin) {
