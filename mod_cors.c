@@ -400,34 +400,26 @@ static int logs_info(const server_rec *s)
     return APLOGinfo(s);
 }
 
-static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                            server_rec *s)
+/* One line per level that says something, so an admin can see what is in force.  A virtual
+ * host's section list starts with the main server's, which are logged once, with it. */
+static void log_policies(apr_pool_t *ptemp, server_rec *main_server)
 {
-    ap_filter_rec_t *filter = ap_get_output_filter_handle(CORS_FILTER);
-    int first_pass = ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG;
+    core_server_config *main_core = ap_get_core_module_config(main_server->module_config);
+    server_rec *s = main_server;
 
-    (void)pconf;
-    (void)plog;
-    (void)ptemp;
-    for (; s; s = s->next) {
-        cors_server_conf *sconf = ap_get_module_config(s->module_config, &cors_module);
+    do {
         core_server_config *core = ap_get_core_module_config(s->module_config);
         const cors_policy *spol = ap_get_module_config(s->lookup_defaults, &cors_module);
         int n, i;
 
-        sconf->filter = filter;
-        if (first_pass || !logs_info(s)) {
-            continue;
-        }
-        /* One line per level that says something, so an admin can see what is in force. */
         if (policy_given(spol)) {
-            log_policy(s, apr_psprintf(ptemp, "server %s:%d", s->server_hostname,
-                                       s->port), spol);
+            log_policy(s, server_name(ptemp, s), spol);
         }
         for (n = 0; n < 2; n++) {
             apr_array_header_t *secs = n ? core->sec_url : core->sec_dir;
+            apr_array_header_t *inherited = n ? main_core->sec_url : main_core->sec_dir;
             ap_conf_vector_t **elts = (ap_conf_vector_t **)secs->elts;
-            for (i = 0; i < secs->nelts; i++) {
+            for (i = s->is_virtual ? inherited->nelts : 0; i < secs->nelts; i++) {
                 const cors_policy *sec = ap_get_module_config(elts[i], &cors_module);
                 if (policy_given(sec)) {
                     log_policy(s, apr_psprintf(ptemp, "<%s %s>", n ? "Location" : "Directory",
@@ -435,10 +427,24 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
                 }
             }
         }
-        if (!s->is_virtual) {
-            /* Virtual hosts inherit the main server's sections: list them once. */
-            break;
-        }
+    } while ((s = s->next) != NULL);
+}
+
+static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                            server_rec *s)
+{
+    ap_filter_rec_t *filter = ap_get_output_filter_handle(CORS_FILTER);
+    server_rec *vs = s;
+
+    (void)pconf;
+    (void)plog;
+    do {
+        cors_server_conf *sconf = ap_get_module_config(vs->module_config, &cors_module);
+        sconf->filter = filter;
+    } while ((vs = vs->next) != NULL);
+    /* httpd reads its configuration twice at start-up: summarise the one it keeps. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG && logs_info(s)) {
+        log_policies(ptemp, s);
     }
     return OK;
 }

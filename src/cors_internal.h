@@ -34,6 +34,7 @@ struct cors_set {
     const cors_set *parent;     /* origins: the inherited layer this one edits */
     const char *value;          /* methods and headers: the header value */
     /* Derived over the chain of layers when built or merged: */
+    int eff_replaces;           /* some level of the chain gave a whole list */
     int eff_any;                /* "*" allowed in effect */
     int eff_denies;             /* something refused in effect */
     int eff_null;               /* "null" allowed in effect */

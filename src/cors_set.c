@@ -56,6 +56,7 @@ static void derive(cors_set *set)
     const cors_set *up = set->replaces ? NULL : set->parent;
     const int *null_v = apr_hash_get(set->items, "null", 4);
 
+    set->eff_replaces = set->replaces || (set->parent && set->parent->eff_replaces);
     set->eff_any = set->any ? set->any == CORS_ALLOW : (up ? up->eff_any : 0);
     set->eff_denies = set->denies || (up && up->eff_denies);
     set->eff_null = null_v ? *null_v == CORS_ALLOW : (up ? up->eff_null : 0);
@@ -229,7 +230,9 @@ void cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
     derive(set);
 }
 
-/* Methods and headers are short: the merged level is built flat, so lookups never walk. */
+/* Methods and headers are short: the merged level is built flat, so lookups never walk.
+ * It replaces only if base did: httpd merges sections among themselves before merging
+ * them onto the server's defaults, so a merge of edits must stay a list of edits. */
 static const cors_set *flatten(apr_pool_t *p, const cors_set *base, const cors_set *add)
 {
     cors_set *set = cors_set_make(p, add->kind);
@@ -238,13 +241,7 @@ static const cors_set *flatten(apr_pool_t *p, const cors_set *base, const cors_s
 
     levels[0] = base;
     levels[1] = add;
-    set->replaces = 1;
-    if (base->kind == CORS_SET_METHODS && !base->replaces) {
-        size_t d;
-        for (d = 0; d < N_DEFAULT_METHODS; d++) {
-            put(p, set, default_methods[d], strlen(default_methods[d]), CORS_ALLOW);
-        }
-    }
+    set->replaces = base->replaces;
     for (l = 0; l < 2; l++) {
         for (i = 0; i < levels[l]->edits->nelts; i++) {
             const cors_item *it = &APR_ARRAY_IDX(levels[l]->edits, i, cors_item);
@@ -262,24 +259,39 @@ static const cors_set *flatten(apr_pool_t *p, const cors_set *base, const cors_s
     return set;
 }
 
+/* Origins may number thousands: edits are layered on the inherited set instead of copied.
+ * An edit chain that ends without a replacing level (sections merged among themselves
+ * first) is re-based as a whole onto what it now inherits. */
+static const cors_set *layer_on(apr_pool_t *p, const cors_set *add, const cors_set *base)
+{
+    const cors_set *l;
+    cors_set **copies;
+    size_t depth = 0, i;
+
+    for (l = add; l; l = l->parent) {
+        depth++;
+    }
+    copies = apr_palloc(p, depth * sizeof(cors_set *));
+    for (i = 0, l = add; l; l = l->parent, i++) {
+        copies[i] = apr_pmemdup(p, l, sizeof(*l));
+    }
+    /* Bottom up, as each layer's derived facts depend on its parent's. */
+    for (i = depth; i-- > 0;) {
+        copies[i]->parent = i + 1 < depth ? copies[i + 1] : base;
+        derive(copies[i]);
+    }
+    return copies[0];
+}
+
 const cors_set *cors_set_merge(apr_pool_t *p, const cors_set *base, const cors_set *add)
 {
-    cors_set *layer;
-
     if (!add) {
         return base;
     }
-    if (!base || add->replaces) {
+    if (!base || add->eff_replaces) {
         return add;
     }
-    if (add->kind != CORS_SET_ORIGINS) {
-        return flatten(p, base, add);
-    }
-    /* Origins may number thousands: layer the edits on the inherited set instead of copying. */
-    layer = apr_pmemdup(p, add, sizeof(*add));
-    layer->parent = base;
-    derive(layer);
-    return layer;
+    return add->kind == CORS_SET_ORIGINS ? layer_on(p, add, base) : flatten(p, base, add);
 }
 
 int cors_set_replaces(const cors_set *set)

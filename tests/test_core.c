@@ -314,6 +314,81 @@ static void test_origin_merge(apr_pool_t *p, unit_counts *u)
     }
 }
 
+/* httpd merges sections among themselves before merging the result onto the server's
+ * defaults, so merging must be associative: S + (D1 + D2) == (S + D1) + D2. */
+static void test_merge_associative(apr_pool_t *p, unit_counts *u)
+{
+    static const char *const origin_levels[] = {
+        "https://a.test https://b.test", "+https://c.test -https://b.test", "https://d.test",
+        "-https://a.test", "+https://*.e.test", "*", "-https://x.e.test +https://b.test",
+    };
+    static const char *const origin_probes[] = {
+        "https://a.test", "https://b.test", "https://c.test", "https://d.test",
+        "https://x.e.test", "https://y.e.test", "https://z.test",
+    };
+    static const char *const method_levels[] = { "GET PUT", "+DELETE", "-PUT", "*", "+PATCH -GET" };
+    static const char *const method_probes[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH" };
+    static const char *const header_levels[] = { "X-A X-B", "+X-C", "-X-A", "*", "+Authorization" };
+    static const char *const header_probes[] = { "x-a", "x-b", "x-c", "x-d", "authorization" };
+    size_t n = sizeof(origin_levels) / sizeof(origin_levels[0]), i, j, k, q;
+    unsigned int bad = 0, checked = 0;
+
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < n; j++) {
+            for (k = 0; k < n; k++) {
+                const cors_set *s = must_set(p, u, CORS_SET_ORIGINS, origin_levels[i]);
+                const cors_set *d1 = must_set(p, u, CORS_SET_ORIGINS, origin_levels[j]);
+                const cors_set *d2 = must_set(p, u, CORS_SET_ORIGINS, origin_levels[k]);
+                const cors_set *left = cors_set_merge(p, cors_set_merge(p, s, d1), d2);
+                const cors_set *right = cors_set_merge(p, s, cors_set_merge(p, d1, d2));
+                for (q = 0; q < sizeof(origin_probes) / sizeof(origin_probes[0]); q++) {
+                    checked++;
+                    if (allowed(left, origin_probes[q]) != allowed(right, origin_probes[q])) {
+                        bad++;
+                        printf("origins '%s' + '%s' + '%s' differ for %s\n", origin_levels[i],
+                               origin_levels[j], origin_levels[k], origin_probes[q]);
+                    }
+                }
+            }
+        }
+    }
+    n = sizeof(method_levels) / sizeof(method_levels[0]);
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < n; j++) {
+            for (k = 0; k < n; k++) {
+                const cors_set *ms = must_set(p, u, CORS_SET_METHODS, method_levels[i]);
+                const cors_set *m1 = must_set(p, u, CORS_SET_METHODS, method_levels[j]);
+                const cors_set *m2 = must_set(p, u, CORS_SET_METHODS, method_levels[k]);
+                const cors_set *hs = must_set(p, u, CORS_SET_HEADERS, header_levels[i]);
+                const cors_set *h1 = must_set(p, u, CORS_SET_HEADERS, header_levels[j]);
+                const cors_set *h2 = must_set(p, u, CORS_SET_HEADERS, header_levels[k]);
+                const cors_set *ml = cors_set_merge(p, cors_set_merge(p, ms, m1), m2);
+                const cors_set *mr = cors_set_merge(p, ms, cors_set_merge(p, m1, m2));
+                const cors_set *hl = cors_set_merge(p, cors_set_merge(p, hs, h1), h2);
+                const cors_set *hr = cors_set_merge(p, hs, cors_set_merge(p, h1, h2));
+                const char *vl = cors_set_value(ml), *vr = cors_set_value(mr);
+                for (q = 0; q < sizeof(method_probes) / sizeof(method_probes[0]); q++) {
+                    const char *m = method_probes[q];
+                    checked++;
+                    bad += cors_method_allowed(ml, m, strlen(m)) != cors_method_allowed(mr, m, strlen(m));
+                }
+                for (q = 0; q < sizeof(header_probes) / sizeof(header_probes[0]); q++) {
+                    const char *h = header_probes[q];
+                    checked++;
+                    bad += cors_header_allowed(hl, h, strlen(h)) != cors_header_allowed(hr, h, strlen(h));
+                }
+                checked++;
+                if (!((vl == NULL && vr == NULL) || (vl && vr && strcmp(vl, vr) == 0))) {
+                    bad++;
+                    printf("methods '%s' + '%s' + '%s': '%s' vs '%s'\n", method_levels[i],
+                           method_levels[j], method_levels[k], vl ? vl : "", vr ? vr : "");
+                }
+            }
+        }
+    }
+    CHECK(u, bad == 0, "merging is associative: %u of %u lookups differ", bad, checked);
+}
+
 static void test_many_origins(apr_pool_t *p, unit_counts *u)
 {
     cors_set *set = cors_set_make(p, CORS_SET_ORIGINS);
@@ -788,6 +863,7 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_origin_match(p, u);
     test_origin_regex(p, u);
     test_origin_merge(p, u);
+    test_merge_associative(p, u);
     test_many_origins(p, u);
     test_config_errors(p, u);
     test_tokens(p, u);

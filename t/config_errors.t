@@ -1,0 +1,93 @@
+# config_errors.t - configurations apachectl configtest must refuse, with a message that helps.
+use strict;
+use warnings FATAL => 'all';
+
+use File::Temp ();
+use Apache::Test;
+use Apache::TestUtil;
+
+my $vars = Apache::Test::vars();
+my $httpd = $vars->{httpd};
+my $cors = "$vars->{serverroot}/../.libs/mod_cors.so";
+chomp(my $mods = `apxs -q LIBEXECDIR`);
+
+my @bad = (
+    # [config lines, what the message must say]
+    ["CORSAllowOrigin https://a.example/", qr/CORSAllowOrigin: 'https:\/\/a\.example\/' ends with a slash.*write 'https:\/\/a\.example'/],
+    ["CORSAllowOrigin https://a.example/api", qr/CORSAllowOrigin: .*has a path/],
+    ["CORSAllowOrigin https://a.example?x=1", qr/CORSAllowOrigin: .*query/],
+    ["CORSAllowOrigin https://a.example#top", qr/CORSAllowOrigin: .*fragment/],
+    ["CORSAllowOrigin https://user\@a.example", qr/CORSAllowOrigin: .*user information/],
+    ["CORSAllowOrigin a.example", qr/CORSAllowOrigin: 'a\.example' has no scheme/],
+    ["CORSAllowOrigin https://a.example:0", qr/CORSAllowOrigin: .*invalid port.*1 to 65535/],
+    ["CORSAllowOrigin https://a.example:65536", qr/CORSAllowOrigin: .*invalid port/],
+    ["CORSAllowOrigin https://a.*.example", qr/CORSAllowOrigin: .*'\*' in the wrong place/],
+    ["CORSAllowOrigin https://*example.com", qr/CORSAllowOrigin: .*'\*' in the wrong place/],
+    ["CORSAllowOrigin https://*.com", qr/CORSAllowOrigin: .*too broad/],
+    ["CORSAllowOrigin *\nCORSAllowCredentials On", qr/CORSAllowCredentials: CORSAllowOrigin \* cannot be combined with CORSAllowCredentials On/],
+    ["CORSAllowCredentials On\nCORSAllowOrigin *", qr/CORSAllowOrigin: CORSAllowOrigin \* cannot be combined/],
+    ["CORSExposeHeaders *\nCORSAllowCredentials On", qr/CORSExposeHeaders \* cannot be combined with CORSAllowCredentials On/],
+    ["CORSAllowOrigin *\n<Location /x>\nCORSAllowCredentials On\n</Location>", qr/in <Location \/x> as merged into the main server: CORSAllowOrigin \*/],
+    ["CORSAllowOrigin *\n<VirtualHost 127.0.0.1:9>\nCORSAllowCredentials On\n</VirtualHost>", qr/in the virtual host at .*CORSAllowOrigin \*/],
+    ["CORSAllowOriginMatch ^(https://a", qr/CORSAllowOriginMatch: '\^\(https:\/\/a' is not a valid regular expression/],
+    ["CORSMaxAge 86401", qr/CORSMaxAge: '86401' is not a number of seconds from 0 to 86400/],
+    ["CORSMaxAge ten", qr/CORSMaxAge: 'ten' is not a number/],
+    ["CORSMaxAge -1", qr/CORSMaxAge: '-1' is not a number/],
+    ["CORSAllowMethods GET P(UT", qr/CORSAllowMethods: 'P\(UT' is not a valid HTTP method name/],
+    ["CORSAllowMethods GET CONNECT", qr/CORSAllowMethods: 'CONNECT' is a method browsers never allow/],
+    ["CORSAllowMethods TRACE", qr/CORSAllowMethods: 'TRACE'/],
+    ["CORSAllowMethods TRACK", qr/CORSAllowMethods: 'TRACK'/],
+    ["CORSAllowHeaders X-Ok X/Bad", qr/CORSAllowHeaders: 'X\/Bad' is not a valid HTTP header name/],
+    ["CORSExposeHeaders X:Bad", qr/CORSExposeHeaders: 'X:Bad' is not a valid HTTP header name/],
+    ["CORSEnable maybe", qr/CORSEnable must be On or Off/],
+    ["CORSAllowCredentials yes", qr/CORSAllowCredentials must be On or Off/],
+    ["CORSPreflightStatus 201", qr/CORSPreflightStatus: '201' is not 200 or 204/],
+    ["CORSAllowMethods GET +PUT", qr/CORSAllowMethods: a line mixes '\+'\/'-' items with plain ones/],
+    ["CORSAllowOrigin https://a.example -https://b.example", qr/CORSAllowOrigin: a line mixes/],
+    ["CORSAllowOrigin", qr/CORSAllowOrigin needs at least one value/],
+);
+
+plan tests => 2 * @bad + 4, need_module 'cors';
+
+my $dir = File::Temp::tempdir(CLEANUP => 1);
+
+sub configtest {
+    my $lines = shift;
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die "$conf: $!";
+    print $fh <<"EOC";
+ServerRoot $dir
+ServerName localhost
+LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule cors_module $cors
+Listen 127.0.0.1:9
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+$lines
+EOC
+    close $fh;
+    my $out = `$httpd -t -f $conf 2>&1`;
+    return ($? >> 8, $out);
+}
+
+for my $b (@bad) {
+    my ($lines, $want) = @$b;
+    my ($rc, $out) = configtest($lines);
+    (my $one = $lines) =~ s/\n/; /g;
+    ok t_cmp($rc != 0 ? 'refused' : 'accepted', 'refused', "configtest refuses: $one");
+    ok t_cmp($out, $want, "... and says what is wrong: $one");
+}
+
+my ($rc, $out) = configtest("CORSAllowOrigin null");
+ok t_cmp($rc, 0, "CORSAllowOrigin null loads");
+ok t_cmp($out, qr/\[cors:warn\].*allowing the origin 'null'.*any page can send it/, '... with a warning');
+
+($rc, $out) = configtest(join "\n", 'CORSEnable On',
+    'CORSAllowOrigin https://a.example "https://b.example, https://c.example"',
+    'CORSAllowOrigin https://*.d.example http://localhost:* http://[::1]:8080 null',
+    'CORSAllowOriginMatch ^https://[a-z]+\.e\.example$', 'CORSAllowMethods "GET, POST" PUT',
+    'CORSAllowHeaders *', 'CORSExposeHeaders X-A', 'CORSMaxAge 0', 'CORSPreflightStatus 200',
+    'CORSAllowPrivateNetwork On', 'CORSDebug On', 'CORSAllowCredentials Off');
+ok t_cmp($rc, 0, 'every directive in its valid forms loads');
+ok t_cmp($out, qr/Syntax OK/, '... Syntax OK');

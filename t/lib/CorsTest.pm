@@ -1,0 +1,48 @@
+# CorsTest.pm - request helpers shared by the mod_cors Apache::Test files.
+package CorsTest;
+use strict;
+use warnings FATAL => 'all';
+
+use Exporter 'import';
+use MIME::Base64 ();
+use Apache::TestRequest qw(GET OPTIONS);
+
+our @EXPORT = qw(preflight get_from acao_lines cors_headers vary_has basic_auth);
+
+# OPTIONS with Origin and Access-Control-Request-Method (a browser's preflight).
+sub preflight {
+    my ($url, $origin, $method, @extra) = @_;
+    return OPTIONS $url, Origin => $origin, 'Access-Control-Request-Method' => $method, @extra;
+}
+
+sub get_from {
+    my ($url, $origin, @extra) = @_;
+    return GET $url, (defined $origin ? (Origin => $origin) : ()), @extra;
+}
+
+# Every Access-Control-Allow-Origin line: the browser needs exactly one.
+sub acao_lines {
+    my $res = shift;
+    my @v = $res->headers->header('Access-Control-Allow-Origin');
+    return scalar @v;
+}
+
+# The names of all Access-Control-* response headers present.
+sub cors_headers {
+    my $res = shift;
+    return grep { /^Access-Control-/i } $res->headers->header_field_names;
+}
+
+# Does Vary name the token (case-insensitively), and how often?
+sub vary_has {
+    my ($res, $token) = @_;
+    my $vary = join ',', $res->headers->header('Vary');
+    my @hits = grep { lc($_) eq lc($token) } map { s/^\s+|\s+$//gr } split /,/, $vary;
+    return scalar @hits;
+}
+
+sub basic_auth {
+    return (Authorization => 'Basic ' . MIME::Base64::encode_base64('alice:wonderland', ''));
+}
+
+1;

@@ -1,0 +1,62 @@
+# logging.t - why a request got no CORS headers: the cors:info log line and CORSDebug's header.
+use strict;
+use warnings FATAL => 'all';
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test;
+use Apache::TestUtil;
+use CorsTest;
+
+plan tests => 9, need_module 'cors';
+
+my $app = 'https://app.example.com';
+my $log = Apache::Test::vars('t_logs') . '/error_log';
+
+# Lines this test causes: read what is appended from here on.
+my $start = -s $log;
+sub new_log_lines {
+    open my $fh, '<', $log or die "$log: $!";
+    seek $fh, $start, 0;
+    local $/;
+    return <$fh> // '';
+}
+
+preflight '/api/data.txt', 'https://evil-log.example', 'GET';
+preflight '/api/data.txt', $app, 'PATCH';
+preflight '/api/data.txt', $app, 'POST', 'Access-Control-Request-Headers' => 'x-nope';
+get_from '/api/data.txt', 'https://evil-get.example';
+get_from '/api/data.txt', $app;
+
+# The server writes the log line after the response: give it a moment (bounded).
+my $lines = '';
+for (1 .. 50) {
+    $lines = new_log_lines();
+    last if $lines =~ /evil-get/;
+    select undef, undef, undef, 0.1;
+}
+ok t_cmp($lines, qr/\[cors:info\].*CORS preflight refused.*origin 'https:\/\/evil-log\.example' is not allowed/,
+         'refused origin logged at cors:info with the reason');
+ok t_cmp($lines, qr/\[cors:info\].*Method PATCH is not allowed by Access-Control-Allow-Methods/,
+         'refused method logged in the console\'s words');
+ok t_cmp($lines, qr/\[cors:info\].*Request header field x-nope is not allowed by Access-Control-Allow-Headers/,
+         'refused header logged in the console\'s words');
+ok t_cmp($lines, qr/\[cors:info\].*CORS request refused for GET \/api\/data\.txt: origin 'https:\/\/evil-get\.example'/,
+         'a refused actual request is logged too');
+ok t_cmp($lines, qr/\[cors:debug\].*CORS request allowed for origin 'https:\/\/app\.example\.com'/,
+         'allowed requests are logged at cors:debug');
+
+# Start-up summary: one line per section that sets a policy.
+open my $fh, '<', $log or die;
+my $all = do { local $/; <$fh> };
+ok t_cmp($all, qr/mod_cors: <Location \/api>: CORSEnable On, 3 origin item\(s\), methods GET, POST, PUT, DELETE, patch, credentials On/,
+         'start-up summary of the /api policy');
+
+# CORSDebug: the reason in a response header, only where switched on.
+my $res = get_from '/debug/data.txt', 'https://evil.example';
+ok t_cmp(scalar($res->header('X-CORS-Reason')), qr/origin 'https:\/\/evil\.example' is not allowed/,
+         'CORSDebug On: X-CORS-Reason says why');
+$res = get_from '/debug/data.txt', $app;
+ok t_cmp(scalar($res->header('X-CORS-Reason')), undef, 'CORSDebug On: nothing to say when allowed');
+$res = get_from '/api/data.txt', 'https://evil.example';
+ok t_cmp(scalar($res->header('X-CORS-Reason')), undef, 'CORSDebug off: no reason header');
