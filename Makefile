@@ -80,7 +80,7 @@ test: $(TEST_TARGETS)
 	@echo "mod_cors: all test suites passed ($(TEST_TARGETS))"
 
 run: build
-	@$(NEED) $(TEST_PKGS)
+	@$(NEED) $(BUILD_PKGS) curl perl
 	sh conf-examples/run-demo.sh
 
 clean:

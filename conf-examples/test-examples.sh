@@ -1,0 +1,175 @@
+#!/bin/sh
+# test-examples.sh - loads every example into a throwaway httpd and checks what it promises.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+ex="$top/conf-examples"
+mods=$(apxs -q LIBEXECDIR)
+php=$(ls "$mods"/libphp*.so 2>/dev/null | head -n 1)
+[ -n "$php" ] || { echo "libapache2-mod-php is missing" >&2; exit 1; }
+
+passed=0
+failed=0
+check() {   # check "what" command...
+    what=$1; shift
+    if "$@"; then passed=$((passed + 1)); echo "ok - $what"
+    else failed=$((failed + 1)); echo "not ok - $what"; fi
+}
+
+root=$(mktemp -d)
+chmod 755 "$root"
+pidfile="$root/httpd.pid"
+cleanup() {
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+    rm -rf "$root"
+}
+trap cleanup EXIT
+
+port=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+backend_port=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+
+# A document tree every example can serve from: /var/www/NAME becomes $root/www/NAME.
+for site in api data saas blog; do
+    mkdir -p "$root/www/$site/v1" "$root/www/$site/auth" "$root/www/$site/admin"
+    echo '{"ok": true}' > "$root/www/$site/data.json"
+    echo '{"ok": true}' > "$root/www/$site/v1/data.json"
+    echo '{"ok": true}' > "$root/www/$site/auth/data.json"
+done
+cp "$ex/wordpress-htaccess/htaccess" "$root/www/blog/.htaccess"
+cat > "$root/www/blog/index.php" <<'PHP'
+<?php
+// Stands in for WordPress: every routed URL lands here, and a plugin adds its own CORS header.
+header('Access-Control-Allow-Origin: *');
+header('X-Handled-By: php');
+header('Content-Type: application/json');
+echo json_encode(['route' => $_SERVER['REQUEST_URI'], 'method' => $_SERVER['REQUEST_METHOD']]);
+PHP
+chmod -R a+rX "$root/www"
+
+# start EXAMPLE-FILE: the example as an admin wrote it, moved onto loopback and $root.
+start() {
+    [ -f "$pidfile" ] && { kill "$(cat "$pidfile")"; i=0; while [ -f "$pidfile" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }
+    {
+        echo "ServerRoot $root"
+        echo "ServerName 127.0.0.1"
+        echo "PidFile $pidfile"
+        echo "ErrorLog $root/error_log"
+        echo "LogLevel warn"
+        for m in mpm_prefork authz_core mime dir alias headers rewrite proxy proxy_http; do
+            echo "LoadModule ${m}_module $mods/mod_${m}.so"
+        done
+        echo "LoadModule php_module $php"
+        echo "LoadModule cors_module $top/.libs/mod_cors.so"
+        [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
+        echo "TypesConfig /etc/mime.types"
+        echo "<FilesMatch \"\\.php\$\">"
+        echo "    SetHandler application/x-httpd-php"
+        echo "</FilesMatch>"
+        echo "Listen 127.0.0.1:$port"
+        # The application server behind reverse-proxy.conf, with a CORS opinion of its own.
+        echo "Listen 127.0.0.1:$backend_port"
+        echo "<VirtualHost 127.0.0.1:$backend_port>"
+        echo "    DocumentRoot $root/www/api"
+        echo "    Header always set Access-Control-Allow-Origin *"
+        echo "    Header always set X-Backend reached"
+        echo "</VirtualHost>"
+        sed -e "s|\*:80|127.0.0.1:$port|" -e "s|/var/www/|$root/www/|g" \
+            -e "s|127.0.0.1:8080|127.0.0.1:$backend_port|g" \
+            -e "s|/etc/apache2/cors/tenant-origins.conf|$ex/multi-tenant/tenant-origins.conf|" "$1"
+    } > "$root/httpd.conf"
+    if ! apache2 -t -f "$root/httpd.conf" >"$root/configtest" 2>&1; then
+        cat "$root/configtest" >&2
+        return 1
+    fi
+    apache2 -f "$root/httpd.conf" -k start
+    i=0
+    until curl -s -o /dev/null "http://127.0.0.1:$port/"; do
+        i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
+    done
+}
+
+# hdr NAME [curl args...]: the value(s) of one response header, one per line.
+hdr() {
+    name=$1; shift
+    curl -s -o /dev/null -D - "$@" | tr -d '\r' | sed -n "s/^$name: //Ip"
+}
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+u="http://127.0.0.1:$port"
+pf() {   # pf ORIGIN METHOD HEADERS URL
+    set -- -X OPTIONS -H "Origin: $1" -H "Access-Control-Request-Method: $2" \
+        ${3:+-H "Access-Control-Request-Headers: $3"} "$4"
+    curl -s -o /dev/null -w '%{http_code}' "$@"
+}
+
+echo "# spa-api.conf"
+check "spa-api: configtest and start" start "$ex/spa-api.conf"
+check "spa-api: preflighted PUT with JSON and Authorization answered 204" \
+    test "$(pf https://app.example.com PUT content-type,authorization "$u/data.json")" = 204
+check "spa-api: credentials allowed for the app" \
+    test "$(hdr Access-Control-Allow-Credentials -H 'Origin: https://app.example.com' "$u/data.json")" = true
+check "spa-api: a preview deployment is allowed" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://pr-42.preview.example.com' "$u/data.json")" = https://pr-42.preview.example.com
+check "spa-api: a developer's localhost is allowed" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: http://localhost:5173' "$u/data.json")" = http://localhost:5173
+check "spa-api: /auth stays same-origin" \
+    test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://app.example.com' "$u/auth/data.json")"
+
+echo "# public-api.conf"
+check "public-api: configtest and start" start "$ex/public-api.conf"
+check "public-api: any origin gets *" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://anyone.example' "$u/data.json")" = '*'
+check "public-api: no Vary: Origin on a fixed answer" \
+    test -z "$(hdr Vary -H 'Origin: https://anyone.example' "$u/data.json" | grep -i origin)"
+check "public-api: a custom header is allowed by *" \
+    test "$(pf https://anyone.example GET x-client-version "$u/data.json")" = 204
+check "public-api: Authorization is not covered by *" \
+    test "$(pf https://anyone.example GET authorization "$u/data.json")" = 403
+check "public-api: a write method is refused" \
+    test "$(pf https://anyone.example DELETE '' "$u/data.json")" = 403
+
+echo "# reverse-proxy.conf"
+check "reverse-proxy: configtest and start" start "$ex/reverse-proxy.conf"
+check "reverse-proxy: exactly one Access-Control-Allow-Origin, the policy's" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://app.example.com' "$u/data.json")" = https://app.example.com
+check "reverse-proxy: the request did reach the application" \
+    test "$(hdr X-Backend -H 'Origin: https://app.example.com' "$u/data.json")" = reached
+check "reverse-proxy: a refused origin loses the application's *" \
+    test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://evil.example' "$u/data.json")"
+check "reverse-proxy: preflights never reach the application" \
+    test -z "$(hdr X-Backend -X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' "$u/data.json")"
+check "reverse-proxy: /admin is closed to the app" \
+    test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://app.example.com' "$u/admin/data.json")"
+check "reverse-proxy: /admin is open to admin" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://admin.example.com' "$u/admin/data.json")" = https://admin.example.com
+
+echo "# multi-tenant.conf"
+check "multi-tenant: configtest and start with 1,000 origins" start "$ex/multi-tenant.conf"
+check "multi-tenant: the last listed customer is allowed" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1000.customer-domains.example' "$u/v1/data.json")" = https://shop1000.customer-domains.example
+check "multi-tenant: an unlisted customer is refused" \
+    test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1001.customer-domains.example' "$u/v1/data.json")"
+check "multi-tenant: platform subdomains are allowed" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://acme.saas.example' "$u/v1/data.json")" = https://acme.saas.example
+
+echo "# wordpress-htaccess/"
+check "wordpress: configtest and start" start "$ex/wordpress-htaccess/site.conf"
+check "wordpress: preflight to a routed REST URL answered 204" \
+    test "$(pf https://www.example.com PUT content-type,x-wp-nonce "$u/wp-json/wp/v2/posts/1")" = 204
+check "wordpress: the routed request reaches PHP" \
+    test "$(hdr X-Handled-By -H 'Origin: https://www.example.com' "$u/wp-json/wp/v2/posts")" = php
+check "wordpress: exactly one Access-Control-Allow-Origin, the .htaccess policy's" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://www.example.com' "$u/wp-json/wp/v2/posts")" = https://www.example.com
+check "wordpress: a refused origin loses the plugin's *" \
+    test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://evil.example' "$u/wp-json/wp/v2/posts")"
+
+echo "# demo.conf"
+[ -f "$pidfile" ] && kill "$(cat "$pidfile")"
+if sh "$ex/run-demo.sh" --check > "$root/demo.out" 2>&1; then
+    passed=$((passed + 1)); echo "ok - demo: every call gets the verdict it shows (headless Chromium)"
+else
+    failed=$((failed + 1)); echo "not ok - demo:"; grep -E "^(ok|not ok)" "$root/demo.out" || tail -20 "$root/demo.out"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
