@@ -179,7 +179,9 @@ cors_origin_err cors_origin_parse(const char *text, size_t len, int flags, cors_
             return CORS_ORIGIN_BAD_HOST;        /* controls, spaces, NUL, non-ASCII */
         }
     }
-    if (len == 4 && cors_equal_nocase(text, "null", 4)) {
+    /* Browsers send exactly "null"; a configuration may write it in any case. */
+    if (len == 4 && ((flags & CORS_ORIGIN_PATTERN) ? cors_equal_nocase(text, "null", 4)
+                                                   : memcmp(text, "null", 4) == 0)) {
         out->is_null = 1;
         return CORS_ORIGIN_OK;
     }
