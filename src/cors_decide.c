@@ -10,6 +10,22 @@ static const char *header_value_or_null(const cors_set *set)
     return set ? cors_set_value(set) : NULL;
 }
 
+/* An Origin quoted in a reason goes to the error log and, with CORSDebug, into a response
+ * header: keep it short and printable whatever was sent. */
+static const char *quotable(apr_pool_t *p, const char *s)
+{
+    enum { QUOTE_MAX = 100 };
+    size_t n = strlen(s), i, shown = n > QUOTE_MAX ? QUOTE_MAX : n;
+    char *out = apr_palloc(p, shown + 4);
+
+    for (i = 0; i < shown; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[i] = (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') ? '?' : (char)c;
+    }
+    memcpy(out + shown, n > shown ? "..." : "", n > shown ? 4 : 1);
+    return out;
+}
+
 /* The part every response shares: is the origin allowed, and with what Allow-Origin,
  * Allow-Credentials and Vary.  Returns 0 when the answer is "no CORS headers". */
 static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
@@ -30,7 +46,8 @@ static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_reque
     }
     if (!cors_origin_allowed(origins, req->origin, strlen(req->origin))) {
         ans->reason = apr_psprintf(p, "origin '%s' is not allowed by CORSAllowOrigin, so no "
-                                   "'Access-Control-Allow-Origin' header is sent", req->origin);
+                                   "'Access-Control-Allow-Origin' header is sent",
+                                   quotable(p, req->origin));
         return 0;
     }
     ans->allowed = 1;
@@ -98,6 +115,16 @@ static const char *headers_value(apr_pool_t *p, const cors_policy *pol,
     return header_value_or_null(pol->headers);
 }
 
+/* A preflight refused after its origin was allowed: nothing of the allowance stays. */
+static void refuse(cors_answer *ans, const char *reason)
+{
+    int vary = ans->vary;
+
+    memset(ans, 0, sizeof(*ans));
+    ans->vary = vary;
+    ans->reason = reason;
+}
+
 void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                            cors_answer *ans)
 {
@@ -108,19 +135,17 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
     if (!decide_origin(p, pol, req, ans)) {
         return;
     }
-    ans->allowed = 0;
     if (mlen == 0 || mlen > CORS_TOKEN_MAX || !cors_is_token(req->method, mlen)) {
-        ans->reason = "Access-Control-Request-Method is not a valid method name";
+        refuse(ans, "Access-Control-Request-Method is not a valid method name");
         return;
     }
     if (!cors_method_allowed(pol->methods, req->method, mlen)) {
-        ans->reason = apr_psprintf(p, "Method %s is not allowed by "
-                                   "Access-Control-Allow-Methods (CORSAllowMethods)",
-                                   req->method);
+        refuse(ans, apr_psprintf(p, "Method %s is not allowed by Access-Control-Allow-Methods "
+                                 "(CORSAllowMethods)", req->method));
         return;
     }
     if (req->request_header_lines > CORS_REQ_LINES_MAX) {
-        ans->reason = "Access-Control-Request-Headers is split over too many lines";
+        refuse(ans, "Access-Control-Request-Headers is split over too many lines");
         return;
     }
     hc.headers = pol->headers;
@@ -131,17 +156,16 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
         const char *bad = cors_each_request_header(req->request_headers[i], &elements, &names,
                                                    check_header, &hc);
         if (bad) {
-            ans->reason = bad;
+            refuse(ans, bad);
             return;
         }
         if (hc.refused) {
-            ans->reason = apr_psprintf(p, "Request header field %s is not allowed by "
-                                       "Access-Control-Allow-Headers (CORSAllowHeaders)",
-                                       hc.refused);
+            refuse(ans, apr_psprintf(p, "Request header field %s is not allowed by "
+                                     "Access-Control-Allow-Headers (CORSAllowHeaders)",
+                                     hc.refused));
             return;
         }
     }
-    ans->allowed = 1;
     ans->allow_methods = methods_value(pol, ans, req->method);
     ans->allow_headers = headers_value(p, pol, ans, &hc);
     ans->max_age = pol->max_age != CORS_UNSET ? pol->max_age_value : NULL;

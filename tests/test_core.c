@@ -782,6 +782,9 @@ static void test_actual(apr_pool_t *p, unit_counts *u)
         { "merged * with credentials: credentials withheld",
           { "*", NULL, NULL, NULL, 1, -1, -1, 0 },
           "https://any.test", 1, 0, 1, "*", NULL, NULL },
+        { "a hostile origin is refused",
+          { "*", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://a.test\x01'\\x", 0, 0, 0, NULL, NULL, NULL },
         { "two origins in one header are refused",
           { "*", NULL, NULL, NULL, 0, -1, -1, 0 },
           "https://a.test, https://b.test", 0, 0, 0, NULL, NULL, NULL },
@@ -807,6 +810,26 @@ static void test_actual(apr_pool_t *p, unit_counts *u)
         CHECK(u, ans.allow_methods == NULL && ans.max_age == NULL,
               "%s: preflight-only headers stay off actual responses", cases[i].name);
     }
+}
+
+static void test_reason_is_quotable(apr_pool_t *p, unit_counts *u)
+{
+    policy_spec spec = { "https://app.test", NULL, NULL, NULL, 0, -1, -1, 0 };
+    cors_policy *pol = policy_of(p, u, &spec);
+    char *big = apr_palloc(p, 8193);
+    cors_request req;
+    cors_answer ans;
+
+    memset(big, 'a', 8192);
+    big[8192] = '\0';
+    memset(&req, 0, sizeof(req));
+    req.origin = big;
+    cors_decide_actual(p, pol, &req, &ans);
+    CHECK(u, ans.reason && strlen(ans.reason) < 300, "an 8 KB origin is quoted short");
+    req.origin = "https://x\x01\x7f\xc3\xbc'";
+    cors_decide_actual(p, pol, &req, &ans);
+    CHECK(u, ans.reason && strstr(ans.reason, "'https://x?" "?" "?" "?" "?'"), "controls and non-ASCII "
+          "quoted as '?': %s", ans.reason ? ans.reason : "");
 }
 
 static void test_policy_merge(apr_pool_t *p, unit_counts *u)
@@ -871,5 +894,6 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_request_headers(p, u);
     test_preflight(p, u);
     test_actual(p, u);
+    test_reason_is_quotable(p, u);
     test_policy_merge(p, u);
 }
