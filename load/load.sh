@@ -1,0 +1,51 @@
+#!/bin/sh
+# load.sh - 64 concurrent clients under the event MPM, a graceful restart every second, then a
+# graceful restart that changes the policy. LOAD_SECONDS (default 30) bounds the run.
+set -eu
+. "$(dirname "$0")/server.sh"
+seconds=${LOAD_SECONDS:-30}
+clients=${LOAD_CLIENTS:-64}
+
+passed=0
+failed=0
+check() {
+    what=$1; shift
+    if "$@"; then passed=$((passed + 1)); echo "ok - $what"
+    else failed=$((failed + 1)); echo "not ok - $what"; fi
+}
+
+server_init event
+server_conf "ThreadsPerChild 25" "ServerLimit 4" "MaxRequestWorkers 100" "GracefulShutdownTimeout 10"
+server_start
+
+perl "$(dirname "$0")/client.pl" "$port" "$clients" "$seconds" > "$root/result" &
+client=$!
+i=0
+while [ $i -lt "$seconds" ]; do
+    sleep 1
+    /usr/sbin/apache2 -f "$root/httpd.conf" -k graceful
+    i=$((i + 1))
+done
+wait "$client"
+read -r total bad < "$root/result"
+echo "# $clients clients, $seconds s, $seconds graceful restarts: $total requests, $bad bad"
+check "load ran (more than 1,000 requests)" test "$total" -gt 1000
+check "every answer complete, 200, with its own request's origin" test "$bad" -eq 0
+check "no child crashed" test -z "$(grep -E 'Segmentation fault|exit signal' "$root/error_log" || true)"
+
+# A graceful restart with a changed policy takes effect for new requests.
+new=https://brand-new.example
+check "before: a new origin is refused" \
+    test -z "$(curl -s -o /dev/null -D - -H "Origin: $new" "$url/api/data.txt" | grep -i '^access-control-allow-origin')"
+server_conf "CORSAllowOrigin $new"
+sed -i "s|^CORSAllowOrigin $new|<Location /api>\n    CORSAllowOrigin +$new\n</Location>|" "$root/httpd.conf"
+/usr/sbin/apache2 -f "$root/httpd.conf" -k graceful
+i=0
+until curl -s -o /dev/null -D - -H "Origin: $new" "$url/api/data.txt" | grep -qi "^access-control-allow-origin: $new"; do
+    i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
+done
+check "after a graceful restart with the origin added, it is allowed" \
+    test "$(curl -s -o /dev/null -D - -H "Origin: $new" "$url/api/data.txt" | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //Ip')" = "$new"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

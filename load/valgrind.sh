@@ -1,0 +1,69 @@
+#!/bin/sh
+# valgrind.sh - httpd -X under memcheck through every kind of request, then a flat-RSS check.
+set -eu
+. "$(dirname "$0")/server.sh"
+
+passed=0
+failed=0
+check() {
+    what=$1; shift
+    if "$@"; then passed=$((passed + 1)); echo "ok - $what"
+    else failed=$((failed + 1)); echo "not ok - $what"; fi
+}
+
+# 1. memcheck: every path through mod_cors, hostile input included.
+server_init prefork
+server_conf
+server_start valgrind --tool=memcheck --error-limit=no --num-callers=30 \
+    --log-file="$root/memcheck.log"
+o=https://o7.example
+for n in 1 2 3 4 5; do
+    curl -s -o /dev/null -X OPTIONS "$url/api/data.txt" -H "Origin: $o" \
+        -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: content-type,authorization'
+    curl -s -o /dev/null -X OPTIONS "$url/api/data.txt" -H 'Origin: https://evil.example' \
+        -H 'Access-Control-Request-Method: PUT'
+    curl -s -o /dev/null -X OPTIONS "$url/api/data.txt" -H "Origin: $o" \
+        -H 'Access-Control-Request-Method: DELETE'
+    curl -s -o /dev/null -X OPTIONS "$url/api/data.txt" -H "Origin: $o" \
+        -H 'Access-Control-Request-Method: GET' \
+        -H "Access-Control-Request-Headers: $(head -c 7000 /dev/zero | tr '\0' ',')"
+    curl -s -o /dev/null "$url/api/data.txt" -H "Origin: $o"
+    curl -s -o /dev/null "$url/api/data.txt" -H "Origin: https://a.b.wild.example"
+    curl -s -o /dev/null "$url/api/data.txt" -H 'Origin: https://evil.example'
+    curl -s -o /dev/null "$url/api/data.txt"
+    curl -s -o /dev/null "$url/api/missing" -H "Origin: $o"
+    curl -s -o /dev/null "$url/api/data.txt" -H "Origin: https://$(head -c 6000 /dev/zero | tr '\0' a).example"
+    curl -s -o /dev/null "$url/api/data.txt" -H "Origin: $(printf 'https://x\001y')"
+done
+server_stop
+errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$root/memcheck.log" | tail -n 1)
+ours=$(grep -cE "mod_cors\.so|cors_[a-z_]+ \(" "$root/memcheck.log" || true)
+echo "# memcheck: ${errors:-?} errors in all, $ours stack frames in mod_cors"
+check "memcheck ran to the end" test -n "$errors"
+check "no memcheck error in mod_cors code" test "$ours" -eq 0
+[ "$ours" -eq 0 ] || grep -B5 -A25 "Invalid\|uninitialised\|definitely" "$root/memcheck.log" | head -80
+
+# 2. One child, 100,000 requests: its resident size must not grow per request.
+server_stop
+rm -rf "$root"
+server_init prefork
+server_conf "StartServers 1" "MinSpareServers 1" "MaxSpareServers 1" "ServerLimit 1" \
+    "MaxRequestWorkers 1" "MaxConnectionsPerChild 0"
+server_start
+child=$(pgrep -P "$(cat "$root/httpd.pid")" | head -n 1)
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$child/status"; }
+load() {   # load N: N/2 allowed GETs, N/2 allowed preflights, kept alive
+    ab -q -k -n "$(($1 / 2))" -c 1 -H "Origin: https://o42.example" "$url/api/data.txt" >/dev/null
+    ab -q -k -n "$(($1 / 2))" -c 1 -m OPTIONS -H "Origin: https://o42.example" \
+        -H "Access-Control-Request-Method: PUT" "$url/api/data.txt" >/dev/null
+}
+load 10000
+before=$(rss)
+load 90000
+after=$(rss)
+echo "# child $child: VmRSS ${before} kB after 10,000 requests, ${after} kB after 100,000"
+check "100,000 requests leave the child's resident size flat (within 1 MB)" \
+    test $((after - before)) -lt 1024
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
