@@ -188,11 +188,22 @@ typedef struct {
     int private_network;        /* Access-Control-Request-Private-Network: true */
 } cors_request;
 
+/* Why a request with Origin got no CORS headers. */
+typedef enum {
+    CORS_REFUSED_NONE = 0,      /* allowed, or not a CORS request (no Origin) */
+    CORS_REFUSED_NO_POLICY,     /* no CORSAllowOrigin for this location */
+    CORS_REFUSED_ORIGIN,        /* refused: the Origin */
+    CORS_REFUSED_METHOD,        /* refused: the method */
+    CORS_REFUSED_HEADER,        /* refused: a request header name */
+    CORS_REFUSED_MALFORMED      /* refused: what was sent cannot be right (refused says what) */
+} cors_refusal;
+
 typedef struct {
     int allowed;                /* send the Access-Control-Allow-* headers below */
     int vary;                   /* the answer depends on Origin: add Vary: Origin */
     int conflict;               /* merged contradiction: credentials withheld */
-    const char *reason;         /* why not allowed, in the browser console's words */
+    cors_refusal refusal;       /* why not allowed */
+    const char *refused;        /* the origin, method or header concerned, as sent */
     const char *allow_origin;
     const char *allow_credentials;  /* "true" or NULL */
     const char *expose_headers;
@@ -210,6 +221,11 @@ void cors_decide_actual(apr_pool_t *p, const cors_policy *pol, const cors_reques
 /* A preflight: OPTIONS with Origin and a non-empty Access-Control-Request-Method. */
 void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                            cors_answer *ans);
+
+/* Why the answer refuses, in the browser console's words, quoting what was sent short and
+ * printable; NULL when it does not refuse.  Formatted only when asked for (a log line, the
+ * CORSDebug header), so refusing costs no more than allowing. */
+const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans);
 
 #ifdef __cplusplus
 }

@@ -12,24 +12,24 @@ static const char *header_value_or_null(const cors_set *set)
 
 /* An Origin quoted in a reason goes to the error log and, with CORSDebug, into a response
  * header: keep it short and printable whatever was sent. */
+#define QUOTE_MAX 100
+
 static const char *quotable(apr_pool_t *p, const char *s)
 {
-    enum { QUOTE_MAX = 100 };
-    size_t n = strlen(s), i, shown = n > QUOTE_MAX ? QUOTE_MAX : n;
-    char *out = apr_palloc(p, shown + 4);
+    char *out = apr_palloc(p, QUOTE_MAX + 4);
+    size_t i;
 
-    for (i = 0; i < shown; i++) {
+    for (i = 0; i < QUOTE_MAX && s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
-        out[i] = (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') ? '?' : (char)c;
+        out[i] = (char)((c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') ? '?' : c);
     }
-    memcpy(out + shown, n > shown ? "..." : "", n > shown ? 4 : 1);
+    memcpy(out + i, s[i] ? "..." : "", s[i] ? 4 : 1);
     return out;
 }
 
 /* The part every response shares: is the origin allowed, and with what Allow-Origin,
  * Allow-Credentials and Vary.  Returns 0 when the answer is "no CORS headers". */
-static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
-                         cors_answer *ans)
+static int decide_origin(const cors_policy *pol, const cors_request *req, cors_answer *ans)
 {
     const cors_set *origins = pol->origins;
     int fixed_any;
@@ -41,13 +41,12 @@ static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_reque
         return 0;
     }
     if (!origins) {
-        ans->reason = "no CORSAllowOrigin is configured for this location";
+        ans->refusal = CORS_REFUSED_NO_POLICY;
         return 0;
     }
     if (!cors_origin_allowed(origins, req->origin, strlen(req->origin))) {
-        ans->reason = apr_psprintf(p, "origin '%s' is not allowed by CORSAllowOrigin, so no "
-                                   "'Access-Control-Allow-Origin' header is sent",
-                                   quotable(p, req->origin));
+        ans->refusal = CORS_REFUSED_ORIGIN;
+        ans->refused = req->origin;
         return 0;
     }
     ans->allowed = 1;
@@ -62,14 +61,16 @@ static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_reque
 void cors_decide_actual(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                         cors_answer *ans)
 {
-    if (decide_origin(p, pol, req, ans)) {
+    (void)p;
+    if (decide_origin(pol, req, ans)) {
         ans->expose_headers = header_value_or_null(pol->expose);
     }
 }
 
 typedef struct {
+    apr_pool_t *pool;
     const cors_set *headers;
-    apr_array_header_t *names;  /* what was asked, lower case, when it must be echoed */
+    apr_array_header_t *names;  /* what was asked, lower case, when it may be echoed */
     const char *refused;        /* the first name not allowed */
     int authorization;          /* asked for authorization, which "*" does not answer */
 } header_check;
@@ -81,13 +82,15 @@ static int check_header(void *baton, const char *name, size_t len)
 
     cors_lower(lower, name, len);
     if (!cors_header_allowed(hc->headers, lower, len)) {
-        hc->refused = apr_pstrmemdup(hc->names->pool, lower, len);
+        hc->refused = apr_pstrmemdup(hc->pool, lower, len);
         return 1;
     }
     if (len == 13 && memcmp(lower, "authorization", 13) == 0) {
         hc->authorization = 1;
     }
-    APR_ARRAY_PUSH(hc->names, const char *) = apr_pstrmemdup(hc->names->pool, lower, len);
+    if (hc->names) {
+        APR_ARRAY_PUSH(hc->names, const char *) = apr_pstrmemdup(hc->names->pool, lower, len);
+    }
     return 0;
 }
 
@@ -110,19 +113,20 @@ static const char *headers_value(apr_pool_t *p, const cors_policy *pol,
         if (cors_set_is_any(pol->headers) && !ans->allow_credentials && !hc->authorization) {
             return "*";
         }
-        return hc->names->nelts ? cors_join(p, hc->names) : NULL;
+        return hc->names && hc->names->nelts ? cors_join(p, hc->names) : NULL;
     }
     return header_value_or_null(pol->headers);
 }
 
 /* A preflight refused after its origin was allowed: nothing of the allowance stays. */
-static void refuse(cors_answer *ans, const char *reason)
+static void refuse(cors_answer *ans, cors_refusal refusal, const char *refused)
 {
     int vary = ans->vary;
 
     memset(ans, 0, sizeof(*ans));
     ans->vary = vary;
-    ans->reason = reason;
+    ans->refusal = refusal;
+    ans->refused = refused;
 }
 
 void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
@@ -132,37 +136,39 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
     unsigned int elements = 0, names = 0, i;
     size_t mlen = req->method ? strlen(req->method) : 0;
 
-    if (!decide_origin(p, pol, req, ans)) {
+    if (!decide_origin(pol, req, ans)) {
         return;
     }
     if (mlen == 0 || mlen > CORS_TOKEN_MAX || !cors_is_token(req->method, mlen)) {
-        refuse(ans, "Access-Control-Request-Method is not a valid method name");
+        refuse(ans, CORS_REFUSED_MALFORMED,
+               "Access-Control-Request-Method is not a valid method name");
         return;
     }
     if (!cors_method_allowed(pol->methods, req->method, mlen)) {
-        refuse(ans, apr_psprintf(p, "Method %s is not allowed by Access-Control-Allow-Methods "
-                                 "(CORSAllowMethods)", req->method));
+        refuse(ans, CORS_REFUSED_METHOD, req->method);
         return;
     }
     if (req->request_header_lines > CORS_REQ_LINES_MAX) {
-        refuse(ans, "Access-Control-Request-Headers is split over too many lines");
+        refuse(ans, CORS_REFUSED_MALFORMED,
+               "Access-Control-Request-Headers is split over too many lines");
         return;
     }
+    hc.pool = p;
     hc.headers = pol->headers;
-    hc.names = apr_array_make(p, 4, sizeof(const char *));
+    /* Only a "*" list answers by naming what was asked (see headers_value). */
+    hc.names = pol->headers && cors_set_has_any(pol->headers)
+               ? apr_array_make(p, 4, sizeof(const char *)) : NULL;
     hc.refused = NULL;
     hc.authorization = 0;
     for (i = 0; i < req->request_header_lines; i++) {
         const char *bad = cors_each_request_header(req->request_headers[i], &elements, &names,
                                                    check_header, &hc);
         if (bad) {
-            refuse(ans, bad);
+            refuse(ans, CORS_REFUSED_MALFORMED, bad);
             return;
         }
         if (hc.refused) {
-            refuse(ans, apr_psprintf(p, "Request header field %s is not allowed by "
-                                     "Access-Control-Allow-Headers (CORSAllowHeaders)",
-                                     hc.refused));
+            refuse(ans, CORS_REFUSED_HEADER, hc.refused);
             return;
         }
     }
@@ -173,4 +179,28 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
         ans->allow_private_network = "true";
     }
     ans->status = pol->preflight_status == 200 ? 200 : 204;
+}
+
+const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans)
+{
+    switch (ans->refusal) {
+    case CORS_REFUSED_NONE:
+        return NULL;
+    case CORS_REFUSED_NO_POLICY:
+        return "no CORSAllowOrigin is configured for this location";
+    case CORS_REFUSED_ORIGIN:
+        return apr_psprintf(p, "origin '%s' is not allowed by CORSAllowOrigin, so no "
+                            "'Access-Control-Allow-Origin' header is sent",
+                            quotable(p, ans->refused));
+    case CORS_REFUSED_METHOD:
+        return apr_psprintf(p, "Method %s is not allowed by Access-Control-Allow-Methods "
+                            "(CORSAllowMethods)", quotable(p, ans->refused));
+    case CORS_REFUSED_HEADER:
+        return apr_psprintf(p, "Request header field %s is not allowed by "
+                            "Access-Control-Allow-Headers (CORSAllowHeaders)",
+                            quotable(p, ans->refused));
+    case CORS_REFUSED_MALFORMED:
+        return ans->refused;
+    }
+    return NULL;
 }

@@ -403,7 +403,20 @@ int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len)
     size_t key_len;
     const cors_set *layer;
 
-    if (!origins || cors_origin_parse(origin, len, 0, &o) != CORS_ORIGIN_OK) {
+    if (!origins) {
+        return 0;
+    }
+    /* Browsers send origins already normalised, and an exact item is the most specific
+     * thing a level can say: when the origin as sent is a key of the nearest level, that
+     * verdict stands, without parsing.  Pattern keys share the hash and all hold a '*',
+     * which no origin does: such a request takes the full path, which refuses it. */
+    if (len <= CORS_ORIGIN_MAX && !memchr(origin, '*', len)) {
+        int v = lookup(origins, origin, len);
+        if (v != CORS_NONE) {
+            return v == CORS_ALLOW;
+        }
+    }
+    if (cors_origin_parse(origin, len, 0, &o) != CORS_ORIGIN_OK) {
         return 0;
     }
     key_len = cors_origin_key(&o, key, sizeof(key));

@@ -47,7 +47,6 @@ static int ref_parse(const char *text, int pattern, ref_origin *o)
 {
     const char *sep = strstr(text, "://"), *host, *colon;
     size_t n;
-    long port;
 
     memset(o, 0, sizeof(*o));
     if (!sep || sep == text || (size_t)(sep - text) >= sizeof(o->scheme)) {
@@ -94,9 +93,10 @@ static int ref_parse(const char *text, int pattern, ref_origin *o)
     if (colon) {
         const char *p = colon + 1;
         if (pattern && strcmp(p, "*") == 0) {
-            strcpy(o->port, "*");
+            snprintf(o->port, sizeof(o->port), "*");
             return 1;
         }
+        long port;
         if (!all_chars(p, "0123456789") || p[0] == '0' || strlen(p) > 5) {
             return 0;
         }
@@ -170,7 +170,14 @@ static const char *pick(unsigned int *seed, const char *const *from, size_t n)
     return from[next(seed) % n];
 }
 
-#define PICK(seed, arr) pick(seed, arr, sizeof(arr) / sizeof(arr[0]))
+#define PICK(seed, arr) pick((seed), (arr), sizeof(arr) / sizeof((arr)[0]))
+
+static void append(char *buf, size_t size, const char *s)
+{
+    size_t n = strlen(buf);
+
+    snprintf(buf + n, size - n, "%s", s);
+}
 
 static void random_origin(unsigned int *seed, char *buf, size_t size, int pattern)
 {
@@ -180,22 +187,23 @@ static void random_origin(unsigned int *seed, char *buf, size_t size, int patter
     static const char *const ports[] = { "", "", "", ":443", ":80", ":8080", ":3000", ":*" };
     static const char *const v6[] = { "[::1]", "[2001:db8::1]", "[::2]" };
     char host[128] = "";
-    int nlabels = 1 + (int)(next(seed) % 3), k;
+    int nlabels = 1 + (int)(next(seed) % 3);
     const char *port = PICK(seed, ports);
 
     if (next(seed) % 10 == 0) {
-        strcpy(host, PICK(seed, v6));
+        snprintf(host, sizeof(host), "%s", PICK(seed, v6));
     }
     else {
+        int k;
         if (pattern && next(seed) % 3 == 0) {
-            strcat(host, "*.");
+            append(host, sizeof(host), "*.");
             nlabels++;
         }
         for (k = 0; k < nlabels; k++) {
             if (k) {
-                strcat(host, ".");
+                append(host, sizeof(host), ".");
             }
-            strcat(host, PICK(seed, labels));
+            append(host, sizeof(host), PICK(seed, labels));
         }
     }
     if (!pattern && strcmp(port, ":*") == 0) {
@@ -281,7 +289,7 @@ int main(void)
         for (k = 0; k < n; k++) {
             random_origin(&seed, buf[k], sizeof(buf[k]), 1);
             if (next(&seed) % 40 == 0) {
-                strcpy(buf[k], next(&seed) % 2 ? "*" : "null");
+                snprintf(buf[k], sizeof(buf[k]), "%s", next(&seed) % 2 ? "*" : "null");
             }
             /* Only what the configuration accepts takes part; "*.com"-like refusals are
              * the parser's business, tested in test_core.c. */

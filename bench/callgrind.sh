@@ -1,0 +1,81 @@
+#!/bin/sh
+# callgrind.sh - instructions per request under callgrind (httpd -X), startup subtracted:
+# (run with K requests - run with none) / K. Repeatable whatever else the machine does.
+# Writes bench/callgrind.txt: setup size kind instructions-per-request
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/conf.sh"
+K=${CALLGRIND_REQUESTS:-200}
+out="$here/callgrind.txt"
+root=$(mktemp -d)
+chmod 755 "$root"
+mkdir -p "$root/htdocs/api"
+echo '{"hello": "world"}' > "$root/htdocs/api/data.json"
+chmod -R a+rX "$root/htdocs"
+trap 'rm -rf "$root"' EXIT
+port=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+u="http://127.0.0.1:$port/api/data.json"
+
+# instructions SETUP SIZE COUNT CURL-ARGS...: total instructions of httpd -X serving COUNT
+# requests (all on one kept-alive connection) between start-up and shutdown.
+instructions() {
+    setup=$1 size=$2 count=$3; shift 3
+    bench_conf "$root/httpd.conf" "$root" "$port" "$setup" "$size"
+    cg="$root/callgrind.out"
+    rm -f "$cg"
+    : > "$cg"
+    chmod 666 "$cg"     # httpd -X drops to www-data before callgrind writes at exit
+    # Symbols bound at start-up (subtracted), not lazily on a first request (counted).
+    LD_BIND_NOW=1 valgrind --tool=callgrind --callgrind-out-file="$cg" /usr/sbin/apache2 -X -f "$root/httpd.conf" \
+        >/dev/null 2>&1 &
+    pid=$!
+    i=0
+    until curl -s -o /dev/null "http://127.0.0.1:$port/nothing"; do
+        i=$((i + 1)); [ $i -lt 600 ] || { echo "no server" >&2; exit 1; }; sleep 0.1
+    done
+    # That probe is one request more in every run, subtracted with the rest.
+    if [ "$count" -gt 0 ]; then
+        urls=$(i=0; while [ $i -lt "$count" ]; do printf '%s ' "$u"; i=$((i + 1)); done)
+        # shellcheck disable=SC2086
+        curl -s "$@" $urls >/dev/null
+    fi
+    kill -TERM "$pid"
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    wait "$pid" 2>/dev/null || true
+    sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$cg" | head -n 1
+}
+
+per_request() {   # SETUP SIZE KIND CURL-ARGS...
+    setup=$1 size=$2 kind=$3; shift 3
+    base=$(instructions "$setup" "$size" 0)
+    total=$(instructions "$setup" "$size" "$K" "$@")
+    per=$(( (total - base) / K ))
+    echo "$setup $size $kind $per" | tee -a "$out"
+}
+
+: > "$out"
+ACRM="Access-Control-Request-Method: PUT"
+ACRH="Access-Control-Request-Headers: content-type,authorization,x-requested-with"
+for size in 1 10000; do
+    o=$(bench_origin "$size")
+    per_request none "$size" get-allowed -H "Origin: $o"
+    per_request cors "$size" get-allowed -H "Origin: $o"
+done
+per_request none 1 options-plain -X OPTIONS
+# The floor for a preflight: the same request bytes, answered by httpd itself (no mod_cors).
+per_request none 1 options-preflight-bytes -X OPTIONS -H "Origin: https://o1.example.com" -H "$ACRM" -H "$ACRH"
+per_request cors 1 get-refused -H "Origin: https://refused.example"
+per_request cors 1 get-no-origin
+per_request cors 1 preflight-allowed -X OPTIONS -H "Origin: https://o1.example.com" -H "$ACRM" -H "$ACRH"
+per_request cors 1 preflight-refused -X OPTIONS -H "Origin: https://refused.example" -H "$ACRM"
+per_request cors 10000 preflight-allowed -X OPTIONS -H "Origin: https://o10000.example.com" -H "$ACRM" -H "$ACRH"
+per_request cors 10000 get-refused -H "Origin: https://refused.example"
+per_request cors pattern get-allowed -H "Origin: https://o1.example.com"
+per_request cors regex get-allowed -H "Origin: https://o1.example.com"
+for size in 1 1000; do
+    o=$(bench_origin "$size")
+    per_request recipe "$size" get-allowed -H "Origin: $o"
+    per_request recipe "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
+done
