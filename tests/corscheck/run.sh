@@ -1,0 +1,156 @@
+#!/bin/sh
+# run.sh - corscheck against mod_cors, the mod_headers recipe, and deliberately broken servers.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cc="$top/build/corscheck"
+mods=$(apxs -q LIBEXECDIR)
+root=$(mktemp -d)
+chmod 755 "$root"
+trap '/usr/sbin/apache2 -f "$root/httpd.conf" -k stop 2>/dev/null || true; sleep 0.5; rm -rf "$root"' EXIT
+port=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+u="http://127.0.0.1:$port"
+for d in cors recipe dup wildcreds auth401 novary; do
+    mkdir -p "$root/htdocs/$d"
+    echo '{"ok": true}' > "$root/htdocs/$d/data.json"
+done
+chmod -R a+rX "$root/htdocs"
+htpasswd -cbB "$root/htpasswd" alice wonderland 2>/dev/null
+chmod 644 "$root/htpasswd"
+
+recipe='
+    SetEnvIf Origin "^(https://app\.example)$" ORIGIN_OK=$0
+    Header always set Access-Control-Allow-Origin %{ORIGIN_OK}e env=ORIGIN_OK
+    Header always set Access-Control-Allow-Credentials true env=ORIGIN_OK
+    Header always set Access-Control-Allow-Methods "GET, POST, PUT" env=ORIGIN_OK
+    Header always set Access-Control-Allow-Headers "Content-Type, Authorization" env=ORIGIN_OK
+    Header always merge Vary Origin
+    RewriteEngine On
+    RewriteCond %{REQUEST_METHOD} OPTIONS
+    RewriteRule ^ - [R=204,L]'
+{
+    echo "ServerRoot $root"
+    echo "ServerName 127.0.0.1"
+    echo "Listen 127.0.0.1:$port"
+    echo "PidFile $root/httpd.pid"
+    echo "ErrorLog $root/error_log"
+    for m in mpm_event authz_core authn_core authn_file auth_basic authz_user mime headers \
+             setenvif rewrite; do
+        echo "LoadModule ${m}_module $mods/mod_${m}.so"
+    done
+    echo "LoadModule cors_module $top/.libs/mod_cors.so"
+    [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
+    echo "TypesConfig /etc/mime.types"
+    echo "DocumentRoot $root/htdocs"
+    echo "<Directory $root/htdocs/cors>"
+    echo "    CORSEnable On"
+    echo "    CORSAllowOrigin https://app.example"
+    echo "    CORSAllowMethods GET PUT"
+    echo "    CORSAllowHeaders Content-Type Authorization"
+    echo "    CORSAllowCredentials On"
+    echo "    CORSDebug On"
+    echo "</Directory>"
+    echo "<Directory $root/htdocs/recipe>$recipe"
+    echo "</Directory>"
+    echo "<Directory $root/htdocs/auth401>$recipe"
+    echo "    AuthType Basic"
+    echo "    AuthName corscheck"
+    echo "    AuthUserFile $root/htpasswd"
+    echo "    Require valid-user"
+    echo "</Directory>"
+    echo "<Directory $root/htdocs/dup>"
+    echo "    Header always add Access-Control-Allow-Origin https://app.example"
+    echo "    Header always add Access-Control-Allow-Origin https://app.example"
+    echo "</Directory>"
+    echo "<Directory $root/htdocs/wildcreds>"
+    echo "    Header always set Access-Control-Allow-Origin *"
+    echo "    Header always set Access-Control-Allow-Credentials true"
+    echo "</Directory>"
+    echo "<Directory $root/htdocs/novary>"
+    echo "    Header always set Access-Control-Allow-Origin https://app.example"
+    echo "</Directory>"
+} > "$root/httpd.conf"
+/usr/sbin/apache2 -f "$root/httpd.conf" -k start
+i=0
+until curl -s -o /dev/null "$u/"; do i=$((i + 1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done
+
+passed=0
+failed=0
+# expect WHAT STATUS TEXT -- corscheck arguments...: exit status and a line of its verdict.
+expect() {
+    what=$1 want=$2 text=$3; shift 4
+    set +e
+    out=$("$cc" "$@" 2>&1)
+    got=$?
+    set -e
+    if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -qF -- "$text"; then
+        passed=$((passed + 1)); echo "ok - $what"
+    else
+        failed=$((failed + 1)); echo "not ok - $what (exit $got, want $want and '$text')"
+        printf '%s\n' "$out" | sed 's/^/#   /'
+    fi
+}
+A=https://app.example
+J='Content-Type: application/json'
+B='Authorization: Bearer x'
+
+expect "mod_cors: simple GET allowed" 0 "allowed: a browser would let" -- \
+    "$u/cors/data.json" --origin $A
+expect "mod_cors: PUT with JSON and Authorization, credentials: preflight and request pass" 0 \
+    "allowed" -- "$u/cors/data.json" --origin $A --method put --header "$J" --header "$B" --credentials
+expect "mod_cors: the preflight is shown" 0 "preflight: HTTP 204" -- \
+    "$u/cors/data.json" --origin $A --method PUT --header "$J"
+expect "mod_cors: refused origin" 1 \
+    "No 'Access-Control-Allow-Origin' header is present on the requested resource." -- \
+    "$u/cors/data.json" --origin https://evil.example
+expect "mod_cors: refused origin, preflighted: the console's preflight wording" 1 \
+    "Response to preflight request doesn't pass access control check: It does not have HTTP ok status." -- \
+    "$u/cors/data.json" --origin https://evil.example --method PUT
+# mod_cors refuses a preflight with 403, so the browser never reads a method list: its
+# console says "not ok status"; the server's reason comes from X-CORS-Reason (CORSDebug On).
+expect "mod_cors: refused method: 403 preflight, the reason from X-CORS-Reason" 1 \
+    "the server says: Method DELETE is not allowed by Access-Control-Allow-Methods" -- \
+    "$u/cors/data.json" --origin $A --method DELETE
+expect "mod_cors: refused header: the reason names the header" 1 \
+    "Request header field x-other is not allowed by Access-Control-Allow-Headers" -- \
+    "$u/cors/data.json" --origin $A --header "X-Other: 1"
+# A server answering 2xx with a list that lacks the method or header: the console's words.
+expect "recipe: method not in its list" 1 \
+    "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response." -- \
+    "$u/recipe/data.json" --origin $A --method DELETE
+expect "recipe: header not in its list, and the fix names the directive" 1 \
+    "CORSAllowHeaders +x-other" -- "$u/recipe/data.json" --origin $A --header "X-Other: 1"
+expect "recipe: Authorization is in its list" 0 "allowed" -- \
+    "$u/recipe/data.json" --origin $A --header "$B" --credentials
+expect "mod_cors: a safelisted header needs no preflight" 0 "allowed" -- \
+    "$u/cors/data.json" --origin $A --header "Content-Type: text/plain"
+expect "recipe: allowed origin" 0 "allowed" -- "$u/recipe/data.json" --origin $A --credentials
+expect "recipe: its 204 answers any preflight" 0 "preflight: HTTP 204" -- \
+    "$u/recipe/data.json" --origin $A --method PUT --header "$J"
+expect "broken: duplicate Access-Control-Allow-Origin" 1 \
+    "The 'Access-Control-Allow-Origin' header contains multiple values 'https://app.example, https://app.example', but only one is allowed." -- \
+    "$u/dup/data.json" --origin $A
+expect "broken: wildcard with credentials" 1 \
+    "must not be the wildcard '*' when the request's credentials mode is 'include'." -- \
+    "$u/wildcreds/data.json" --origin $A --credentials
+expect "broken: wildcard without credentials is fine" 0 "allowed" -- \
+    "$u/wildcreds/data.json" --origin $A
+expect "broken: 401 on the preflight of a protected area" 1 "It does not have HTTP ok status." -- \
+    "$u/auth401/data.json" --origin $A --method PUT --header "$B"
+expect "broken: 401 preflight: the fix says why" 1 "browsers never send on a preflight" -- \
+    "$u/auth401/data.json" --origin $A --method PUT --header "$B"
+expect "broken: missing Vary: Origin is warned about" 0 "has no 'Vary: Origin'" -- \
+    "$u/novary/data.json" --origin $A
+expect "mod_cors: no Vary warning" 0 "allowed" -- "$u/cors/data.json" --origin $A
+if "$cc" "$u/cors/data.json" --origin $A | grep -q "Vary: Origin'"; then
+    failed=$((failed + 1)); echo "not ok - mod_cors answers carry Vary: Origin"
+else
+    passed=$((passed + 1)); echo "ok - mod_cors answers carry Vary: Origin"
+fi
+expect "usage: no origin" 2 "usage: corscheck" -- "$u/cors/data.json"
+expect "usage: not an origin" 2 "not an origin a browser would send" -- \
+    "$u/cors/data.json" --origin "https://app.example/"
+expect "network error" 2 "corscheck: GET" -- "http://127.0.0.1:1/x" --origin $A
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
