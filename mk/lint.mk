@@ -4,7 +4,7 @@ LINT_INC := -Iinclude -Isrc -I/usr/include/apache2 -I/usr/include/apr-1.0
 
 .PHONY: lint
 lint:
-	@$(NEED) cppcheck clang-tidy apache2-dev
+	@$(NEED) cppcheck clang-tidy apache2-dev libcurl4-openssl-dev
 	cppcheck --error-exitcode=1 --enable=warning,style,performance,portability --quiet \
 	    --inline-suppr --suppress=missingIncludeSystem --suppress=toomanyconfigs --std=c99 $(LINT_INC) $(LINT_SRC)
 	clang-tidy --quiet $(LINT_SRC) -- -std=gnu99 -D_GNU_SOURCE $(LINT_INC) 2>&1 \
