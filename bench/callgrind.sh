@@ -63,6 +63,7 @@ for size in 1 10000; do
     per_request none "$size" get-allowed -H "Origin: $o"
     per_request cors "$size" get-allowed -H "Origin: $o"
 done
+per_request static 1 get-allowed -H "Origin: https://o1.example.com"
 per_request none 1 options-plain -X OPTIONS
 # The floor for a preflight: the same request bytes, answered by httpd itself (no mod_cors).
 per_request none 1 options-preflight-bytes -X OPTIONS -H "Origin: https://o1.example.com" -H "$ACRM" -H "$ACRH"

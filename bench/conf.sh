@@ -1,6 +1,6 @@
 # conf.sh - sourced by bench scripts: writes one benchmark server configuration.
 #   bench_conf FILE ROOT PORT SETUP SIZE
-#     SETUP: none | recipe | cors      SIZE: number of exact origins, or "pattern" / "regex"
+#     SETUP: none | static | recipe | cors      SIZE: number of exact origins, or "pattern" / "regex"
 # Origins are https://o1.example.com ... https://oN.example.com; requests come from o1 (first) or
 # oN (last) and are allowed, or from https://refused.example.
 bench_conf() {
@@ -30,6 +30,12 @@ bench_conf() {
         echo "    Require all granted"
         case $setup in
         none) ;;
+        static)
+            # Not a policy: the same three header lines, always. What emitting them costs.
+            echo "    Header always set Access-Control-Allow-Origin https://o1.example.com"
+            echo "    Header always set Access-Control-Allow-Credentials true"
+            echo "    Header always merge Vary Origin"
+            ;;
         cors)
             echo "    CORSEnable On"
             case $size in

@@ -396,6 +396,26 @@ static int origin_layer_verdict(const cors_set *set, const cors_origin *o,
     return set->any;
 }
 
+static int exact_only(const cors_set *set)
+{
+    return !set->parent && !set->wild_hosts && !set->any_ports && !set->any
+           && set->regexes->nelts == 0;
+}
+
+/* No upper case and no default port written out: what a browser sends. */
+static int already_normal(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] >= 'A' && s[i] <= 'Z') {
+            return 0;
+        }
+    }
+    return !(len > 3 && memcmp(s + len - 3, ":80", 3) == 0)
+           && !(len > 4 && memcmp(s + len - 4, ":443", 4) == 0);
+}
+
 int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len)
 {
     cors_origin o;
@@ -414,6 +434,11 @@ int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len)
         int v = lookup(origins, origin, len);
         if (v != CORS_NONE) {
             return v == CORS_ALLOW;
+        }
+        /* A list of exact origins alone, and an origin normalisation cannot change: the
+         * miss is final, and a refusal costs no more than an acceptance. */
+        if (exact_only(origins) && already_normal(origin, len)) {
+            return 0;
         }
     }
     if (cors_origin_parse(origin, len, 0, &o) != CORS_ORIGIN_OK) {
