@@ -11,6 +11,7 @@
 
 typedef struct {
     const char *key;            /* normalised item */
+    const char *name;           /* as first written: headers are sent in the admin's spelling */
     int verdict;
 } cors_item;
 

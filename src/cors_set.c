@@ -96,14 +96,15 @@ static void compute_value(apr_pool_t *p, cors_set *set)
         const cors_item *it = &APR_ARRAY_IDX(set->edits, i, cors_item);
         if (item_verdict(set, it->key) == CORS_ALLOW
             && !apr_hash_get(seen, it->key, APR_HASH_KEY_STRING)) {
-            APR_ARRAY_PUSH(names, const char *) = it->key;
+            APR_ARRAY_PUSH(names, const char *) = it->name;
             apr_hash_set(seen, it->key, APR_HASH_KEY_STRING, "");
         }
     }
     set->value = names->nelts ? cors_join(p, names) : NULL;
 }
 
-static void put(apr_pool_t *p, cors_set *set, const char *key, size_t len, int verdict)
+static void put(apr_pool_t *p, cors_set *set, const char *key, size_t len, const char *name,
+                int verdict)
 {
     if (len == 1 && key[0] == '*') {
         set->any = verdict;
@@ -117,6 +118,7 @@ static void put(apr_pool_t *p, cors_set *set, const char *key, size_t len, int v
     if (set->edits) {
         cors_item *it = apr_array_push(set->edits);
         it->key = key;
+        it->name = name;
         it->verdict = verdict;
     }
     (void)p;
@@ -146,13 +148,14 @@ static const char *add_origin(apr_pool_t *p, cors_set *set, const char *item, in
     if (o.any_port) {
         set->any_ports = 1;
     }
-    put(p, set, apr_pstrmemdup(p, key, len), len, verdict);
+    put(p, set, apr_pstrmemdup(p, key, len), len, NULL, verdict);
     return NULL;
 }
 
 static const char *add_method(apr_pool_t *p, cors_set *set, const char *item, int verdict)
 {
     size_t len = strlen(item);
+    const char *key;
 
     if (!(len == 1 && item[0] == '*') && !cors_is_token(item, len)) {
         return apr_psprintf(p, "'%s' is not a valid HTTP method name (a token such as PUT)",
@@ -164,7 +167,9 @@ static const char *add_method(apr_pool_t *p, cors_set *set, const char *item, in
         return apr_psprintf(p, "'%s' is a method browsers never allow in cross-origin "
                             "requests (CONNECT, TRACE, TRACK); remove it", item);
     }
-    put(p, set, item, len, verdict);
+    /* The item lives in the directive's temporary pool: keep a copy that lasts. */
+    key = apr_pstrmemdup(p, item, len);
+    put(p, set, key, len, key, verdict);
     return NULL;
 }
 
@@ -179,7 +184,7 @@ static const char *add_header(apr_pool_t *p, cors_set *set, const char *item, in
     key = apr_palloc(p, len + 1);
     cors_lower(key, item, len);
     key[len] = '\0';
-    put(p, set, key, len, verdict);
+    put(p, set, key, len, apr_pstrdup(p, item), verdict);
     return NULL;
 }
 
@@ -245,7 +250,7 @@ static const cors_set *flatten(apr_pool_t *p, const cors_set *base, const cors_s
     for (l = 0; l < 2; l++) {
         for (i = 0; i < levels[l]->edits->nelts; i++) {
             const cors_item *it = &APR_ARRAY_IDX(levels[l]->edits, i, cors_item);
-            put(p, set, it->key, strlen(it->key), it->verdict);
+            put(p, set, it->key, strlen(it->key), it->name, it->verdict);
         }
     }
     /* Only a refusal still in force counts: "-X" then "+X" allows X again. */

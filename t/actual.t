@@ -23,7 +23,7 @@ ok t_cmp($res->code, 200, 'allowed GET: 200');
 ok t_cmp(acao_lines($res), 1, '... exactly one Access-Control-Allow-Origin');
 ok t_cmp($res->header('Access-Control-Allow-Origin'), $app, '... the origin, not the leftover *');
 ok t_cmp($res->header('Access-Control-Allow-Credentials'), 'true', '... credentials');
-ok t_cmp($res->header('Access-Control-Expose-Headers'), 'x-request-id', '... exposed headers');
+ok t_cmp($res->header('Access-Control-Expose-Headers'), 'X-Request-Id', '... exposed headers');
 ok t_cmp(vary_has($res, 'Origin'), 1, '... Vary: Origin');
 ok t_cmp($res->header('Access-Control-Allow-Methods'), undef, '... no preflight-only headers');
 ok t_cmp($res->header('Access-Control-Max-Age'), undef, '... no max-age');

@@ -55,7 +55,7 @@ ok t_cmp($res->header('Access-Control-Allow-Methods'), 'GET, POST, DELETE', '...
 $res = get_from '/merge/location/data.txt', $A;
 ok t_cmp($res->header('Access-Control-Allow-Credentials'), 'true',
          '<Location> merged over <Directory>: credentials');
-ok t_cmp($res->header('Access-Control-Expose-Headers'), 'x-from-location', '... exposed headers');
+ok t_cmp($res->header('Access-Control-Expose-Headers'), 'X-From-Location', '... exposed headers');
 ok t_cmp($res->header('Access-Control-Allow-Origin'), $A, '... origins inherited');
 
 $res = preflight '/merge/htaccess/data.txt', $B, 'POST', 'Access-Control-Request-Headers' => 'x-tenant';

@@ -23,7 +23,7 @@ ok t_cmp($res->header('Access-Control-Allow-Origin'), $app, '... the origin echo
 ok t_cmp($res->header('Access-Control-Allow-Credentials'), 'true', '... credentials');
 ok t_cmp($res->header('Access-Control-Allow-Methods'), 'GET, POST, PUT, DELETE, patch',
          '... the configured methods');
-ok t_cmp($res->header('Access-Control-Allow-Headers'), 'content-type, authorization, x-custom',
+ok t_cmp($res->header('Access-Control-Allow-Headers'), 'Content-Type, Authorization, X-Custom',
          '... the configured headers, from two directive lines');
 ok t_cmp($res->header('Access-Control-Max-Age'), '600', '... max-age');
 ok t_cmp(vary_has($res, 'Origin'), 1, '... Vary: Origin');
