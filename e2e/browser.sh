@@ -15,7 +15,7 @@ api="$scheme://127.0.0.1:$api_port"
 
 cp -R "$top/e2e/www/browser" "$work/www"
 # One endpoint per policy under test (the Location sections below).
-for d in api/private other star status200 maxage nomaxage; do
+for d in api/private other star status200 maxage nomaxage recipe401; do
     mkdir -p "$work/www/$d" && cp "$work/www/api/item.php" "$work/www/$d/"
 done
 mkdir -p "$work/www/raw" && cp "$work/www/api/php-star.php" "$work/www/raw/"
@@ -72,6 +72,17 @@ $tls
     Header always set X-Total-Count 42
 </Location>
 <Location /api/private/>
+    AuthType Basic
+    AuthName "e2e"
+    AuthUserFile $work/htpasswd
+    Require valid-user
+</Location>
+<Location /recipe401/>
+    # The blog-post recipe on a protected area (no mod_cors): the preflight meets the 401.
+    Header always set Access-Control-Allow-Origin "$page"
+    Header always set Access-Control-Allow-Credentials true
+    Header always set Access-Control-Allow-Methods "GET, PUT"
+    Header always set Access-Control-Allow-Headers "Content-Type, Authorization"
     AuthType Basic
     AuthName "e2e"
     AuthUserFile $work/htpasswd
@@ -156,6 +167,8 @@ check "$tag: CORSMaxAge 600: the second identical call sends no preflight" 1 \
     "$(grep -c '^OPTIONS /maxage/item.php 204$' "$work/api/access_log")"
 check "$tag: CORSMaxAge 0: each call is preflighted (control)" 2 \
     "$(grep -c '^OPTIONS /nomaxage/item.php 204$' "$work/api/access_log")"
+check "$tag: the recipe's 401 area fails the same PUT (control)" blocked \
+    "$(verdict recipe-401 | cut -d' ' -f1)"
 check "$tag: the 401 area's preflight was answered before authentication" 1 \
     "$(grep -c '^OPTIONS /api/private/item.php 204$' "$work/api/access_log")"
 
@@ -169,6 +182,7 @@ like "$tag: console: refused origin" "other/item.php' .* No 'Access-Control-Allo
 check "$tag: console: refused method and header fail the preflight" 2 \
     "$(printf '%s\n' "$console" | grep -c "api/item.php' .*Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin'")"
 like "$tag: console: * with credentials" "star/item.php' .*must not be the wildcard '\\*' when the request's credentials mode is 'include'" "$console"
+like "$tag: console: a 401 preflight with CORS headers" "recipe401/item.php' .*It does not have HTTP ok status" "$console"
 like "$tag: error log: the refused method named" "Method PATCH is not allowed by Access-Control-Allow-Methods" "$(cat "$work/api/error_log")"
 like "$tag: error log: the refused header named" "x-not-listed is not allowed by Access-Control-Allow-Headers" "$(cat "$work/api/error_log")"
 

@@ -71,7 +71,7 @@ httpd_up() {
         echo "LoadModule mpm_${mpm}_module $mods/mod_mpm_${mpm}.so"
         for m in authz_core mime "$@"; do
             case $m in
-                php) echo "LoadModule php_module $mods/libphp8.2.so" ;;
+                php) echo "LoadModule php_module $(ls "$mods"/libphp*.so | head -1)" ;;
                 *) echo "LoadModule ${m}_module $mods/mod_${m}.so" ;;
             esac
         done
@@ -106,7 +106,8 @@ fpm_up() {
         echo 'access.format = "%m %r"'
         echo "clear_env = no"
     } > "$dir/fpm.conf"
-    php-fpm8.2 -n -y "$dir/fpm.conf" -p "$dir" || { cat "$dir/error.log" >&2; exit 1; }
+    fpm=$(ls /usr/sbin/php-fpm* | head -1)
+    "$fpm" -n -y "$dir/fpm.conf" -p "$dir" || { cat "$dir/error.log" >&2; exit 1; }
     i=0
     until perl -MIO::Socket::INET -e "exit !IO::Socket::INET->new('127.0.0.1:$1')"; do
         i=$((i + 1))

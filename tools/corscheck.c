@@ -271,35 +271,44 @@ static int cors_check(apr_pool_t *p, const options *o, exchange *ex, verdict *v)
     return 1;
 }
 
+/* What to change when a preflight got a non-2xx answer. */
+static const char *refused_preflight_fix(apr_pool_t *p, const exchange *ex)
+{
+    const char *why = apr_table_get(ex->headers, "X-CORS-Reason");
+
+    if (why) {
+        return apr_psprintf(p, "the server says: %s", why);
+    }
+    if (ex->status == 401) {
+        return "the preflight met authentication, which browsers never send on a preflight: "
+               "answer OPTIONS before authentication (mod_cors does)";
+    }
+    if (ex->status == 403) {
+        return "the server refused the preflight; with mod_cors, 'LogLevel cors:info' (or "
+               "CORSDebug On) says whether the origin, the method or a header was refused";
+    }
+    return "answer the preflight with 200 or 204 (a redirect fails too)";
+}
+
+/* Chromium's order: the CORS check of the preflight first, then its status. */
 static int preflight_check(apr_pool_t *p, const options *o,
                            const apr_array_header_t *unsafe_names, exchange *ex, verdict *v)
 {
     const char *acam = apr_table_get(ex->headers, "Access-Control-Allow-Methods");
     const char *acah = apr_table_get(ex->headers, "Access-Control-Allow-Headers");
     apr_array_header_t *methods = parse_list(p, acam), *names = parse_list(p, acah);
+    int ok_status = ex->status >= 200 && ex->status <= 299;
     int i;
 
-    if (ex->status < 200 || ex->status > 299) {
-        const char *why = apr_table_get(ex->headers, "X-CORS-Reason");
-        v->message = "It does not have HTTP ok status.";
-        if (why) {
-            v->fix = apr_psprintf(p, "the server says: %s", why);
-        }
-        else if (ex->status == 401) {
-            v->fix = "the preflight met authentication, which browsers never send on a "
-                     "preflight: answer OPTIONS before authentication (mod_cors does)";
-        }
-        else if (ex->status == 403) {
-            v->fix = "the server refused the preflight; with mod_cors, 'LogLevel cors:info' "
-                     "(or CORSDebug On) says whether the origin, the method or a header was "
-                     "refused";
-        }
-        else {
-            v->fix = "answer the preflight with 200 or 204 (a redirect fails too)";
+    if (!cors_check(p, o, ex, v)) {
+        if (!ok_status) {
+            v->fix = refused_preflight_fix(p, ex);
         }
         return 0;
     }
-    if (!cors_check(p, o, ex, v)) {
+    if (!ok_status) {
+        v->message = "It does not have HTTP ok status.";
+        v->fix = refused_preflight_fix(p, ex);
         return 0;
     }
     if (!methods || !names) {
