@@ -48,6 +48,7 @@ typedef struct {
     unsigned int any_port : 1;  /* "host:*" */
     unsigned int is_null : 1;   /* the opaque origin "null" */
     unsigned int is_any : 1;    /* "*" alone (patterns only) */
+    unsigned int has_upper : 1; /* the text has upper case: its key is not the text itself */
 } cors_origin;
 
 typedef enum {

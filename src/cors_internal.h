@@ -32,6 +32,7 @@ struct cors_set {
     int denies;                 /* this level refuses something */
     unsigned int wild_hosts : 1;/* this level has "*.host" patterns: try suffix keys */
     unsigned int any_ports : 1; /* this level has "host:*" patterns */
+    unsigned int exacts : 1;    /* this level has exact origins ("null" included) */
     const cors_set *parent;     /* origins: the inherited layer this one edits */
     const char *value;          /* methods and headers: the header value */
     /* Derived over the chain of layers when built or merged: */

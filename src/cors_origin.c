@@ -8,7 +8,8 @@
 
 static int is_alpha(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    /* Setting bit 5 folds A-Z onto a-z and moves no other ASCII character into a-z. */
+    return (unsigned int)(((unsigned char)c | 0x20) - 'a') <= (unsigned int)('z' - 'a');
 }
 
 static int is_digit(char c)
@@ -178,6 +179,9 @@ cors_origin_err cors_origin_parse(const char *text, size_t len, int flags, cors_
         if (c <= ' ' || c >= 0x7f) {
             return CORS_ORIGIN_BAD_HOST;        /* controls, spaces, NUL, non-ASCII */
         }
+        if (c >= 'A' && c <= 'Z') {
+            out->has_upper = 1;
+        }
     }
     /* Browsers send exactly "null"; a configuration may write it in any case. */
     if (len == 4 && ((flags & CORS_ORIGIN_PATTERN) ? cors_equal_nocase(text, "null", 4)
@@ -211,7 +215,14 @@ cors_origin_err cors_origin_parse(const char *text, size_t len, int flags, cors_
     out->scheme_len = (size_t)(sep - text);
 
     auth = sep + 3;
-    for (hp = auth; hp < end && *hp != '/' && *hp != '?' && *hp != '#'; hp++) {
+    for (hp = auth; hp < end; hp++) {
+        /* Letters, the bulk of a host, sort after every delimiter looked for here. */
+        if (*hp > '@') {
+            continue;
+        }
+        if (*hp == '/' || *hp == '?' || *hp == '#') {
+            break;
+        }
         if (*hp == '@') {
             return CORS_ORIGIN_USERINFO;
         }

@@ -148,6 +148,9 @@ static const char *add_origin(apr_pool_t *p, cors_set *set, const char *item, in
     if (o.any_port) {
         set->any_ports = 1;
     }
+    if (!o.wild_host && !o.any_port && !o.is_any) {
+        set->exacts = 1;
+    }
     put(p, set, apr_pstrmemdup(p, key, len), len, NULL, verdict);
     return NULL;
 }
@@ -343,12 +346,16 @@ static int lookup(const cors_set *set, const char *key, size_t len)
 }
 
 /* One origin layer's verdict, most specific item first: the exact origin, the host on any
- * port, "*.suffix" patterns from the longest suffix, regexes, then "*". */
+ * port, "*.suffix" patterns from the longest suffix, regexes, then "*".  Pattern keys are
+ * cut from the normalised key (scheme "://" host [":" port]), not rebuilt from the parse.
+ * skip_exact: the caller already looked the key up in this layer. */
 static int origin_layer_verdict(const cors_set *set, const cors_origin *o,
-                                const char *key, size_t key_len)
+                                const char *key, size_t key_len, int skip_exact)
 {
     char buf[CORS_ORIGIN_MAX + 16];
-    int v = lookup(set, key, key_len);
+    size_t host_off = o->scheme_len + 3;
+    size_t host_end = host_off + o->host_len;
+    int v = skip_exact || !set->exacts ? CORS_NONE : lookup(set, key, key_len);
     int i;
 
     if (v != CORS_NONE) {
@@ -358,36 +365,30 @@ static int origin_layer_verdict(const cors_set *set, const cors_origin *o,
         return CORS_NONE;       /* "null" matches only when listed: never "*" or a pattern */
     }
     if (set->any_ports) {
-        cors_origin any = *o;
-        size_t n;
-        any.port = 0;
-        any.any_port = 1;
-        n = cors_origin_key(&any, buf, sizeof(buf));
-        if (n && (v = lookup(set, buf, n)) != CORS_NONE) {
+        memcpy(buf, key, host_end);
+        memcpy(buf + host_end, ":*", 2);
+        if ((v = lookup(set, buf, host_end + 2)) != CORS_NONE) {
             return v;
         }
     }
     if (set->wild_hosts && o->host[0] != '[') {
-        cors_origin pat = *o;
         size_t h;
-        for (h = 0; h < o->host_len; h++) {
-            if (o->host[h] != '.') {
+        memcpy(buf, key, host_off);
+        memcpy(buf + host_off, "*.", 2);
+        for (h = host_off; h < host_end; h++) {
+            size_t suffix;
+            if (key[h] != '.') {
                 continue;
             }
-            pat.wild_host = 1;
-            pat.host = o->host + h + 1;
-            pat.host_len = o->host_len - h - 1;
-            int any_port;
-            for (any_port = 0; any_port <= 1; any_port++) {
-                size_t n;
-                pat.any_port = any_port ? 1 : 0;
-                pat.port = any_port ? 0 : o->port;
-                n = cors_origin_key(&pat, buf, sizeof(buf));
-                if (n && (v = lookup(set, buf, n)) != CORS_NONE) {
+            suffix = host_end - h - 1;
+            memcpy(buf + host_off + 2, key + h + 1, key_len - h - 1);
+            if ((v = lookup(set, buf, host_off + 2 + key_len - h - 1)) != CORS_NONE) {
+                return v;
+            }
+            if (set->any_ports) {
+                memcpy(buf + host_off + 2 + suffix, ":*", 2);
+                if ((v = lookup(set, buf, host_off + 2 + suffix + 2)) != CORS_NONE) {
                     return v;
-                }
-                if (!set->any_ports) {
-                    break;
                 }
             }
         }
@@ -407,26 +408,51 @@ static int exact_only(const cors_set *set)
            && set->regexes->nelts == 0;
 }
 
-/* No upper case and no default port written out: what a browser sends. */
-static int already_normal(const char *s, size_t len)
+static int has_upper(const char *s, size_t len)
 {
     size_t i;
 
     for (i = 0; i < len; i++) {
         if (s[i] >= 'A' && s[i] <= 'Z') {
-            return 0;
+            return 1;
         }
     }
-    return !(len > 3 && memcmp(s + len - 3, ":80", 3) == 0)
+    return 0;
+}
+
+/* No upper case and no default port written out: what a browser sends. */
+static int already_normal(const char *s, size_t len)
+{
+    return !has_upper(s, len)
+           && !(len > 3 && memcmp(s + len - 3, ":80", 3) == 0)
            && !(len > 4 && memcmp(s + len - 4, ":443", 4) == 0);
+}
+
+/* Whether a parsed request origin's key is its text of LEN bytes: no upper case, and a port written
+ * only if it is kept (the parser takes no leading zeros, so its digits are the key's). */
+static int key_is_text(const cors_origin *o, size_t len)
+{
+    size_t want = o->scheme_len + 3 + o->host_len;
+    unsigned int port;
+
+    if (o->is_null) {
+        return 1;
+    }
+    for (port = o->port; port; port /= 10) {
+        want++;
+    }
+    want += o->port ? 1 : 0;
+    return want == len && !o->has_upper;
 }
 
 int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len)
 {
     cors_origin o;
-    char key[CORS_ORIGIN_MAX + 16];
-    size_t key_len;
+    char buf[CORS_ORIGIN_MAX + 16];
+    const char *key = origin;
+    size_t key_len = len;
     const cors_set *layer;
+    int leaf_looked_up = 0;
 
     if (!origins) {
         return 0;
@@ -436,7 +462,7 @@ int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len)
      * verdict stands, without parsing.  Pattern keys share the hash and all hold a '*',
      * which no origin does: such a request takes the full path, which refuses it. */
     if (len <= CORS_ORIGIN_MAX && !memchr(origin, '*', len)) {
-        int v = lookup(origins, origin, len);
+        int v = origins->exacts ? lookup(origins, origin, len) : CORS_NONE;
         if (v != CORS_NONE) {
             return v == CORS_ALLOW;
         }
@@ -445,16 +471,22 @@ int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len)
         if (exact_only(origins) && already_normal(origin, len)) {
             return 0;
         }
+        leaf_looked_up = 1;
     }
     if (cors_origin_parse(origin, len, 0, &o) != CORS_ORIGIN_OK) {
         return 0;
     }
-    key_len = cors_origin_key(&o, key, sizeof(key));
-    if (!key_len) {
-        return 0;
+    if (!key_is_text(&o, len)) {
+        key_len = cors_origin_key(&o, buf, sizeof(buf));
+        if (!key_len) {
+            return 0;
+        }
+        key = buf;
+        leaf_looked_up = 0;
     }
     for (layer = origins; layer; layer = layer->parent) {
-        int v = origin_layer_verdict(layer, &o, key, key_len);
+        int v = origin_layer_verdict(layer, &o, key, key_len,
+                                     layer == origins && leaf_looked_up);
         if (v != CORS_NONE) {
             return v == CORS_ALLOW;
         }
