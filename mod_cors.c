@@ -494,10 +494,12 @@ static void log_conflict(request_rec *r, const cors_policy *pol)
     }
 }
 
-static void set_if(apr_table_t *t, const char *name, const char *value)
+/* Added, not set: apply_answer has just made sure no Access-Control-* header is there, and
+ * a set would compare the name against every "Acce..." header (Accept-Ranges, ...). */
+static void add_if(apr_table_t *t, const char *name, const char *value)
 {
     if (value) {
-        apr_table_setn(t, name, value);
+        apr_table_addn(t, name, value);
     }
 }
 
@@ -540,13 +542,13 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
         }
     }
     if (ans->allowed) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Origin", ans->allow_origin);
-        set_if(r->headers_out, "Access-Control-Allow-Credentials", ans->allow_credentials);
-        set_if(r->headers_out, "Access-Control-Allow-Methods", ans->allow_methods);
-        set_if(r->headers_out, "Access-Control-Allow-Headers", ans->allow_headers);
-        set_if(r->headers_out, "Access-Control-Expose-Headers", ans->expose_headers);
-        set_if(r->headers_out, "Access-Control-Max-Age", ans->max_age);
-        set_if(r->headers_out, "Access-Control-Allow-Private-Network",
+        apr_table_addn(r->headers_out, "Access-Control-Allow-Origin", ans->allow_origin);
+        add_if(r->headers_out, "Access-Control-Allow-Credentials", ans->allow_credentials);
+        add_if(r->headers_out, "Access-Control-Allow-Methods", ans->allow_methods);
+        add_if(r->headers_out, "Access-Control-Allow-Headers", ans->allow_headers);
+        add_if(r->headers_out, "Access-Control-Expose-Headers", ans->expose_headers);
+        add_if(r->headers_out, "Access-Control-Max-Age", ans->max_age);
+        add_if(r->headers_out, "Access-Control-Allow-Private-Network",
                ans->allow_private_network);
     }
     else if (ans->refusal != CORS_REFUSED_NONE && pol->debug == 1) {

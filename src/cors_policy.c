@@ -18,11 +18,30 @@ cors_policy *cors_policy_make(apr_pool_t *p)
 
 #define MERGE_INT(field) (add->field != CORS_UNSET ? add->field : base->field)
 
+/* A level that says nothing: most sections of a site, and the server's defaults. */
+static int says_nothing(const cors_policy *pol)
+{
+    return pol->enable == CORS_UNSET && !pol->origins && !pol->methods && !pol->headers
+           && !pol->expose && pol->credentials == CORS_UNSET && pol->max_age == CORS_UNSET
+           && pol->preflight_status == CORS_UNSET && pol->private_network == CORS_UNSET
+           && pol->debug == CORS_UNSET;
+}
+
 /* Runs for every request whose configuration spans sections or .htaccess files, so it only
- * picks pointers; origin edits are layered, not copied (see cors_set_merge). */
+ * picks pointers; origin edits are layered, not copied (see cors_set_merge).  A level that
+ * says nothing is merged by handing back the other one (policies are never written after
+ * start-up), unless that one holds a contradiction its own conflict flag does not record. */
 cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base, const cors_policy *add)
 {
-    cors_policy *pol = apr_palloc(p, sizeof(*pol));
+    cors_policy *pol;
+
+    if (says_nothing(add) && (base->conflict || !cors_policy_conflict(base))) {
+        return (cors_policy *)base;
+    }
+    if (says_nothing(base) && (add->conflict || !cors_policy_conflict(add))) {
+        return (cors_policy *)add;
+    }
+    pol = apr_palloc(p, sizeof(*pol));
 
     pol->enable = MERGE_INT(enable);
     pol->origins = (cors_set *)cors_set_merge(p, base->origins, add->origins);

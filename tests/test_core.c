@@ -898,6 +898,18 @@ static void test_policy_merge(apr_pool_t *p, unit_counts *u)
     CHECK(u, cors_policy_conflict(server) && strstr(cors_policy_conflict(server),
                                                     "CORSExposeHeaders"),
           "exposed * with credentials");
+
+    /* A level that says nothing hands back the other, unless that one's conflict is not
+     * recorded yet (a raw section, never merged): then the merge must still find it. */
+    m = cors_policy_merge(p, cors_policy_make(p), dir);
+    CHECK(u, m == dir, "an empty server level gives back the section itself");
+    m = cors_policy_merge(p, dir, cors_policy_make(p));
+    CHECK(u, m == dir, "an empty section gives back what it inherits");
+    CHECK(u, !server->conflict, "a raw section has no conflict recorded");
+    m = cors_policy_merge(p, cors_policy_make(p), server);
+    CHECK(u, m != server && m->conflict, "an unrecorded conflict is found by the merge");
+    m = cors_policy_merge(p, server, cors_policy_make(p));
+    CHECK(u, m != server && m->conflict, "... on either side");
 }
 
 void test_core(apr_pool_t *p, unit_counts *u)
