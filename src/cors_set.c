@@ -428,8 +428,9 @@ static int already_normal(const char *s, size_t len)
            && !(len > 4 && memcmp(s + len - 4, ":443", 4) == 0);
 }
 
-/* Whether a parsed request origin's key is its text of LEN bytes: no upper case, and a port written
- * only if it is kept (the parser takes no leading zeros, so its digits are the key's). */
+/* Whether a parsed request origin's key is its text of LEN bytes: no upper case, and a
+ * port written only if it is kept (the parser takes no leading zeros, so its digits are the
+ * key's). */
 static int key_is_text(const cors_origin *o, size_t len)
 {
     size_t want = o->scheme_len + 3 + o->host_len;

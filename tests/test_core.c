@@ -545,6 +545,13 @@ static void test_request_headers(apr_pool_t *p, unit_counts *u)
         { "a b", NULL },
         { "x-a,x:b", NULL },
         { "x-a,\"b\"", NULL },
+        { "\tx-a\t,\tx-b", "x-a|x-b" },
+        { "x-a ,x-b", "x-a|x-b" },
+        { "x-a, ,x-b,", "x-a|x-b" },
+        { "x-a x-b", NULL },
+        { "x-a,x-\xc3\xa9", NULL },
+        { "x-a;", NULL },
+        { "x-a,\x01", NULL },
     };
     size_t i;
 
@@ -588,6 +595,23 @@ static void test_request_headers(apr_pool_t *p, unit_counts *u)
         elements = names = 0;
         CHECK(u, cors_each_request_header(longname, &elements, &names, collect, &c) != NULL,
               "an 8 KB name is refused");
+        /* A name of exactly the bound is taken, one more is not. */
+        longname[CORS_TOKEN_MAX] = '\0';
+        elements = names = 0;
+        CHECK(u, cors_each_request_header(longname, &elements, &names, collect, &c) == NULL
+                 && names == 1, "a name of CORS_TOKEN_MAX bytes is taken");
+        longname[CORS_TOKEN_MAX] = 'a';
+        longname[CORS_TOKEN_MAX + 1] = '\0';
+        elements = names = 0;
+        CHECK(u, cors_each_request_header(longname, &elements, &names, collect, &c) != NULL,
+              "one byte more is refused");
+        /* White space alone, 8 KB of it after a name, is bounded too. */
+        memset(longname, ' ', 8192);
+        longname[0] = 'a';
+        longname[8192] = '\0';
+        elements = names = 0;
+        CHECK(u, cors_each_request_header(longname, &elements, &names, collect, &c) != NULL,
+              "8 KB of white space is refused");
         /* The bounds hold across several header lines. */
         elements = names = 0;
         for (k = 0; k < 40; k++) {
