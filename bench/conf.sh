@@ -1,8 +1,11 @@
 # conf.sh - sourced by bench scripts: writes one benchmark server configuration.
 #   bench_conf FILE ROOT PORT SETUP SIZE
 #     SETUP: none | static | recipe | cors      SIZE: number of exact origins, or "pattern" / "regex"
+#     BENCH_MPM: event (default) or prefork; callgrind uses prefork, whose -X serves requests in
+#     the one thread that reads them, so no thread hand-off adds to the count.
 # Origins are https://o1.example.com ... https://oN.example.com; requests come from o1 (first) or
 # oN (last) and are allowed, or from https://refused.example.
+# shellcheck shell=sh
 bench_conf() {
     file=$1 root=$2 port=$3 setup=$4 size=$5
     mods=$(apxs -q LIBEXECDIR)
@@ -14,7 +17,8 @@ bench_conf() {
         echo "PidFile $root/httpd-$port.pid"
         echo "ErrorLog $root/error_log"
         echo "LogLevel warn"
-        echo "LoadModule mpm_event_module $mods/mod_mpm_event.so"
+        mpm=${BENCH_MPM:-event}
+        echo "LoadModule mpm_${mpm}_module $mods/mod_mpm_${mpm}.so"
         for m in authz_core mime headers setenvif rewrite; do
             echo "LoadModule ${m}_module $mods/mod_${m}.so"
         done

@@ -4,6 +4,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
+# shellcheck source=bench/conf.sh
 . "$here/conf.sh"
 cd "$top"
 
@@ -23,7 +24,7 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/htdocs/api"
 configtest_ms() {   # SIZE: median of 5 `apache2 -t` runs, in ms
     bench_conf "$root/ct.conf" "$root" 9 cors "$1"
-    for i in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         t0=$(date +%s%N); /usr/sbin/apache2 -t -f "$root/ct.conf" >/dev/null 2>&1; t1=$(date +%s%N)
         echo $(( (t1 - t0) / 1000000 ))
     done | sort -n | sed -n 3p
@@ -49,9 +50,10 @@ floor=$(cg none 1 options-preflight-bytes)
     echo
     echo "## Instructions per request (callgrind) — the deciding figure"
     echo
-    echo "httpd -X under callgrind serving K kept-alive requests, minus a run with none (start-up,"
-    echo "shutdown), divided by K. A 19-byte static JSON file; every setup's policy lives in the"
-    echo "site's one \`<Directory>\`. Repeatable whatever else the machine does."
+    echo "httpd -X (prefork) under callgrind serving ${CALLGRIND_REQUESTS:-1000} kept-alive requests, minus a run with none"
+    echo "(start-up, shutdown), divided by their number. A 19-byte static JSON file; every setup's"
+    echo "policy lives in the site's one \`<Directory>\`. Repeatable whatever else the machine does,"
+    echo "to within about a hundred instructions (APR seeds its hash tables at random at start-up)."
     echo
     echo "| setup | origins | request | instructions | × no CORS |"
     echo "|---|---|---|---|---|"

@@ -3,6 +3,7 @@
 # Writes bench/wrk.txt: setup size kind median-requests-per-second. BENCH_QUICK=1: short.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/conf.sh
 . "$here/conf.sh"
 rounds=${BENCH_ROUNDS:-5}
 secs=${BENCH_SECONDS:-3}
@@ -13,7 +14,7 @@ chmod 755 "$root"
 mkdir -p "$root/htdocs/api"
 echo '{"hello": "world"}' > "$root/htdocs/api/data.json"
 chmod -R a+rX "$root/htdocs"
-pids=""
+# shellcheck disable=SC2154  # c is the loop variable inside the trap string
 trap 'for c in $root/*.conf; do /usr/sbin/apache2 -f "$c" -k stop 2>/dev/null || true; done; sleep 1; rm -rf "$root"' EXIT
 
 setups="none:1 recipe:1 recipe:1000 cors:1 cors:100 cors:10000 cors:pattern cors:regex"
