@@ -13,17 +13,19 @@ SHELL       := /bin/bash
 APXS        ?= $(shell command -v apxs 2>/dev/null || echo /usr/bin/apxs)
 CC          ?= cc
 WARN        := -Wall -Wextra -Werror
-CORE_SRC    := src/cors_origin.c src/cors_list.c src/cors_set.c src/cors_policy.c src/cors_decide.c
+CORE_SRC    := src/cors_origin.c src/cors_canon.c src/cors_list.c src/cors_set.c src/cors_origins.c src/cors_tokens.c src/cors_policy.c src/cors_decide.c
 CORE_HDR    := include/cors.h src/cors_internal.h
 NEED        := sh mk/need.sh
 comma       := ,
 
 # Packages per purpose: BUILD_PKGS to compile, TEST_PKGS for Apache::Test and its backends.
-BUILD_PKGS  := apache2 apache2-dev gcc make libc6-dev
+BUILD_PKGS  := apache2 apache2-dev gcc make libc6-dev libpsl-dev libidn2-dev libpcre2-dev
 TEST_PKGS   := $(BUILD_PKGS) libapache2-mod-perl2 libwww-perl libapache2-mod-php php-cli php-cgi curl
 
 APR_CFLAGS   = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null)
 APR_LIBS     = $(shell apr-1-config --link-ld --libs 2>/dev/null)
+# What the core links besides APR: libpsl for the Public Suffix List, libidn2 for punycode.
+CORE_LIBS   := -lpsl -lidn2
 
 .PHONY: all build deps-build deps-test install run test unit unit-asan test-apache \
         test-apache-event test-apache-prefork clean
@@ -37,7 +39,7 @@ build: deps-build .libs/mod_cors.so
 
 .libs/mod_cors.so: mod_cors.c $(CORE_SRC) $(CORE_HDR)
 	$(APXS) -c -Iinclude -Wc,-std=gnu99 $(addprefix -Wc$(comma),$(WARN)) -o mod_cors.so \
-	    mod_cors.c $(CORE_SRC)
+	    mod_cors.c $(CORE_SRC) $(CORE_LIBS) -lpcre2-8
 
 install: build
 	$(APXS) -i -n cors .libs/mod_cors.so
@@ -48,15 +50,15 @@ install: build
 	fi
 
 # ---- core unit tests ---------------------------------------------------------------------
-UNIT_SRC := tests/test_core.c tests/test_main.c
+UNIT_SRC := tests/test_core.c tests/test_canon.c tests/test_main.c
 build/unit: $(UNIT_SRC) tests/unit.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
-	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS)
+	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
 build/unit-asan: $(UNIT_SRC) tests/unit.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
 	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
-	    -fno-omit-frame-pointer -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS)
+	    -fno-omit-frame-pointer -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
 unit: deps-build build/unit
 	./build/unit

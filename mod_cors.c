@@ -31,9 +31,13 @@
 
 #include "apr_atomic.h"
 #include "apr_strings.h"
+#include "apr_thread_mutex.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "ap_config.h"
-#include "ap_regex.h"
+#include "ap_mpm.h"
 #include "httpd.h"
 #include "http_config.h"
 #include "http_core.h"
@@ -52,18 +56,43 @@ APLOG_USE_MODULE(cors);
 #define CORS_FILTER "CORS"
 #define CORS_DEBUG_HEADER "X-CORS-Reason"
 
+/* Work one regex may do for one origin: far more than any origin regex needs on the longest
+ * origin the parser accepts (512 bytes), far less than a backtracking blow-up takes (about
+ * 0.1 ms at the limit; bench/RESULTS.md). */
+#define CORS_REGEX_MATCH_LIMIT  10000
+#define CORS_REGEX_HEAP_LIMIT   256         /* KiB of backtracking frames */
+
+/* Policy warnings logged by .htaccess files, which are read on every request: each is said
+ * once per child process and file, and at most this many are remembered. */
+#define CORS_WARNED_MAX         1024
+
+/* Per process: the warnings already given (made at child_init, so one per process). */
+typedef struct {
+    apr_pool_t *pool;
+    apr_thread_mutex_t *lock;           /* NULL without threads */
+    apr_hash_t *seen;                   /* "file\nwarning" -> "" */
+} cors_warned;
+
 /* Per virtual host: state that is not policy. */
 typedef struct {
     ap_filter_rec_t *filter;            /* looked up once at post_config */
     apr_uint32_t conflict_logged;       /* log a merged contradiction once per process */
+    cors_warned *warned;                /* the main server's only */
 } cors_server_conf;
 
 /* Per request (kept on the request the browser sent, shared by its internal redirects). */
 typedef struct {
+    const cors_policy *policy;          /* captured once the request's own config is final */
     cors_answer answer;
     int decided;
     int logged;
 } cors_request_state;
+
+/* A compiled CORSAllowOriginMatch regex and the bounds every match of it runs under. */
+typedef struct {
+    pcre2_code *code;
+    pcre2_match_context *limits;
+} cors_regex;
 
 /* The Access-Control-* response headers mod_cors owns where it is enabled. */
 static const char *const owned_headers[] = {
@@ -80,15 +109,31 @@ static const char *const owned_headers[] = {
 /* ---------------------------------------------------------------------------------------- */
 /* Configuration                                                                             */
 
+/* The levels read at start-up, sealed in place at post_config (see cors_set_seal): kept on
+ * the configuration pool, so each configuration cycle has its own list. */
+#define LEVELS_KEY "mod_cors levels"
+
 static void *create_cors_dir_config(apr_pool_t *p, char *dir)
 {
+    cors_policy *pol = cors_policy_make(p);
+
     (void)dir;
-    return cors_policy_make(p);
+    /* .htaccess levels are made per request and sealed as a copy when used. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
+        apr_array_header_t *levels = NULL;
+        apr_pool_userdata_get((void **)&levels, LEVELS_KEY, p);
+        if (!levels) {
+            levels = apr_array_make(p, 16, sizeof(cors_policy *));
+            apr_pool_userdata_setn(levels, LEVELS_KEY, NULL, p);
+        }
+        APR_ARRAY_PUSH(levels, cors_policy *) = pol;
+    }
+    return pol;
 }
 
 static void *merge_cors_dir_config(apr_pool_t *p, void *basev, void *addv)
 {
-    return cors_policy_merge(p, basev, addv);
+    return (void *)cors_policy_merge(p, basev, addv);
 }
 
 static void *create_cors_server_config(apr_pool_t *p, server_rec *s)
@@ -112,13 +157,58 @@ static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
     return err ? err : check_level(cmd, dconf);
 }
 
+static int first_time_warned(cors_warned *w, const char *file, const char *msg,
+                             apr_pool_t *scratch)
+{
+    const char *key = apr_pstrcat(scratch, file, "\n", msg, NULL);
+    int first = 0;
+
+#if APR_HAS_THREADS
+    if (w->lock) {
+        apr_thread_mutex_lock(w->lock);
+    }
+#endif
+    if (!apr_hash_get(w->seen, key, APR_HASH_KEY_STRING)
+        && apr_hash_count(w->seen) < CORS_WARNED_MAX) {
+        apr_hash_set(w->seen, apr_pstrdup(w->pool, key), APR_HASH_KEY_STRING, "");
+        first = 1;
+    }
+#if APR_HAS_THREADS
+    if (w->lock) {
+        apr_thread_mutex_unlock(w->lock);
+    }
+#endif
+    return first;
+}
+
+/* A warning about the policy a directive sets.  Start-up reads each file once for
+ * configtest (and once more to start); an .htaccess file is read on every request, so there
+ * each warning is logged once per process and file. */
+static void warn_policy(cmd_parms *cmd, const char *msg)
+{
+    const char *file = cmd->directive->filename;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        cors_server_conf *main_conf = ap_get_module_config(ap_server_conf->module_config,
+                                                           &cors_module);
+        if (main_conf->warned
+            && !first_time_warned(main_conf->warned, file, msg, cmd->temp_pool)) {
+            return;
+        }
+    }
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s (%s:%d)", msg, file,
+                 cmd->directive->line_num);
+}
+
 /* The words of a directive line, each split further on commas (values copied from a header
- * such as "GET, POST" work), with their +/- edit marks. */
+ * such as "GET, POST" work), with their +/- edit marks.  A line of plain items replaces the
+ * inherited list, and may take items out of its own list with "-" ("* -PATCH"); "+" beside
+ * plain items would mean nothing, so it is refused. */
 static const char *read_items(cmd_parms *cmd, const char *args, int split,
                               apr_array_header_t *items, apr_array_header_t *edits)
 {
     apr_array_header_t *words = apr_array_make(cmd->temp_pool, 8, sizeof(const char *));
-    int i, plain = 0, edit = 0;
+    int i, plain = 0, add = 0;
 
     while (*args) {
         const char *word = ap_getword_conf(cmd->temp_pool, &args);
@@ -146,21 +236,34 @@ static const char *read_items(cmd_parms *cmd, const char *args, int split,
                                     "without a space", cmd->cmd->name, w[-1]);
             }
         }
-        if (e == CORS_ITEM_PLAIN) {
-            plain++;
-        }
-        else {
-            edit++;
-        }
+        plain += e == CORS_ITEM_PLAIN;
+        add += e == CORS_ITEM_ADD;
         APR_ARRAY_PUSH(items, const char *) = w;
         APR_ARRAY_PUSH(edits, cors_edit) = e;
     }
-    if (plain && edit) {
-        return apr_psprintf(cmd->pool, "%s: a line mixes '+'/'-' items with plain ones; give "
-                            "either a whole list (which replaces the inherited one) or only "
-                            "+/- edits of it", cmd->cmd->name);
+    if (plain && add) {
+        return apr_psprintf(cmd->pool, "%s: a line mixes '+' items with plain ones; give "
+                            "either a whole list (which replaces the inherited one, and may "
+                            "take items out with '-') or only +/- edits of it",
+                            cmd->cmd->name);
     }
     return NULL;
+}
+
+/* An origin a browser writes one way only (an IPv6 literal in full) is accepted and used in
+ * that form; say so, so the admin can write it that way. */
+static void note_normalised(cmd_parms *cmd, const char *item)
+{
+    cors_origin o;
+    const char *normalised = NULL;
+
+    if (cors_origin_parse(item, strlen(item), CORS_ORIGIN_PATTERN, &o) == CORS_ORIGIN_OK
+        && cors_origin_check_config(cmd->temp_pool, item, &o, &normalised) == NULL
+        && normalised) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, cmd->server, "%s: '%s' is read as '%s', "
+                     "the form browsers send (%s:%d)", cmd->cmd->name, item, normalised,
+                     cmd->directive->filename, cmd->directive->line_num);
+    }
 }
 
 static cors_set_kind kind_of(size_t offset)
@@ -191,36 +294,85 @@ static const char *set_list(cmd_parms *cmd, void *dconf, const char *args)
     for (i = 0; i < items->nelts; i++) {
         const char *item = APR_ARRAY_IDX(items, i, const char *);
         cors_edit e = APR_ARRAY_IDX(edits, i, cors_edit);
+        if (kind == CORS_SET_ORIGINS) {
+            note_normalised(cmd, item);
+        }
         err = cors_set_add(cmd->pool, *slot, item, e);
         if (err) {
             return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
         }
         if (kind == CORS_SET_ORIGINS && e != CORS_ITEM_REMOVE && !strcasecmp(item, "null")) {
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                         "%s: allowing the origin 'null' (%s:%d): any page can send it "
-                         "(sandboxed iframes, data: and file: URLs, redirects), so it "
-                         "grants nothing a stranger cannot have", cmd->cmd->name,
-                         cmd->directive->filename, cmd->directive->line_num);
+            warn_policy(cmd, apr_psprintf(cmd->temp_pool, "%s: allowing the origin 'null': "
+                                          "any page can send it (sandboxed iframes, data: "
+                                          "and file: URLs, redirects), so it grants nothing "
+                                          "a stranger cannot have", cmd->cmd->name));
         }
     }
     return check_level(cmd, dconf);
 }
 
-static apr_status_t free_regex(void *re)
+/* PCRE2 takes its memory from these: request scratch from the request's pool, compiled
+ * patterns from the configuration pool. */
+static void *pool_alloc(PCRE2_SIZE size, void *pool)
 {
-    ap_regfree(re);
+    return apr_palloc(pool, size);
+}
+
+static void pool_free(void *block, void *pool)
+{
+    (void)block;
+    (void)pool;
+}
+
+static apr_status_t free_regex(void *data)
+{
+    pcre2_code_free(((cors_regex *)data)->code);    /* JIT code lives outside the pool */
     return APR_SUCCESS;
 }
 
-/* Whatever the admin wrote, a regex must match the whole origin: an unanchored
- * "example\.com" would also allow https://example.com.evil.net.  The wrapper anchors it and
- * the span check catches a pattern that escapes the wrapper with an unbalanced ')'. */
-static int match_whole(const void *re, const char *s, size_t len)
+/* Whatever the admin wrote, a regex must match the whole origin (an unanchored
+ * "example\.com" would also allow https://example.com.evil.net): compiled anchored at both
+ * ends, so no ')' in the pattern can escape a wrapper.  Every match is bounded. */
+static int match_bounded(const void *data, const char *s, size_t len, apr_pool_t *p)
 {
-    ap_regmatch_t m[1];
+    const cors_regex *re = data;
+    pcre2_general_context *mem = pcre2_general_context_create(pool_alloc, pool_free, p);
+    pcre2_match_data *md = mem ? pcre2_match_data_create(1, mem) : NULL;
+    int rc;
 
-    return ap_regexec_len(re, s, len, 1, m, 0) == 0 && m[0].rm_so == 0
-           && (size_t)m[0].rm_eo == len;
+    if (!md) {
+        return -1;
+    }
+    rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, md, re->limits);
+    return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex **out)
+{
+    pcre2_general_context *mem = pcre2_general_context_create(pool_alloc, pool_free,
+                                                              cmd->pool);
+    pcre2_compile_context *cc = pcre2_compile_context_create(mem);
+    cors_regex *re = apr_pcalloc(cmd->pool, sizeof(*re));
+    int rc;
+    PCRE2_SIZE at;
+
+    re->code = pcre2_compile((PCRE2_SPTR)source, PCRE2_ZERO_TERMINATED,
+                             PCRE2_CASELESS | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &rc, &at,
+                             cc);
+    if (!re->code) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(rc, msg, sizeof(msg));
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a valid regular expression (%s at "
+                            "offset %lu)", cmd->cmd->name, source, (const char *)msg,
+                            (unsigned long)at);
+    }
+    apr_pool_cleanup_register(cmd->pool, re, free_regex, apr_pool_cleanup_null);
+    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);    /* where available; else interpreted */
+    re->limits = pcre2_match_context_create(mem);
+    pcre2_set_match_limit(re->limits, CORS_REGEX_MATCH_LIMIT);
+    pcre2_set_heap_limit(re->limits, CORS_REGEX_HEAP_LIMIT);
+    *out = re;
+    return NULL;
 }
 
 static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *args)
@@ -239,18 +391,23 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
     }
     for (i = 0; i < items->nelts; i++) {
         const char *source = APR_ARRAY_IDX(items, i, const char *);
-        ap_regex_t *re = apr_pcalloc(cmd->pool, sizeof(*re));
-        int rc = ap_regcomp(re, apr_psprintf(cmd->temp_pool, "^(?:%s)\\z", source),
-                            AP_REG_ICASE);
-        if (rc) {
-            char msg[256];
-            ap_regerror(rc, re, msg, sizeof(msg));
-            return apr_psprintf(cmd->pool, "%s: '%s' is not a valid regular expression (%s)",
-                                cmd->cmd->name, source, msg);
+        cors_regex *re = NULL;
+        int broad = 0;
+        if ((err = compile_regex(cmd, source, &re)) != NULL) {
+            return err;
         }
-        apr_pool_cleanup_register(cmd->pool, re, free_regex, apr_pool_cleanup_null);
-        cors_set_add_regex(cmd->pool, pol->origins, source, match_whole, re,
-                           APR_ARRAY_IDX(edits, i, cors_edit));
+        err = cors_set_add_regex(cmd->pool, pol->origins, source, match_bounded, re,
+                                 APR_ARRAY_IDX(edits, i, cors_edit), &broad);
+        if (err) {
+            return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+        }
+        if (broad && pol->credentials != 1) {
+            warn_policy(cmd, apr_psprintf(cmd->temp_pool, "%s: '%s' matches any origin "
+                                          "(it matched origins no policy means to allow): "
+                                          "every site may read these answers; anchor it to "
+                                          "your own domains, or write CORSAllowOrigin * if "
+                                          "that is what you mean", cmd->cmd->name, source));
+        }
     }
     return check_level(cmd, dconf);
 }
@@ -331,6 +488,19 @@ static const char *server_name(apr_pool_t *p, const server_rec *s)
                          : "the main server";
 }
 
+static void log_warnings(apr_pool_t *ptemp, server_rec *s, const char *where,
+                         const cors_policy *pol)
+{
+    apr_array_header_t *warnings = apr_array_make(ptemp, 2, sizeof(const char *));
+    int i;
+
+    cors_policy_warnings(ptemp, pol, warnings);
+    for (i = 0; i < warnings->nelts; i++) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, s, "mod_cors: in %s: %s",
+                     where, APR_ARRAY_IDX(warnings, i, const char *));
+    }
+}
+
 /* Contradictions that only appear once levels are merged ("*" in a virtual host,
  * credentials in a <Location>) stop the start-up, as configtest runs this hook too. */
 static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -351,6 +521,7 @@ static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
                          server_name(ptemp, s), err);
             failed = 1;
         }
+        log_warnings(ptemp, s, server_name(ptemp, s), cors_policy_sealed(ptemp, spol));
         for (n = 0; n < 2; n++) {
             apr_array_header_t *secs = n ? core->sec_url : core->sec_dir;
             ap_conf_vector_t **elts = (ap_conf_vector_t **)secs->elts;
@@ -359,14 +530,17 @@ static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
                 if (!sec) {
                     continue;
                 }
-                err = cors_policy_conflict(cors_policy_merge(ptemp, spol, sec));
+                const cors_policy *merged = cors_policy_merge(ptemp, spol, sec);
+                const char *where = apr_psprintf(ptemp, "<%s %s> as merged into %s",
+                                                 n ? "Location" : "Directory",
+                                                 section_name(elts[i]), server_name(ptemp, s));
+                err = cors_policy_conflict(merged);
                 if (err) {
                     ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
-                                 "mod_cors: in <%s %s> as merged into %s: %s",
-                                 n ? "Location" : "Directory", section_name(elts[i]),
-                                 server_name(ptemp, s), err);
+                                 "mod_cors: in %s: %s", where, err);
                     failed = 1;
                 }
+                log_warnings(ptemp, s, where, merged);
             }
         }
     }
@@ -436,17 +610,45 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     ap_filter_rec_t *filter = ap_get_output_filter_handle(CORS_FILTER);
     server_rec *vs = s;
 
-    (void)pconf;
+    apr_array_header_t *levels = NULL;
+    int i;
+
     (void)plog;
     do {
         cors_server_conf *sconf = ap_get_module_config(vs->module_config, &cors_module);
         sconf->filter = filter;
     } while ((vs = vs->next) != NULL);
+    /* Every level read from the configuration is complete now: derive once what requests
+     * need, so that none of them does it again. */
+    apr_pool_userdata_get((void **)&levels, LEVELS_KEY, pconf);
+    for (i = 0; levels && i < levels->nelts; i++) {
+        cors_policy_seal(pconf, APR_ARRAY_IDX(levels, i, cors_policy *));
+    }
     /* httpd reads its configuration twice at start-up: summarise the one it keeps. */
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG && logs_info(s)) {
         log_policies(ptemp, s);
     }
     return OK;
+}
+
+/* Per-process state: the warnings .htaccess files have given. */
+static void cors_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    cors_server_conf *sconf = ap_get_module_config(s->module_config, &cors_module);
+    cors_warned *w = apr_pcalloc(pchild, sizeof(*w));
+
+    apr_pool_create(&w->pool, pchild);
+    w->seen = apr_hash_make(w->pool);
+#if APR_HAS_THREADS
+    {
+        int threaded = 0;
+        ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
+        if (threaded) {
+            apr_thread_mutex_create(&w->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+        }
+    }
+#endif
+    sconf->warned = w;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -531,6 +733,42 @@ static int has_owned_header(const apr_table_t *t)
     return 0;
 }
 
+/* "*" with removals: the response's own header names, less the removed ones. */
+static void add_names(apr_pool_t *p, const apr_table_t *t, const cors_set *expose,
+                      apr_hash_t *seen, apr_array_header_t *names)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const char *key = e[i].key;
+        size_t len;
+        char *lower;
+        if (!key || strncasecmp(key, "Access-Control-", 15) == 0) {
+            continue;
+        }
+        len = strlen(key);
+        lower = apr_pstrmemdup(p, key, len);
+        ap_str_tolower(lower);
+        if (!apr_hash_get(seen, lower, (apr_ssize_t)len)
+            && cors_expose_allowed(expose, key, len)) {
+            apr_hash_set(seen, lower, (apr_ssize_t)len, "");
+            APR_ARRAY_PUSH(names, const char *) = key;
+        }
+    }
+}
+
+static const char *exposed_from_response(request_rec *r, const cors_set *expose)
+{
+    apr_array_header_t *names = apr_array_make(r->pool, 8, sizeof(const char *));
+    apr_hash_t *seen = apr_hash_make(r->pool);
+
+    add_names(r->pool, r->headers_out, expose, seen, names);
+    add_names(r->pool, r->err_headers_out, expose, seen, names);
+    return names->nelts ? apr_array_pstrcat(r->pool, names, ',') : NULL;
+}
+
 /* Put the answer on the response r is about to send. */
 static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answer *ans)
 {
@@ -546,7 +784,9 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
         add_if(r->headers_out, "Access-Control-Allow-Credentials", ans->allow_credentials);
         add_if(r->headers_out, "Access-Control-Allow-Methods", ans->allow_methods);
         add_if(r->headers_out, "Access-Control-Allow-Headers", ans->allow_headers);
-        add_if(r->headers_out, "Access-Control-Expose-Headers", ans->expose_headers);
+        add_if(r->headers_out, "Access-Control-Expose-Headers",
+               ans->expose_filter ? exposed_from_response(r, ans->expose_filter)
+                                  : ans->expose_headers);
         add_if(r->headers_out, "Access-Control-Max-Age", ans->max_age);
         add_if(r->headers_out, "Access-Control-Allow-Private-Network",
                ans->allow_private_network);
@@ -559,16 +799,42 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
     }
 }
 
+/* The policy of the URL the browser asked for.  It is captured in header_parser, once the
+ * request's own sections and .htaccess files are merged: later, mod_dir's fast redirect to
+ * an index file swaps in the index file's configuration.  Requests that fail before then
+ * (a bad .htaccess, a refused URL) are answered with what was merged when they failed. */
+static const cors_policy *request_policy(request_rec *orig, cors_request_state *st)
+{
+    if (!st->policy) {
+        st->policy = cors_policy_sealed(orig->pool,
+                                        ap_get_module_config(orig->per_dir_config,
+                                                             &cors_module));
+    }
+    return st->policy;
+}
+
+static void log_regex_limit(request_rec *r, const cors_answer *ans)
+{
+    if (ans->refusal == CORS_REFUSED_REGEX_LIMIT) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s", cors_answer_reason(r->pool, ans));
+    }
+}
+
 /* header_parser: runs for the request the browser sent once its per-dir configuration is
  * final, and before access control and authentication, which a preflight never passes. */
 static int cors_answer_preflight(request_rec *r)
 {
-    const cors_policy *pol = ap_get_module_config(r->per_dir_config, &cors_module);
-    cors_request req;
     cors_request_state *st;
+    const cors_policy *pol;
+    cors_request req;
     const char *acrh, *pn;
 
-    if (r->prev || r->method_number != M_OPTIONS || !cors_policy_enabled(pol)) {
+    if (r->prev) {
+        return DECLINED;        /* an internal redirect answers for the original request */
+    }
+    st = request_state(r);
+    pol = request_policy(r, st);
+    if (r->method_number != M_OPTIONS || !cors_policy_enabled(pol)) {
         return DECLINED;
     }
     req.origin = apr_table_get(r->headers_in, "Origin");
@@ -583,7 +849,6 @@ static int cors_answer_preflight(request_rec *r)
     pn = apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
     req.private_network = pn && !strcasecmp(pn, "true");
 
-    st = request_state(r);
     cors_decide_preflight(r->pool, pol, &req, &st->answer);
     st->decided = 1;
     if (st->answer.conflict) {
@@ -591,6 +856,7 @@ static int cors_answer_preflight(request_rec *r)
     }
     if (!st->answer.allowed) {
         /* The 403 goes through ap_die and the error filter, which applies this answer. */
+        log_regex_limit(r, &st->answer);
         log_refusal(r, st, "CORS preflight");
         return HTTP_FORBIDDEN;
     }
@@ -608,15 +874,13 @@ static int cors_answer_preflight(request_rec *r)
 static void insert_cors_filter(request_rec *r)
 {
     request_rec *orig;
-    const cors_policy *pol;
     cors_server_conf *sconf;
 
     if (r->main) {
         return;                 /* subrequests' headers are not sent */
     }
     orig = original_request(r);
-    pol = ap_get_module_config(orig->per_dir_config, &cors_module);
-    if (!cors_policy_enabled(pol)) {
+    if (!cors_policy_enabled(request_policy(orig, request_state(orig)))) {
         return;
     }
     sconf = ap_get_module_config(r->server->module_config, &cors_module);
@@ -629,8 +893,8 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
     request_rec *orig = original_request(r);
-    const cors_policy *pol = ap_get_module_config(orig->per_dir_config, &cors_module);
     cors_request_state *st = request_state(orig);
+    const cors_policy *pol = request_policy(orig, st);
 
     if (!st->decided) {
         cors_request req;
@@ -647,6 +911,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                               "origin '%s'", req.origin);
             }
             else {
+                log_regex_limit(orig, &st->answer);
                 log_refusal(orig, st, "CORS request");
             }
         }
@@ -661,6 +926,7 @@ static void register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_check_config(check_merged_conflicts, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_header_parser(cors_answer_preflight, NULL, NULL, APR_HOOK_MIDDLE);
     /* Last, so the filter runs after mod_headers' and the policy's headers win. */
     ap_hook_insert_filter(insert_cors_filter, NULL, NULL, APR_HOOK_REALLY_LAST);

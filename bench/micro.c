@@ -13,10 +13,11 @@
 
 #define ROUNDS 7
 
-static int posix_whole(const void *re, const char *s, size_t len)
+static int posix_whole(const void *re, const char *s, size_t len, apr_pool_t *p)
 {
     regmatch_t m[1];
 
+    (void)p;
     return regexec(re, s, 1, m, 0) == 0 && m[0].rm_so == 0 && (size_t)m[0].rm_eo == len;
 }
 
@@ -35,7 +36,8 @@ static cors_policy *policy(apr_pool_t *p, int origins, const char *pattern, cons
         cors_set_add(p, pol->origins, pattern, CORS_ITEM_PLAIN);
     }
     if (re) {
-        cors_set_add_regex(p, pol->origins, "re", posix_whole, re, CORS_ITEM_PLAIN);
+        int broad;
+        cors_set_add_regex(p, pol->origins, "re", posix_whole, re, CORS_ITEM_PLAIN, &broad);
     }
     pol->methods = cors_set_make(p, CORS_SET_METHODS);
     cors_set_add(p, pol->methods, "GET", CORS_ITEM_PLAIN);
@@ -44,7 +46,7 @@ static cors_policy *policy(apr_pool_t *p, int origins, const char *pattern, cons
     cors_set_add(p, pol->headers, "Content-Type", CORS_ITEM_PLAIN);
     cors_set_add(p, pol->headers, "Authorization", CORS_ITEM_PLAIN);
     cors_set_add(p, pol->headers, "X-Requested-With", CORS_ITEM_PLAIN);
-    return cors_policy_merge(p, cors_policy_make(p), pol);
+    return (cors_policy *)cors_policy_merge(p, cors_policy_make(p), pol);
 }
 
 typedef struct {

@@ -27,7 +27,7 @@ static cors_policy *policy(apr_pool_t *p, const char *origins, const char *metho
             cors_set_add(p, *slots[l], APR_ARRAY_IDX(items, i, const char *), CORS_ITEM_PLAIN);
         }
     }
-    return cors_policy_merge(p, cors_policy_make(p), pol);
+    return (cors_policy *)cors_policy_merge(p, cors_policy_make(p), pol);
 }
 
 /* Input lines: Origin, Access-Control-Request-Method, then request header lines. */

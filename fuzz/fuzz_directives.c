@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)cors_set_is_any(m);
     (void)cors_set_count(m);
     if (kind == CORS_SET_ORIGINS) {
-        (void)cors_origin_allowed(m, "https://app.example.com", 23);
+        const char *limited = NULL;
+        (void)cors_origin_allowed(p, m, "https://app.example.com", 23, &limited);
     }
     else if (kind == CORS_SET_METHODS) {
         (void)cors_method_allowed(m, "PUT", 3);

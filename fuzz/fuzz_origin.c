@@ -11,6 +11,7 @@ static const cors_set *fixed_set(void)
     };
     static regex_t re;
     size_t i;
+    int broad;
 
     if (!origins) {
         apr_pool_t *p;
@@ -22,7 +23,8 @@ static const cors_set *fixed_set(void)
                          it[0] == '-' ? CORS_ITEM_REMOVE : CORS_ITEM_PLAIN);
         }
         regcomp(&re, "^(https://pr-[0-9]+\\.preview\\.example\\.com)$", REG_EXTENDED | REG_ICASE);
-        cors_set_add_regex(p, origins, "pr", fuzz_regex_match, &re, CORS_ITEM_PLAIN);
+        cors_set_add_regex(p, origins, "pr", fuzz_regex_match, &re, CORS_ITEM_PLAIN, &broad);
+        cors_set_seal(p, origins);
     }
     return origins;
 }
@@ -34,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = fuzz_string(p, data, size);
     char key[CORS_ORIGIN_MAX + 16];
     cors_origin o;
+    const char *limited = NULL;
     int flags;
 
     for (flags = 0; flags <= CORS_ORIGIN_PATTERN; flags++) {
@@ -51,6 +54,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
     }
-    (void)cors_origin_allowed(set, text, strlen(text));
+    (void)cors_origin_allowed(p, set, text, strlen(text), &limited);
     return 0;
 }

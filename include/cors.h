@@ -81,6 +81,16 @@ const char *cors_origin_strerror(cors_origin_err err);
  * exactly when their keys are byte-equal. */
 size_t cors_origin_key(const cors_origin *o, char *buf, size_t size);
 
+/* A configured origin or pattern that no browser can send is an entry that silently never
+ * matches, and a wildcard over a public suffix lets strangers in: checks one item parsed
+ * (CORS_ORIGIN_PATTERN) from configuration text.  Returns NULL when the item is what a
+ * browser sends (or a pattern over such), otherwise a sentence for the admin that quotes the
+ * item and names the form to write.  Where the browser's serialisation is unambiguous (an
+ * uncompressed IPv6 literal) it returns NULL and sets *normalised to that form; otherwise
+ * *normalised is NULL. */
+const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors_origin *o,
+                                     const char **normalised);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Token lists                                                                              */
 
@@ -111,43 +121,80 @@ typedef enum {
 
 typedef enum {
     CORS_SET_ORIGINS = 0,
-    CORS_SET_METHODS,           /* compared case-sensitively */
-    CORS_SET_HEADERS            /* compared case-insensitively, stored lower case */
+    CORS_SET_METHODS,           /* DELETE GET HEAD OPTIONS POST PUT fold case; others do not */
+    CORS_SET_HEADERS            /* compared case-insensitively */
 } cors_set_kind;
+
+/* Names one level of a method or header list may hold, and regexes one level of an origin
+ * list may hold: far beyond any real policy, and it keeps an .htaccess file's cost (parsed
+ * again on every request) small.  Exact origins and patterns are not bounded. */
+#define CORS_LIST_MAX           256
 
 typedef struct cors_set cors_set;
 
-/* A regex matcher supplied by the caller (mod_cors.c uses ap_regex; tests use POSIX): must
- * return non-zero only when re matches the whole of [s, s+len). */
-typedef int (*cors_regex_fn)(const void *re, const char *s, size_t len);
+/* A regex matcher supplied by the caller (mod_cors.c uses PCRE2 with a match limit; tests use
+ * POSIX): returns 1 when re matches the whole of [s, s+len), 0 when it does not, -1 when the
+ * match gave up at its limit.  p is for memory the match needs (the request's pool). */
+typedef int (*cors_regex_fn)(const void *re, const char *s, size_t len, apr_pool_t *p);
 
 cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind);
 
-/* Add one item; returns NULL or an error sentence (without the directive name). */
+/* Add one item: O(1), whatever the level already holds.  Returns NULL or an error sentence
+ * (without the directive name). */
 const char *cors_set_add(apr_pool_t *p, cors_set *set, const char *item, cors_edit edit);
-void cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
-                        cors_regex_fn match, const void *re, cors_edit edit);
 
-/* The set in force below a level: add's own if it replaces, add's edits on top of base
- * otherwise.  Origins are layered (O(1) here, O(depth) per lookup, whatever the size);
- * methods and headers, which are short, are flattened. */
+/* Add a compiled regex.  Returns NULL or an error sentence; *broad is set when the regex
+ * matches origins no policy means to allow (it is "any origin" spelt as a regex). */
+const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
+                               cors_regex_fn match, const void *re, cors_edit edit,
+                               int *broad);
+
+/* A level is read item by item; what the request path needs (the header value, the facts
+ * over the chain of levels) is derived once, when the level is complete.  cors_set_seal
+ * does that in place (start-up, or a set only its own thread sees); cors_set_sealed gives a
+ * sealed version without writing to set (a copy in p when set is not sealed yet). */
+void cors_set_seal(apr_pool_t *p, cors_set *set);
+const cors_set *cors_set_sealed(apr_pool_t *p, const cors_set *set);
+
+/* The set in force below a level (sealed): add's own if it replaces, add's edits on top of
+ * base otherwise.  Origins are layered (O(depth) here, whatever their number); methods and
+ * headers, which are short, are flattened. */
 const cors_set *cors_set_merge(apr_pool_t *p, const cors_set *base, const cors_set *add);
 
+/* Facts about a set (sealed, or a single level being read). */
 int cors_set_replaces(const cors_set *set);   /* does the level give a whole list? */
 int cors_set_has_any(const cors_set *set);    /* is "*" allowed in effect? */
+int cors_set_has_denies(const cors_set *set); /* is a removal in force? */
 int cors_set_is_any(const cors_set *set);     /* "*" and nothing refused: a fixed answer */
 int cors_set_has_null(const cors_set *set);   /* "null" allowed in effect (worth a warning) */
+int cors_set_has_broad(const cors_set *set);  /* a regex matching any origin allowed */
 size_t cors_set_count(const cors_set *set);   /* items at this level (for summaries) */
 
-/* The header value listing what a method or header set allows ("*" included as given);
- * NULL for an empty list.  Computed when the set is built or merged. */
+/* An allowed http:// origin other than loopback (credentials sent to it cross the network
+ * in clear), or NULL.  Sealed sets only. */
+const char *cors_set_insecure_origin(const cors_set *set);
+
+/* The header value listing what a sealed method or header set allows, without "*"; NULL
+ * for an empty list.  Methods default to GET, HEAD, POST. */
 const char *cors_set_value(const cors_set *set);
 
-/* Request-time lookups. */
-int cors_origin_allowed(const cors_set *origins, const char *origin, size_t len);
+/* Request-time lookups on sealed sets. */
+
+/* 1: allowed; 0: refused; -1: refused because a regex gave up at its match limit (its
+ * source in *limited, for the log).  p: scratch memory for regex matching. */
+int cors_origin_allowed(apr_pool_t *p, const cors_set *origins, const char *origin,
+                        size_t len, const char **limited);
+/* method as sent; DELETE GET HEAD OPTIONS POST PUT in any case count as upper case. */
 int cors_method_allowed(const cors_set *methods, const char *method, size_t len);
 /* name must be lower case; "*" never covers authorization (Fetch). */
 int cors_header_allowed(const cors_set *headers, const char *name, size_t len);
+/* Whether a response header (any case) may be named in Access-Control-Expose-Headers:
+ * not removed in an expose list that allows "*". */
+int cors_expose_allowed(const cors_set *expose, const char *name, size_t len);
+
+/* The spelling browsers send for method (upper case for the six they normalise); method
+ * itself otherwise. */
+const char *cors_method_normal(const char *method, size_t len);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Policies: one configuration level, and the merge of levels                               */
@@ -164,16 +211,29 @@ typedef struct {
     int preflight_status;       /* CORS_UNSET, 200, 204 */
     int private_network;        /* CORS_UNSET, 0, 1 */
     int debug;                  /* CORS_UNSET, 0, 1 */
-    /* Derived when merged, for the request path: */
-    int conflict;               /* credentials with a "*" origin or "*" exposed headers */
+    /* Derived when sealed, for the request path: */
+    int sealed;
+    int conflict;               /* credentials with "*" (or an any-origin regex) or "*" exposed */
 } cors_policy;
 
 cors_policy *cors_policy_make(apr_pool_t *p);
-cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base, const cors_policy *add);
+
+/* The merge of two levels, sealed. */
+const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,
+                                     const cors_policy *add);
+
+/* See cors_set_seal: in place at start-up, or a sealed version of a level read at request
+ * time (an .htaccess file). */
+void cors_policy_seal(apr_pool_t *p, cors_policy *pol);
+const cors_policy *cors_policy_sealed(apr_pool_t *p, const cors_policy *pol);
 
 /* The contradiction a policy carries ("*" with credentials), or NULL: used on one section
  * while its directives are read, and on merged policies at start-up and request time. */
 const char *cors_policy_conflict(const cors_policy *pol);
+
+/* What is allowed but unwise (an any-origin regex, credentials for http:// origins): appends
+ * a sentence per warning (const char *) to out.  Sealed policies only. */
+void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_header_t *out);
 
 /* Effective values with defaults applied. */
 int cors_policy_enabled(const cors_policy *pol);
@@ -196,7 +256,8 @@ typedef enum {
     CORS_REFUSED_ORIGIN,        /* refused: the Origin */
     CORS_REFUSED_METHOD,        /* refused: the method */
     CORS_REFUSED_HEADER,        /* refused: a request header name */
-    CORS_REFUSED_MALFORMED      /* refused: what was sent cannot be right (refused says what) */
+    CORS_REFUSED_MALFORMED,     /* refused: what was sent cannot be right (refused says what) */
+    CORS_REFUSED_REGEX_LIMIT    /* refused: a regex gave up at its match limit (limited) */
 } cors_refusal;
 
 typedef struct {
@@ -205,9 +266,12 @@ typedef struct {
     int conflict;               /* merged contradiction: credentials withheld */
     cors_refusal refusal;       /* why not allowed */
     const char *refused;        /* the origin, method or header concerned, as sent */
+    const char *limited;        /* CORS_REFUSED_REGEX_LIMIT: the regex's source */
     const char *allow_origin;
     const char *allow_credentials;  /* "true" or NULL */
     const char *expose_headers;
+    const cors_set *expose_filter;  /* "*" with removals: name the response's own headers
+                                     * that cors_expose_allowed lets through */
     const char *allow_methods;      /* preflights only */
     const char *allow_headers;
     const char *max_age;

@@ -2,7 +2,7 @@
 build/corscheck: tools/corscheck.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
 	$(CC) -std=gnu99 -O2 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ tools/corscheck.c \
-	    $(CORE_SRC) $(APR_LIBS) -lcurl
+	    $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS) -lcurl
 
 .PHONY: corscheck test-corscheck
 corscheck:

@@ -6,11 +6,11 @@ FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $< $(CORE_SRC) $(APR_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $< $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
 .PHONY: fuzz fuzz-build
 fuzz-build:
-	@$(NEED) clang libclang-rt-dev apache2-dev
+	@$(NEED) clang libclang-rt-dev $(BUILD_PKGS)
 	$(MAKE) $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
 
 # Each target starts from its seeds in fuzz/corpus/ and keeps what it finds in build/, so a

@@ -3,12 +3,12 @@ PROPERTY_SRC := tests/test_property.c
 
 build/property: $(PROPERTY_SRC) $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
-	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(PROPERTY_SRC) $(CORE_SRC) $(APR_LIBS)
+	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(PROPERTY_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
 build/property-asan: $(PROPERTY_SRC) $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
 	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
-	    -fno-omit-frame-pointer -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(PROPERTY_SRC) $(CORE_SRC) $(APR_LIBS)
+	    -fno-omit-frame-pointer -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(PROPERTY_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
 .PHONY: test-property
 test-property: deps-build build/property build/property-asan

@@ -5,11 +5,6 @@
 
 #include "cors_internal.h"
 
-static const char *header_value_or_null(const cors_set *set)
-{
-    return set ? cors_set_value(set) : NULL;
-}
-
 /* An Origin quoted in a reason goes to the error log and, with CORSDebug, into a response
  * header: keep it short and printable whatever was sent. */
 #define QUOTE_MAX 100
@@ -28,15 +23,24 @@ static const char *quotable(apr_pool_t *p, const char *s)
 }
 
 /* The part every response shares: is the origin allowed, and with what Allow-Origin,
- * Allow-Credentials and Vary.  Returns 0 when the answer is "no CORS headers". */
-static int decide_origin(const cors_policy *pol, const cors_request *req, cors_answer *ans)
+ * Allow-Credentials and Vary.  A fixed "*" is the same answer for every request, with an
+ * Origin or without, so a cache may keep it; any other list depends on Origin, so every
+ * response says so in Vary.  Returns 0 when the answer is "no CORS headers". */
+static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
+                         cors_answer *ans)
 {
     const cors_set *origins = pol->origins;
-    int fixed_any;
+    int fixed_any, rc;
 
     memset(ans, 0, sizeof(*ans));
     fixed_any = origins && cors_set_is_any(origins);
     ans->vary = origins && !fixed_any;
+    if (fixed_any) {
+        ans->allowed = 1;
+        ans->conflict = pol->conflict;
+        ans->allow_origin = "*";
+        return 1;
+    }
     if (!req->origin) {
         return 0;
     }
@@ -44,8 +48,9 @@ static int decide_origin(const cors_policy *pol, const cors_request *req, cors_a
         ans->refusal = CORS_REFUSED_NO_POLICY;
         return 0;
     }
-    if (!cors_origin_allowed(origins, req->origin, strlen(req->origin))) {
-        ans->refusal = CORS_REFUSED_ORIGIN;
+    rc = cors_origin_allowed(p, origins, req->origin, strlen(req->origin), &ans->limited);
+    if (rc <= 0) {
+        ans->refusal = rc < 0 ? CORS_REFUSED_REGEX_LIMIT : CORS_REFUSED_ORIGIN;
         ans->refused = req->origin;
         return 0;
     }
@@ -54,16 +59,36 @@ static int decide_origin(const cors_policy *pol, const cors_request *req, cors_a
     if (pol->credentials == 1 && !pol->conflict) {
         ans->allow_credentials = "true";
     }
-    ans->allow_origin = (fixed_any && !ans->allow_credentials) ? "*" : req->origin;
+    ans->allow_origin = req->origin;
     return 1;
+}
+
+/* "*" exposes every header only when nothing is taken out of it (and without credentials,
+ * which a conflict has already withheld); with removals the filter names the response's own
+ * headers that are left. */
+static void decide_expose(const cors_policy *pol, cors_answer *ans)
+{
+    const cors_set *expose = pol->expose;
+
+    if (!expose) {
+        return;
+    }
+    if (!cors_set_has_any(expose)) {
+        ans->expose_headers = cors_set_value(expose);
+    }
+    else if (cors_set_has_denies(expose) || ans->allow_credentials) {
+        ans->expose_filter = expose;
+    }
+    else {
+        ans->expose_headers = "*";
+    }
 }
 
 void cors_decide_actual(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                         cors_answer *ans)
 {
-    (void)p;
-    if (decide_origin(pol, req, ans)) {
-        ans->expose_headers = header_value_or_null(pol->expose);
+    if (decide_origin(p, pol, req, ans)) {
+        decide_expose(pol, ans);
     }
 }
 
@@ -101,7 +126,11 @@ static const char *methods_value(const cors_policy *pol, const cors_answer *ans,
                                  const char *method)
 {
     if (pol->methods && cors_set_has_any(pol->methods)) {
-        return (cors_set_is_any(pol->methods) && !ans->allow_credentials) ? "*" : method;
+        const char *normal = cors_method_normal(method, strlen(method));
+        if (cors_set_is_any(pol->methods) && !ans->allow_credentials) {
+            return "*";
+        }
+        return normal ? normal : method;
     }
     return pol->methods ? cors_set_value(pol->methods) : "GET, HEAD, POST";
 }
@@ -115,7 +144,7 @@ static const char *headers_value(apr_pool_t *p, const cors_policy *pol,
         }
         return hc->names && hc->names->nelts ? cors_join(p, hc->names) : NULL;
     }
-    return header_value_or_null(pol->headers);
+    return pol->headers ? cors_set_value(pol->headers) : NULL;
 }
 
 /* A preflight refused after its origin was allowed: nothing of the allowance stays. */
@@ -136,7 +165,7 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
     unsigned int elements = 0, names = 0, i;
     size_t mlen = req->method ? strlen(req->method) : 0;
 
-    if (!decide_origin(pol, req, ans)) {
+    if (!decide_origin(p, pol, req, ans)) {
         return;
     }
     if (mlen == 0 || mlen > CORS_TOKEN_MAX || !cors_is_token(req->method, mlen)) {
@@ -201,6 +230,11 @@ const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans)
                             quotable(p, ans->refused));
     case CORS_REFUSED_MALFORMED:
         return ans->refused;
+    case CORS_REFUSED_REGEX_LIMIT:
+        return apr_psprintf(p, "origin '%s' is refused: CORSAllowOriginMatch '%s' gave up at "
+                            "its match limit (a regex that backtracks without bound; write "
+                            "it without nested repetition)", quotable(p, ans->refused),
+                            ans->limited);
     }
     return NULL;
 }

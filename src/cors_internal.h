@@ -9,42 +9,52 @@
 #define CORS_ALLOW  1
 #define CORS_DENY   (-1)
 
+/* One item of a level: the last verdict the level gave for its key. */
 typedef struct {
-    const char *key;            /* normalised item */
+    const char *key;            /* normalised: origin key, method (the six upper-cased), or
+                                 * header name lower-cased */
     const char *name;           /* as first written: headers are sent in the admin's spelling */
-    int verdict;
+    int verdict;                /* CORS_ALLOW or CORS_DENY */
 } cors_item;
 
 typedef struct {
-    const char *source;         /* as the admin wrote it, for messages */
+    const char *source;         /* as the admin wrote it: the regex's key and its message */
     cors_regex_fn match;
     const void *re;
     int verdict;
+    int broad;                  /* matches origins nobody means to allow: "any origin" */
 } cors_regex_item;
 
 struct cors_set {
     cors_set_kind kind;
     int replaces;               /* this level gave a plain (replacing) list */
-    apr_hash_t *items;          /* key -> const int * verdict */
-    apr_array_header_t *edits;  /* cors_item, in order (methods and headers only) */
-    apr_array_header_t *regexes;/* cors_regex_item (origins only) */
-    int any;                    /* verdict of "*" at this level */
-    int denies;                 /* this level refuses something */
+    int sealed;                 /* the derived part below is computed and never written again */
+    apr_hash_t *items;          /* key -> cors_item *: this level's own items */
+    apr_array_header_t *order;  /* cors_item *, in the order first given */
+    apr_array_header_t *edits;  /* methods and headers: every edit in order (cors_item), replayed
+                                 * when a merge flattens levels */
+    apr_array_header_t *regexes;/* origins: cors_regex_item *, one per source */
+    int any;                    /* verdict of "*" at this level, CORS_NONE if not named */
     unsigned int wild_hosts : 1;/* this level has "*.host" patterns: try suffix keys */
     unsigned int any_ports : 1; /* this level has "host:*" patterns */
     unsigned int exacts : 1;    /* this level has exact origins ("null" included) */
     const cors_set *parent;     /* origins: the inherited layer this one edits */
-    const char *value;          /* methods and headers: the header value */
-    /* Derived over the chain of layers when built or merged: */
-    int eff_replaces;           /* some level of the chain gave a whole list */
-    int eff_any;                /* "*" allowed in effect */
-    int eff_denies;             /* something refused in effect */
-    int eff_null;               /* "null" allowed in effect */
-};
 
-/* Verdict objects: hash values must be pointers. */
-extern const int cors_verdict_allow;
-extern const int cors_verdict_deny;
+    /* Derived when sealed, over the chain of levels in force: */
+    int eff_replaces;           /* some level of the chain gave a whole list */
+    int eff_any;                /* "*" allowed in force */
+    int eff_denies;             /* a removal in force */
+    int eff_null;               /* "null" allowed in force */
+    int eff_broad;              /* an any-origin regex allowed in force */
+    unsigned int eff_wild_hosts : 1;
+    unsigned int eff_any_ports : 1;
+    unsigned int eff_exacts : 1;
+    apr_array_header_t *own_denies;   /* origins: this level's keys whose verdict is a removal */
+    apr_array_header_t *eff_regexes;  /* origins: cors_regex_item * in force over the chain */
+    apr_hash_t *allowed;        /* methods, headers: key -> cors_item * allowed in force */
+    apr_hash_t *denied;         /* methods, headers: lower-case name -> "" removed in force */
+    const char *value;          /* methods, headers: the header value (without "*") */
+};
 
 /* ASCII lower-casing into dst (which holds at least len bytes); no locale. */
 void cors_lower(char *dst, const char *src, size_t len);
@@ -54,6 +64,18 @@ int cors_equal_nocase(const char *a, const char *b, size_t len);
 
 /* The items of an array of const char *, joined with ", " as header lists are written. */
 const char *cors_join(apr_pool_t *p, const apr_array_header_t *names);
+
+/* A level's item for key (adding it at first sight, with name), set to verdict: O(1). */
+cors_item *cors_set_put(apr_pool_t *p, cors_set *set, const char *key, size_t len,
+                        const char *name, int verdict);
+
+/* Origin and token sets: the kind-specific halves of cors_set_*. */
+const char *cors_origins_add(apr_pool_t *p, cors_set *set, const char *item, int verdict);
+void cors_origins_seal(apr_pool_t *p, cors_set *set);
+const cors_set *cors_origins_merge(apr_pool_t *p, const cors_set *base, const cors_set *add);
+const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int verdict);
+void cors_tokens_seal(apr_pool_t *p, cors_set *set);
+const cors_set *cors_tokens_merge(apr_pool_t *p, const cors_set *base, const cors_set *add);
 
 #define CORS_IS_OWS(c) ((c) == ' ' || (c) == '\t')
 

@@ -27,19 +27,45 @@ static int says_nothing(const cors_policy *pol)
            && pol->debug == CORS_UNSET;
 }
 
+void cors_policy_seal(apr_pool_t *p, cors_policy *pol)
+{
+    if (pol->sealed) {
+        return;
+    }
+    pol->origins = (cors_set *)cors_set_sealed(p, pol->origins);
+    pol->methods = (cors_set *)cors_set_sealed(p, pol->methods);
+    pol->headers = (cors_set *)cors_set_sealed(p, pol->headers);
+    pol->expose = (cors_set *)cors_set_sealed(p, pol->expose);
+    pol->conflict = cors_policy_conflict(pol) != NULL;
+    pol->sealed = 1;
+}
+
+const cors_policy *cors_policy_sealed(apr_pool_t *p, const cors_policy *pol)
+{
+    cors_policy *copy;
+
+    if (pol->sealed) {
+        return pol;
+    }
+    copy = apr_pmemdup(p, pol, sizeof(*pol));
+    cors_policy_seal(p, copy);
+    return copy;
+}
+
 /* Runs for every request whose configuration spans sections or .htaccess files, so it only
  * picks pointers; origin edits are layered, not copied (see cors_set_merge).  A level that
- * says nothing is merged by handing back the other one (policies are never written after
- * start-up), unless that one holds a contradiction its own conflict flag does not record. */
-cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base, const cors_policy *add)
+ * says nothing is merged by handing back the other one (policies are never written once
+ * sealed). */
+const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,
+                                     const cors_policy *add)
 {
     cors_policy *pol;
 
-    if (says_nothing(add) && (base->conflict || !cors_policy_conflict(base))) {
-        return (cors_policy *)base;
+    if (says_nothing(add)) {
+        return cors_policy_sealed(p, base);
     }
-    if (says_nothing(base) && (add->conflict || !cors_policy_conflict(add))) {
-        return (cors_policy *)add;
+    if (says_nothing(base)) {
+        return cors_policy_sealed(p, add);
     }
     pol = apr_palloc(p, sizeof(*pol));
 
@@ -55,6 +81,7 @@ cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base, const cor
     pol->private_network = MERGE_INT(private_network);
     pol->debug = MERGE_INT(debug);
     pol->conflict = cors_policy_conflict(pol) != NULL;
+    pol->sealed = 1;
     return pol;
 }
 
@@ -67,11 +94,36 @@ const char *cors_policy_conflict(const cors_policy *pol)
         return "CORSAllowOrigin * cannot be combined with CORSAllowCredentials On: browsers "
                "refuse a wildcard origin with credentials; list the origins instead";
     }
+    if (pol->origins && cors_set_has_broad(pol->origins)) {
+        return "a CORSAllowOriginMatch regex that matches any origin cannot be combined with "
+               "CORSAllowCredentials On: it would hand every site the user's credentialed "
+               "answers; anchor the regex to your own domains (^https://[a-z0-9-]+\\."
+               "example\\.com$)";
+    }
     if (pol->expose && cors_set_has_any(pol->expose)) {
         return "CORSExposeHeaders * cannot be combined with CORSAllowCredentials On: with "
                "credentials browsers read '*' as a header name; list the headers instead";
     }
     return NULL;
+}
+
+void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_header_t *out)
+{
+    const char *insecure;
+
+    if (pol->origins && cors_set_has_broad(pol->origins) && pol->credentials != 1) {
+        APR_ARRAY_PUSH(out, const char *) =
+            "a CORSAllowOriginMatch regex matches any origin (it matched origins no policy "
+            "means to allow): every site may read these answers; anchor it to your own "
+            "domains, or write CORSAllowOrigin * if that is what you mean";
+    }
+    if (pol->credentials == 1 && pol->origins
+        && (insecure = cors_set_insecure_origin(pol->origins)) != NULL) {
+        APR_ARRAY_PUSH(out, const char *) =
+            apr_psprintf(p, "'%s' is allowed with CORSAllowCredentials On over plain http: "
+                         "anyone on the network path can read and change the credentialed "
+                         "answers; use https://", insecure);
+    }
 }
 
 int cors_policy_enabled(const cors_policy *pol)

@@ -42,12 +42,34 @@ my @bad = (
     ["CORSEnable maybe", qr/CORSEnable must be On or Off/],
     ["CORSAllowCredentials yes", qr/CORSAllowCredentials must be On or Off/],
     ["CORSPreflightStatus 201", qr/CORSPreflightStatus: '201' is not 200 or 204/],
-    ["CORSAllowMethods GET +PUT", qr/CORSAllowMethods: a line mixes '\+'\/'-' items with plain ones/],
-    ["CORSAllowOrigin https://a.example -https://b.example", qr/CORSAllowOrigin: a line mixes/],
+    ["CORSAllowMethods GET +PUT", qr/CORSAllowMethods: a line mixes '\+' items with plain ones/],
+    ["CORSAllowOrigin https://a.example +https://b.example", qr/CORSAllowOrigin: a line mixes/],
+    # mod_cors 1.1: what CORS cannot refuse, what cannot be taken away, lists past their bound.
+    ["CORSAllowMethods -GET", qr/CORSAllowMethods: '-GET': CORS cannot refuse GET, HEAD or POST.*<Limit> or Require/],
+    ["CORSAllowMethods +PUT -post", qr/CORSAllowMethods: '-post': CORS cannot refuse/],
+    ["CORSAllowMethods * -HEAD", qr/CORSAllowMethods: '-HEAD': CORS cannot refuse/],
+    ["CORSAllowOrigin -*", qr/CORSAllowOrigin: '-\*' cannot be taken away item by item/],
+    ["CORSAllowHeaders " . join(' ', map { "X-H$_" } 1 .. 257), qr/CORSAllowHeaders: more than 256 header names in one section/],
+    ["CORSAllowMethods " . join(' ', map { "M$_" } 1 .. 257), qr/CORSAllowMethods: more than 256 method names/],
+    # Dangerous or dead policies (point 6).
+    ["CORSAllowOriginMatch .*\nCORSAllowCredentials On", qr/CORSAllowCredentials: a CORSAllowOriginMatch regex that matches any origin cannot be combined with CORSAllowCredentials On/],
+    ["CORSAllowCredentials On\nCORSAllowOriginMatch x|.*", qr/CORSAllowOriginMatch: a CORSAllowOriginMatch regex that matches any origin/],
+    ["CORSAllowOriginMatch https?://.*\n<Location /x>\nCORSAllowCredentials On\n</Location>", qr/in <Location \/x> as merged into the main server: a CORSAllowOriginMatch regex that matches any origin/],
+    ["CORSAllowOrigin https://*.github.io", qr/'https:\/\/\*\.github\.io' lets strangers in: 'github\.io' is a public suffix/],
+    ["CORSAllowOrigin https://*.co.uk", qr/'co\.uk' is a public suffix/],
+    ["CORSAllowOrigin https://*.s3.amazonaws.com", qr/'s3\.amazonaws\.com' is a public suffix/],
+    ["CORSAllowOrigin http://127.1:3999", qr/'http:\/\/127\.1:3999' is not how a browser writes that address: it sends 'http:\/\/127\.0\.0\.1:3999'/],
+    ["CORSAllowOrigin http://1:6060", qr/it sends 'http:\/\/0\.0\.0\.1:6060'/],
+    ["CORSAllowOrigin http://foo.bar.255", qr/'http:\/\/foo\.bar\.255' can never match/],
+    ["CORSAllowOrigin http://127.0.0.1.1", qr/can never match/],
+    ["CORSAllowOrigin http://[1::2::3]", qr/not a valid IPv6 address/],
+    ["CORSAllowOrigin http://xn--f", qr/'xn--f' is not valid punycode/],
+    ["CORSAllowOrigin file://localhost", qr/browsers send the origin 'null' for file: pages/],
+    ["CORSAllowOrigin https://*.0.0.1", qr/a wildcard covers DNS names/],
     ["CORSAllowOrigin", qr/CORSAllowOrigin needs at least one value/],
 );
 
-plan tests => 2 * @bad + 4, need_module 'cors';
+plan tests => 2 * @bad + 11, need_module 'cors';
 
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
@@ -82,6 +104,21 @@ for my $b (@bad) {
 my ($rc, $out) = configtest("CORSAllowOrigin null");
 ok t_cmp($rc, 0, "CORSAllowOrigin null loads");
 ok t_cmp($out, qr/\[cors:warn\].*allowing the origin 'null'.*any page can send it/, '... with a warning');
+
+# Allowed but unwise: a warning at start-up, not a refusal.
+($rc, $out) = configtest("CORSAllowOriginMatch .*");
+ok t_cmp($rc, 0, "an any-origin regex without credentials loads");
+ok t_cmp($out, qr/'\.\*' matches any origin.*anchor it to your own domains/, '... with a warning');
+($rc, $out) = configtest("CORSAllowOrigin http://app.example.com\nCORSAllowCredentials On");
+ok t_cmp($rc, 0, "credentials for an http:// origin load");
+ok t_cmp($out, qr/'http:\/\/app\.example\.com' is allowed with CORSAllowCredentials On over plain http/,
+         '... with a warning');
+($rc, $out) = configtest("CORSAllowOrigin http://localhost:3000 http://127.0.0.1:8080\nCORSAllowCredentials On");
+ok t_cmp($out !~ /over plain http/ ? 1 : 0, 1, "... but not for loopback origins");
+($rc, $out) = configtest("LogLevel info\nCORSAllowOrigin http://[0:0:0:0:0:0:0:1]:8080");
+ok t_cmp($rc, 0, "an IPv6 literal written in full loads");
+ok t_cmp($out, qr/'http:\/\/\[0:0:0:0:0:0:0:1\]:8080' is read as 'http:\/\/\[::1\]:8080', the form browsers send/,
+         '... normalised, and said at info');
 
 ($rc, $out) = configtest(join "\n", 'CORSEnable On',
     'CORSAllowOrigin https://a.example "https://b.example, https://c.example"',

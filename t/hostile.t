@@ -48,7 +48,7 @@ my @origins = (
 );
 my @methods = (
     ['empty method is no preflight: httpd answers', '', 200],
-    ['lower-case put', 'put', 403],
+    ['PATCH where only patch is listed', 'PATCH', 403],
     ['8 KB method', 'P' x 8000, 403],
 );
 my @acrh = (

@@ -40,19 +40,22 @@ static cors_set *set_of(apr_pool_t *p, cors_set_kind kind, const char *line, con
     return set;
 }
 
+/* A complete level, sealed as mod_cors seals its levels once they are read. */
 static cors_set *must_set(apr_pool_t *p, unit_counts *u, cors_set_kind kind, const char *line)
 {
     const char *err;
     cors_set *set = set_of(p, kind, line, &err);
 
     CHECK(u, err == NULL, "'%s' should load, got: %s", line, err ? err : "");
+    cors_set_seal(p, set);
     return set;
 }
 
-static int posix_match(const void *re, const char *s, size_t len)
+static int posix_match(const void *re, const char *s, size_t len, apr_pool_t *p)
 {
     regmatch_t m[1];
 
+    (void)p;
     return regexec(re, s, 1, m, 0) == 0 && m[0].rm_so == 0 && (size_t)m[0].rm_eo == len;
 }
 
@@ -62,20 +65,30 @@ static apr_status_t free_regex(void *re)
     return APR_SUCCESS;
 }
 
-static void add_regex(apr_pool_t *p, cors_set *set, const char *src, cors_edit e)
+static int add_regex(apr_pool_t *p, cors_set *set, const char *src, cors_edit e)
 {
     regex_t *re = apr_palloc(p, sizeof(*re));
+    int broad = 0;
 
     if (regcomp(re, apr_psprintf(p, "^(%s)$", src), REG_EXTENDED | REG_ICASE) != 0) {
         abort();
     }
     apr_pool_cleanup_register(p, re, free_regex, apr_pool_cleanup_null);
-    cors_set_add_regex(p, set, src, posix_match, re, e);
+    if (cors_set_add_regex(p, set, src, posix_match, re, e, &broad) != NULL) {
+        abort();
+    }
+    return broad;
 }
+
+/* Tests share one scratch pool for regex matching and sealing. */
+static apr_pool_t *scratch;
 
 static int allowed(const cors_set *set, const char *origin)
 {
-    return cors_origin_allowed(set, origin, strlen(origin));
+    const char *limited = NULL;
+
+    return cors_origin_allowed(scratch, cors_set_sealed(scratch, set), origin, strlen(origin),
+                               &limited) == 1;
 }
 
 /* ---- origin parsing -------------------------------------------------------------------- */
@@ -259,6 +272,7 @@ static void test_origin_match(apr_pool_t *p, unit_counts *u)
 static void test_origin_regex(apr_pool_t *p, unit_counts *u)
 {
     cors_set *set = cors_set_make(p, CORS_SET_ORIGINS);
+    const char *err;
 
     /* The core anchors nothing itself: the matcher it is given must match the whole origin,
      * which posix_match (like mod_cors.c's) enforces even for an unanchored pattern. */
@@ -270,7 +284,7 @@ static void test_origin_regex(apr_pool_t *p, unit_counts *u)
     CHECK(u, !allowed(set, "https://a.b.example.com"), "regex: no dots in the label");
     CHECK(u, cors_set_replaces(set), "a plain regex replaces the inherited list");
 
-    set = must_set(p, u, CORS_SET_ORIGINS, "https://a.example.com");
+    set = set_of(p, CORS_SET_ORIGINS, "https://a.example.com", &err);
     add_regex(p, set, "https://b\\.example\\.com", CORS_ITEM_PLAIN);
     CHECK(u, allowed(set, "https://a.example.com") && allowed(set, "https://b.example.com"),
           "exact items and regexes of one level add up");
@@ -344,7 +358,7 @@ static void test_merge_associative(apr_pool_t *p, unit_counts *u)
         "https://a.test", "https://b.test", "https://c.test", "https://d.test",
         "https://x.e.test", "https://y.e.test", "https://z.test",
     };
-    static const char *const method_levels[] = { "GET PUT", "+DELETE", "-PUT", "*", "+PATCH -GET" };
+    static const char *const method_levels[] = { "GET PUT", "+DELETE", "-PUT", "*", "+PATCH -patch" };
     static const char *const method_probes[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH" };
     static const char *const header_levels[] = { "X-A X-B", "+X-C", "-X-A", "*", "+Authorization" };
     static const char *const header_probes[] = { "x-a", "x-b", "x-c", "x-d", "authorization" };
@@ -470,10 +484,10 @@ static void test_tokens(apr_pool_t *p, unit_counts *u)
     const cors_set *flat;
 
     CHECK(u, cors_method_allowed(m, "PUT", 3), "PUT listed");
-    CHECK(u, !cors_method_allowed(m, "put", 3), "methods are case-sensitive");
+    CHECK(u, cors_method_allowed(m, "put", 3), "the six browser-normalised methods fold case");
     CHECK(u, cors_method_allowed(m, "patch", 5), "patch as written");
     CHECK(u, !cors_method_allowed(m, "PATCH", 5), "PATCH is not patch");
-    CHECK(u, !cors_method_allowed(m, "HEAD", 4), "a plain list replaces the default");
+    CHECK(u, cors_method_allowed(m, "HEAD", 4), "HEAD can never be refused by the list");
     CHECK(u, cors_method_allowed(NULL, "HEAD", 4), "default GET HEAD POST");
     CHECK(u, !cors_method_allowed(NULL, "PUT", 3), "default has no PUT");
     CHECK_STR(u, cors_set_value(m), "GET, POST, PUT, patch", "methods value");
@@ -493,9 +507,9 @@ static void test_tokens(apr_pool_t *p, unit_counts *u)
           "an edit with nothing above edits the default");
     CHECK_STR(u, cors_set_value(flat), "GET, HEAD, POST, PUT", "default + PUT");
 
-    flat = cors_set_merge(p, must_set(p, u, CORS_SET_METHODS, "GET POST"),
-                          must_set(p, u, CORS_SET_METHODS, "+DELETE -POST"));
-    CHECK(u, cors_method_allowed(flat, "DELETE", 6) && !cors_method_allowed(flat, "POST", 4),
+    flat = cors_set_merge(p, must_set(p, u, CORS_SET_METHODS, "GET PUT"),
+                          must_set(p, u, CORS_SET_METHODS, "+DELETE -PUT"));
+    CHECK(u, cors_method_allowed(flat, "DELETE", 6) && !cors_method_allowed(flat, "PUT", 3),
           "edits on an inherited list");
     CHECK_STR(u, cors_set_value(flat), "GET, DELETE", "edited value");
 
@@ -661,7 +675,7 @@ static cors_policy *policy_of(apr_pool_t *p, unit_counts *u, const policy_spec *
     pol->preflight_status = s->status;
     pol->private_network = s->pn;
     /* Levels are merged onto the (empty) server level, as httpd does. */
-    return cors_policy_merge(p, cors_policy_make(p), pol);
+    return (cors_policy *)cors_policy_merge(p, cors_policy_make(p), pol);
 }
 
 static void test_preflight(apr_pool_t *p, unit_counts *u)
@@ -813,9 +827,15 @@ static void test_actual(apr_pool_t *p, unit_counts *u)
         { "plain * answers * without Vary",
           { "*", NULL, NULL, "*", 0, -1, -1, 0 },
           "https://any.test", 1, 0, 0, "*", NULL, "*" },
-        { "plain * without Origin needs no Vary",
+        { "plain * answers * without Origin too, so a cache may keep it for everyone",
+          { "*", NULL, NULL, "X-Request-Id", 0, -1, -1, 0 },
+          NULL, 1, 0, 0, "*", NULL, "X-Request-Id" },
+        { "plain * answers * to Origin: null",
           { "*", NULL, NULL, NULL, 0, -1, -1, 0 },
-          NULL, 0, 0, 0, NULL, NULL, NULL },
+          "null", 1, 0, 0, "*", NULL, NULL },
+        { "* minus one: no Origin gets nothing, but Vary",
+          { "* -https://evil.test", NULL, NULL, NULL, 0, -1, -1, 0 },
+          NULL, 0, 1, 0, NULL, NULL, NULL },
         { "* minus one echoes the origin and varies",
           { "* -https://evil.test", NULL, NULL, NULL, 0, -1, -1, 0 },
           "https://ok.test", 1, 1, 0, "https://ok.test", NULL, NULL },
@@ -825,12 +845,18 @@ static void test_actual(apr_pool_t *p, unit_counts *u)
         { "merged * with credentials: credentials withheld",
           { "*", NULL, NULL, NULL, 1, -1, -1, 0 },
           "https://any.test", 1, 0, 1, "*", NULL, NULL },
-        { "a hostile origin is refused",
+        { "a hostile origin gets the fixed * and nothing of itself",
           { "*", NULL, NULL, NULL, 0, -1, -1, 0 },
-          "https://a.test\x01'\\x", 0, 0, 0, NULL, NULL, NULL },
+          "https://a.test\x01'\\x", 1, 0, 0, "*", NULL, NULL },
+        { "a hostile origin is refused where the answer depends on Origin",
+          { "* -https://evil.test", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://a.test\x01'\\x", 0, 1, 0, NULL, NULL, NULL },
         { "two origins in one header are refused",
-          { "*", NULL, NULL, NULL, 0, -1, -1, 0 },
-          "https://a.test, https://b.test", 0, 0, 0, NULL, NULL, NULL },
+          { "* -https://evil.test", NULL, NULL, NULL, 0, -1, -1, 0 },
+          "https://a.test, https://b.test", 0, 1, 0, NULL, NULL, NULL },
+        { "expose * minus one: the filter names the response's headers",
+          { "https://app.test", NULL, NULL, "* -X-Secret", 0, -1, -1, 0 },
+          "https://app.test", 1, 1, 0, "https://app.test", NULL, NULL },
     };
     size_t i;
 
@@ -923,8 +949,9 @@ static void test_policy_merge(apr_pool_t *p, unit_counts *u)
                                                     "CORSExposeHeaders"),
           "exposed * with credentials");
 
-    /* A level that says nothing hands back the other, unless that one's conflict is not
-     * recorded yet (a raw section, never merged): then the merge must still find it. */
+    /* A level that says nothing hands back the other (sealed), and a raw level's conflict,
+     * not recorded while it was read, is found when it is sealed. */
+    cors_policy_seal(p, dir);
     m = cors_policy_merge(p, cors_policy_make(p), dir);
     CHECK(u, m == dir, "an empty server level gives back the section itself");
     m = cors_policy_merge(p, dir, cors_policy_make(p));
@@ -938,6 +965,7 @@ static void test_policy_merge(apr_pool_t *p, unit_counts *u)
 
 void test_core(apr_pool_t *p, unit_counts *u)
 {
+    scratch = p;
     test_origin_parse(p, u);
     test_origin_match(p, u);
     test_origin_regex(p, u);

@@ -4,6 +4,7 @@
 #include "unit.h"
 
 void test_core(apr_pool_t *p, unit_counts *u);
+void test_canon(apr_pool_t *p, unit_counts *u);
 
 int main(void)
 {
@@ -13,6 +14,7 @@ int main(void)
     apr_initialize();
     apr_pool_create(&p, NULL);
     test_core(p, &u);
+    test_canon(p, &u);
     apr_pool_destroy(p);
     apr_terminate();
     printf("%u passed, %u failed\n", u.passed, u.failed);

@@ -1,0 +1,428 @@
+/* cors_origins.c - origin lists: one level's index, levels layered by merging, and the precedence rule every lookup goes through. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "cors_internal.h"
+
+/* What a lookup found for one origin. */
+#define VERDICT_LIMIT (-2)      /* a regex gave up at its match limit: refused */
+
+static const char *origin_error(apr_pool_t *p, const char *item, cors_origin_err err)
+{
+    const char *sep = strstr(item, "://");
+    const char *cut = sep ? strpbrk(sep + 3, "/?#") : NULL;
+
+    if (cut && (err == CORS_ORIGIN_PATH || err == CORS_ORIGIN_TRAILING_SLASH
+                || err == CORS_ORIGIN_QUERY || err == CORS_ORIGIN_FRAGMENT)) {
+        return apr_psprintf(p, "'%s' %s: write '%.*s'", item, cors_origin_strerror(err),
+                            (int)(cut - item), item);
+    }
+    return apr_psprintf(p, "'%s' %s", item, cors_origin_strerror(err));
+}
+
+const char *cors_origins_add(apr_pool_t *p, cors_set *set, const char *item, int verdict)
+{
+    cors_origin o;
+    char key[CORS_ORIGIN_MAX + 16];
+    const char *normalised, *err;
+    size_t len;
+    cors_origin_err perr = cors_origin_parse(item, strlen(item), CORS_ORIGIN_PATTERN, &o);
+
+    if (perr != CORS_ORIGIN_OK) {
+        return origin_error(p, item, perr);
+    }
+    if ((err = cors_origin_check_config(p, item, &o, &normalised)) != NULL) {
+        return err;
+    }
+    if (normalised
+        && cors_origin_parse(normalised, strlen(normalised), CORS_ORIGIN_PATTERN, &o)
+           != CORS_ORIGIN_OK) {
+        return origin_error(p, normalised, CORS_ORIGIN_BAD_HOST);
+    }
+    len = cors_origin_key(&o, key, sizeof(key));
+    if (o.wild_host) {
+        set->wild_hosts = 1;
+    }
+    if (o.any_port) {
+        set->any_ports = 1;
+    }
+    if (!o.wild_host && !o.any_port && !o.is_any) {
+        set->exacts = 1;
+    }
+    cors_set_put(p, set, apr_pstrmemdup(p, key, len), len, NULL, verdict);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Layers: a level's edits stay on top of the set it inherits, never copied into it.          */
+
+/* For one key, the nearest level of the chain that names it says allow or remove. */
+static int key_verdict(const cors_set *chain, const char *key, size_t len)
+{
+    const cors_set *l;
+
+    for (l = chain; l; l = l->parent) {
+        const cors_item *it = apr_hash_get(l->items, key, (apr_ssize_t)len);
+        if (it) {
+            return it->verdict;
+        }
+        if (l->replaces) {
+            break;
+        }
+    }
+    return CORS_NONE;
+}
+
+static int star_verdict(const cors_set *chain)
+{
+    const cors_set *l;
+
+    for (l = chain; l; l = l->parent) {
+        if (l->any != CORS_NONE) {
+            return l->any;
+        }
+        if (l->replaces) {
+            break;
+        }
+    }
+    return CORS_NONE;
+}
+
+/* The level's own removals, kept so that a chain can tell whether one is still in force
+ * without walking every item again: computed once per level, shared by its layered copies. */
+static apr_array_header_t *removals_of(apr_pool_t *p, const cors_set *set)
+{
+    apr_array_header_t *keys = apr_array_make(p, 1, sizeof(const cors_item *));
+    int i;
+
+    for (i = 0; i < set->order->nelts; i++) {
+        const cors_item *it = APR_ARRAY_IDX(set->order, i, cors_item *);
+        if (it->verdict == CORS_DENY) {
+            APR_ARRAY_PUSH(keys, const cors_item *) = it;
+        }
+    }
+    return keys;
+}
+
+/* A removal is in force unless a nearer level names the same key again as an allowance. */
+static int removal_in_force(const cors_set *chain)
+{
+    const cors_set *l;
+    int i;
+
+    for (l = chain; l; l = l->parent) {
+        for (i = 0; i < l->own_denies->nelts; i++) {
+            const cors_item *it = APR_ARRAY_IDX(l->own_denies, i, const cors_item *);
+            if (key_verdict(chain, it->key, strlen(it->key)) == CORS_DENY) {
+                return 1;
+            }
+        }
+        if (l->replaces) {
+            break;
+        }
+    }
+    return 0;
+}
+
+/* The regexes in force: this level's, then the inherited ones it does not name again. */
+static apr_array_header_t *regexes_in_force(apr_pool_t *p, const cors_set *set,
+                                            const cors_set *up)
+{
+    const apr_array_header_t *inherited = up ? up->eff_regexes : NULL;
+    apr_array_header_t *all;
+    int i, j;
+
+    if (set->regexes->nelts == 0 && inherited) {
+        return (apr_array_header_t *)inherited;
+    }
+    all = apr_array_copy(p, set->regexes);
+    for (i = 0; inherited && i < inherited->nelts; i++) {
+        cors_regex_item *r = APR_ARRAY_IDX(inherited, i, cors_regex_item *);
+        int named = 0;
+        for (j = 0; j < set->regexes->nelts && !named; j++) {
+            named = strcmp(APR_ARRAY_IDX(set->regexes, j, cors_regex_item *)->source,
+                           r->source) == 0;
+        }
+        if (!named) {
+            APR_ARRAY_PUSH(all, cors_regex_item *) = r;
+        }
+    }
+    return all;
+}
+
+/* Chain-wide facts, for a level whose parent (if any) is sealed. */
+void cors_origins_seal(apr_pool_t *p, cors_set *set)
+{
+    const cors_set *up = set->replaces ? NULL : set->parent;
+    int null_v = key_verdict(set, "null", 4);
+    int i;
+
+    if (!set->own_denies) {
+        set->own_denies = removals_of(p, set);
+    }
+    set->eff_replaces = set->replaces || (set->parent && set->parent->eff_replaces);
+    set->eff_any = star_verdict(set) == CORS_ALLOW;
+    set->eff_null = null_v == CORS_ALLOW;
+    set->eff_exacts = set->exacts || (up && up->eff_exacts);
+    set->eff_wild_hosts = set->wild_hosts || (up && up->eff_wild_hosts);
+    set->eff_any_ports = set->any_ports || (up && up->eff_any_ports);
+    set->eff_regexes = regexes_in_force(p, set, up);
+    set->eff_broad = 0;
+    set->eff_denies = removal_in_force(set);
+    for (i = 0; i < set->eff_regexes->nelts; i++) {
+        const cors_regex_item *r = APR_ARRAY_IDX(set->eff_regexes, i, cors_regex_item *);
+        set->eff_broad |= r->broad && r->verdict == CORS_ALLOW;
+        set->eff_denies |= r->verdict == CORS_DENY;
+    }
+}
+
+/* Origins may number thousands: edits are layered on the inherited set instead of copied.
+ * An edit chain that ends without a replacing level (sections merged among themselves
+ * first) is re-based as a whole onto what it now inherits. */
+const cors_set *cors_origins_merge(apr_pool_t *p, const cors_set *base, const cors_set *add)
+{
+    const cors_set *l;
+    cors_set **copies;
+    size_t depth = 0, i;
+
+    for (l = add; l; l = l->parent) {
+        depth++;
+    }
+    copies = apr_palloc(p, depth * sizeof(cors_set *));
+    for (i = 0, l = add; l; l = l->parent, i++) {
+        copies[i] = apr_pmemdup(p, l, sizeof(*l));
+    }
+    /* Bottom up, as each layer's derived facts depend on its parent's. */
+    for (i = depth; i-- > 0;) {
+        copies[i]->parent = i + 1 < depth ? copies[i + 1] : base;
+        copies[i]->sealed = 0;
+        cors_set_seal(p, copies[i]);
+    }
+    return copies[0];
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The precedence rule (README, "Which item wins"), the one place every lookup goes through.  */
+
+typedef struct {
+    const cors_set *chain;
+    int allowed;                /* an allowance in force matched */
+} tally;
+
+/* A removal in force that matches refuses, whatever kind of item it is and wherever it
+ * stands in the chain; otherwise an allowance in force that matches allows.  Without any
+ * removal in force, the first allowance settles it.  Returns non-zero when settled. */
+static int count(tally *t, int verdict)
+{
+    if (verdict == CORS_DENY) {
+        t->allowed = 0;
+        return 1;
+    }
+    if (verdict == CORS_ALLOW) {
+        t->allowed = 1;
+        return !t->chain->eff_denies;
+    }
+    return 0;
+}
+
+/* "*.suffix" (and "*.suffix:*") for every suffix of the host, longest first, cut from the
+ * normalised key (scheme "://" host [":" port]). */
+static int count_patterns(tally *t, const cors_origin *o, const char *key, size_t key_len)
+{
+    char buf[CORS_ORIGIN_MAX + 16];
+    size_t host_off = o->scheme_len + 3;
+    size_t host_end = host_off + o->host_len;
+    size_t h;
+
+    if (t->chain->eff_any_ports) {
+        memcpy(buf, key, host_end);
+        memcpy(buf + host_end, ":*", 2);
+        if (count(t, key_verdict(t->chain, buf, host_end + 2))) {
+            return 1;
+        }
+    }
+    if (!t->chain->eff_wild_hosts || o->host[0] == '[') {
+        return 0;
+    }
+    memcpy(buf, key, host_off);
+    memcpy(buf + host_off, "*.", 2);
+    for (h = host_off; h < host_end; h++) {
+        size_t suffix;
+        if (key[h] != '.') {
+            continue;
+        }
+        suffix = host_end - h - 1;
+        memcpy(buf + host_off + 2, key + h + 1, key_len - h - 1);
+        if (count(t, key_verdict(t->chain, buf, host_off + 2 + key_len - h - 1))) {
+            return 1;
+        }
+        if (t->chain->eff_any_ports) {
+            memcpy(buf + host_off + 2 + suffix, ":*", 2);
+            if (count(t, key_verdict(t->chain, buf, host_off + 2 + suffix + 2))) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Exact, port-wildcard and subdomain items first (hash look-ups), then regexes, then "*".
+ * "null" is matched by a "null" item only. */
+static int origin_verdict(apr_pool_t *p, const cors_set *chain, const cors_origin *o,
+                          const char *key, size_t key_len, const char **limited)
+{
+    tally t;
+    int i;
+
+    if (o->is_null) {
+        return key_verdict(chain, "null", 4);
+    }
+    t.chain = chain;
+    t.allowed = 0;
+    if (chain->eff_exacts && count(&t, key_verdict(chain, key, key_len))) {
+        return t.allowed ? CORS_ALLOW : CORS_DENY;
+    }
+    if (count_patterns(&t, o, key, key_len)) {
+        return t.allowed ? CORS_ALLOW : CORS_DENY;
+    }
+    for (i = 0; i < chain->eff_regexes->nelts; i++) {
+        const cors_regex_item *r = APR_ARRAY_IDX(chain->eff_regexes, i, cors_regex_item *);
+        int m;
+        if (r->verdict == CORS_ALLOW && t.allowed) {
+            continue;           /* already allowed: only removals can change that */
+        }
+        m = r->match(r->re, key, key_len, p);
+        if (m < 0) {
+            *limited = r->source;
+            return VERDICT_LIMIT;
+        }
+        if (m > 0 && count(&t, r->verdict)) {
+            return t.allowed ? CORS_ALLOW : CORS_DENY;
+        }
+    }
+    if (chain->eff_any) {
+        count(&t, CORS_ALLOW);
+    }
+    return t.allowed ? CORS_ALLOW : CORS_NONE;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Request-time entry: no allocation but regex scratch, work bounded by what was sent.        */
+
+static int has_upper(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] >= 'A' && s[i] <= 'Z') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* No upper case and no default port written out: what a browser sends. */
+static int already_normal(const char *s, size_t len)
+{
+    return !has_upper(s, len)
+           && !(len > 3 && memcmp(s + len - 3, ":80", 3) == 0)
+           && !(len > 4 && memcmp(s + len - 4, ":443", 4) == 0);
+}
+
+static int exact_only(const cors_set *chain)
+{
+    return !chain->eff_wild_hosts && !chain->eff_any_ports && !chain->eff_any
+           && chain->eff_regexes->nelts == 0;
+}
+
+/* Whether a parsed request origin's key is its text of LEN bytes: no upper case, and a
+ * port written only if it is kept (the parser takes no leading zeros, so its digits are the
+ * key's). */
+static int key_is_text(const cors_origin *o, size_t len)
+{
+    size_t want = o->scheme_len + 3 + o->host_len;
+    unsigned int port;
+
+    if (o->is_null) {
+        return 1;
+    }
+    for (port = o->port; port; port /= 10) {
+        want++;
+    }
+    want += o->port ? 1 : 0;
+    return want == len && !o->has_upper;
+}
+
+int cors_origin_allowed(apr_pool_t *p, const cors_set *origins, const char *origin,
+                        size_t len, const char **limited)
+{
+    cors_origin o;
+    char buf[CORS_ORIGIN_MAX + 16];
+    const char *key = origin;
+    size_t key_len = len;
+    int v;
+
+    if (!origins) {
+        return 0;
+    }
+    /* Browsers send origins already normalised: a list of exact origins alone settles the
+     * question with one look-up, allowed or not.  Pattern keys share the hash and all hold
+     * a '*', which no origin does. */
+    if (exact_only(origins) && len <= CORS_ORIGIN_MAX && !memchr(origin, '*', len)
+        && already_normal(origin, len)) {
+        return key_verdict(origins, origin, len) == CORS_ALLOW;
+    }
+    if (cors_origin_parse(origin, len, 0, &o) != CORS_ORIGIN_OK) {
+        return 0;
+    }
+    if (!key_is_text(&o, len)) {
+        key_len = cors_origin_key(&o, buf, sizeof(buf));
+        if (!key_len) {
+            return 0;
+        }
+        key = buf;
+    }
+    v = origin_verdict(p, origins, &o, key, key_len, limited);
+    return v == CORS_ALLOW ? 1 : v == VERDICT_LIMIT ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Start-up questions about a sealed chain.                                                    */
+
+static int is_loopback_host(const char *host, size_t len)
+{
+    return (len == 9 && memcmp(host, "localhost", 9) == 0)
+           || (len > 10 && memcmp(host + len - 10, ".localhost", 10) == 0)
+           || (len >= 9 && memcmp(host, "127.", 4) == 0)
+           || (len == 5 && memcmp(host, "[::1]", 5) == 0);
+}
+
+const char *cors_set_insecure_origin(const cors_set *set)
+{
+    const cors_set *l;
+    int i;
+
+    for (l = set; l; l = l->parent) {
+        for (i = 0; i < l->order->nelts; i++) {
+            const cors_item *it = APR_ARRAY_IDX(l->order, i, cors_item *);
+            const char *host, *end;
+            if (strncmp(it->key, "http://", 7) != 0
+                || key_verdict(set, it->key, strlen(it->key)) != CORS_ALLOW) {
+                continue;
+            }
+            host = it->key + 7;
+            if (host[0] == '*' && host[1] == '.') {
+                host += 2;
+            }
+            end = host[0] == '[' ? strchr(host, ']') + 1 : host + strcspn(host, ":");
+            if (!is_loopback_host(host, (size_t)(end - host))) {
+                return it->key;
+            }
+        }
+        if (l->replaces) {
+            break;
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,234 @@
+/* cors_tokens.c - method and header lists: their case rules, removals that win, a bounded size, and the header values. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "cors_internal.h"
+
+/* Browsers upper-case these six (Fetch "normalize a method"); every other method is sent as
+ * the script wrote it and compared as sent. */
+static const char *const browser_methods[] = { "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT" };
+#define N_BROWSER_METHODS (sizeof(browser_methods) / sizeof(browser_methods[0]))
+
+/* What CORSAllowMethods allows where no level says otherwise. */
+static const char *const default_methods[] = { "GET", "HEAD", "POST" };
+#define N_DEFAULT_METHODS (sizeof(default_methods) / sizeof(default_methods[0]))
+
+const char *cors_method_normal(const char *method, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < N_BROWSER_METHODS; i++) {
+        if (strlen(browser_methods[i]) == len && cors_equal_nocase(method, browser_methods[i], len)) {
+            return browser_methods[i];
+        }
+    }
+    return NULL;
+}
+
+/* GET, HEAD and POST need no permission: a simple request with them is never preflighted,
+ * and a browser accepts them whatever Access-Control-Allow-Methods says. */
+static int is_safelisted(const char *normal)
+{
+    return normal && (strcmp(normal, "GET") == 0 || strcmp(normal, "HEAD") == 0
+                      || strcmp(normal, "POST") == 0);
+}
+
+static const char *method_error(apr_pool_t *p, const char *item, size_t len, int verdict,
+                                const char *normal)
+{
+    if ((len == 7 && cors_equal_nocase(item, "CONNECT", 7))
+        || (len == 5 && (cors_equal_nocase(item, "TRACE", 5)
+                         || cors_equal_nocase(item, "TRACK", 5)))) {
+        return apr_psprintf(p, "'%s' is a method browsers never allow in cross-origin "
+                            "requests (CONNECT, TRACE, TRACK); remove it", item);
+    }
+    if (verdict == CORS_DENY && is_safelisted(normal)) {
+        return apr_psprintf(p, "'-%s': CORS cannot refuse GET, HEAD or POST (browsers send "
+                            "them without asking and accept them whatever "
+                            "Access-Control-Allow-Methods says); refuse the method itself "
+                            "with <Limit> or Require", item);
+    }
+    return NULL;
+}
+
+const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int verdict)
+{
+    size_t len = strlen(item);
+    const char *what = set->kind == CORS_SET_METHODS ? "method" : "header";
+    const char *key, *name, *err;
+
+    if (len == 1 && item[0] == '*') {
+        cors_set_put(p, set, "*", 1, "*", verdict);
+        return NULL;
+    }
+    if (!cors_is_token(item, len)) {
+        return set->kind == CORS_SET_METHODS
+               ? apr_psprintf(p, "'%s' is not a valid HTTP method name (a token such as PUT)",
+                              item)
+               : apr_psprintf(p, "'%s' is not a valid HTTP header name", item);
+    }
+    if (len > CORS_TOKEN_MAX) {
+        return apr_psprintf(p, "'%.40s...' is longer than any %s name a browser sends (%d "
+                            "characters at most)", item, what, CORS_TOKEN_MAX);
+    }
+    if (set->kind == CORS_SET_METHODS) {
+        const char *normal = cors_method_normal(item, len);
+        if ((err = method_error(p, item, len, verdict, normal)) != NULL) {
+            return err;
+        }
+        /* The item lives in the directive's temporary pool: keep a copy that lasts. */
+        key = normal ? normal : apr_pstrmemdup(p, item, len);
+        name = key;
+    }
+    else {
+        char *lower = apr_palloc(p, len + 1);
+        cors_lower(lower, item, len);
+        lower[len] = '\0';
+        key = lower;
+        name = apr_pstrmemdup(p, item, len);
+    }
+    if (!apr_hash_get(set->items, key, (apr_ssize_t)len)
+        && apr_hash_count(set->items) >= CORS_LIST_MAX) {
+        return apr_psprintf(p, "more than %d %s names in one section (a limit far beyond real "
+                            "lists, which keeps an .htaccess file cheap to read on every "
+                            "request); list fewer, or use *", CORS_LIST_MAX, what);
+    }
+    cors_set_put(p, set, key, len, name, verdict);
+    return NULL;
+}
+
+static const char *lower_dup(apr_pool_t *p, const char *s)
+{
+    size_t len = strlen(s);
+    char *out = apr_palloc(p, len + 1);
+
+    cors_lower(out, s, len);
+    out[len] = '\0';
+    return out;
+}
+
+static void allow(apr_pool_t *p, cors_set *set, apr_array_header_t *order, const char *key,
+                  const char *name)
+{
+    if (!apr_hash_get(set->allowed, key, APR_HASH_KEY_STRING)) {
+        cors_item *it = apr_palloc(p, sizeof(*it));
+        it->key = key;
+        it->name = name;
+        it->verdict = CORS_ALLOW;
+        apr_hash_set(set->allowed, key, APR_HASH_KEY_STRING, it);
+        APR_ARRAY_PUSH(order, cors_item *) = it;
+    }
+}
+
+/* Replays every edit in order: an allowance takes back an earlier removal of the same name
+ * (any case), a removal refuses the name in any case, whatever allows it. */
+void cors_tokens_seal(apr_pool_t *p, cors_set *set)
+{
+    apr_array_header_t *order = apr_array_make(p, set->edits->nelts + 3, sizeof(cors_item *));
+    apr_array_header_t *names = apr_array_make(p, set->edits->nelts + 3, sizeof(const char *));
+    int any = CORS_NONE, i;
+
+    set->allowed = apr_hash_make(p);
+    set->denied = apr_hash_make(p);
+    set->eff_replaces = set->replaces;
+    if (set->kind == CORS_SET_METHODS && !set->replaces) {
+        size_t d;
+        for (d = 0; d < N_DEFAULT_METHODS; d++) {
+            allow(p, set, order, default_methods[d], default_methods[d]);
+        }
+    }
+    for (i = 0; i < set->edits->nelts; i++) {
+        const cors_item *e = &APR_ARRAY_IDX(set->edits, i, cors_item);
+        const char *lower;
+        if (e->key[0] == '*' && e->key[1] == '\0') {
+            any = e->verdict;
+            continue;
+        }
+        lower = set->kind == CORS_SET_HEADERS ? e->key : lower_dup(p, e->key);
+        if (e->verdict == CORS_ALLOW) {
+            apr_hash_set(set->denied, lower, APR_HASH_KEY_STRING, NULL);
+            allow(p, set, order, e->key, e->name);
+        }
+        else {
+            apr_hash_set(set->denied, lower, APR_HASH_KEY_STRING, "");
+        }
+    }
+    set->eff_any = any == CORS_ALLOW;
+    set->eff_denies = apr_hash_count(set->denied) > 0;
+    for (i = 0; i < order->nelts; i++) {
+        const cors_item *it = APR_ARRAY_IDX(order, i, cors_item *);
+        const char *lower = set->kind == CORS_SET_HEADERS ? it->key : lower_dup(p, it->key);
+        if (!apr_hash_get(set->denied, lower, APR_HASH_KEY_STRING)) {
+            APR_ARRAY_PUSH(names, const char *) = it->name;
+        }
+    }
+    set->value = names->nelts ? cors_join(p, names) : NULL;
+}
+
+/* Methods and headers are short: the merged level is built flat from both levels' edits, so
+ * lookups never walk.  It replaces only if base did: httpd merges sections among themselves
+ * before merging them onto the server's defaults, so a merge of edits must stay edits. */
+const cors_set *cors_tokens_merge(apr_pool_t *p, const cors_set *base, const cors_set *add)
+{
+    cors_set *set = apr_pcalloc(p, sizeof(*set));
+
+    set->kind = add->kind;
+    set->replaces = base->replaces;
+    set->items = add->items;
+    set->order = add->order;
+    set->any = CORS_NONE;
+    set->edits = apr_array_append(p, base->edits, add->edits);
+    cors_set_seal(p, set);
+    return set;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Request-time lookups: no allocation.                                                      */
+
+static int denied(const cors_set *set, const char *name, size_t len)
+{
+    char lower[CORS_TOKEN_MAX];
+
+    if (!set->eff_denies) {
+        return 0;
+    }
+    if (len > CORS_TOKEN_MAX) {
+        return 1;               /* longer than any name a list can hold: never allowed */
+    }
+    cors_lower(lower, name, len);
+    return apr_hash_get(set->denied, lower, (apr_ssize_t)len) != NULL;
+}
+
+int cors_method_allowed(const cors_set *methods, const char *method, size_t len)
+{
+    const char *normal = cors_method_normal(method, len);
+
+    if (is_safelisted(normal)) {
+        return 1;
+    }
+    if (!methods || denied(methods, method, len)) {
+        return 0;
+    }
+    if (normal ? apr_hash_get(methods->allowed, normal, APR_HASH_KEY_STRING) != NULL
+               : apr_hash_get(methods->allowed, method, (apr_ssize_t)len) != NULL) {
+        return 1;
+    }
+    return methods->eff_any;
+}
+
+int cors_header_allowed(const cors_set *headers, const char *name, size_t len)
+{
+    if (!headers || denied(headers, name, len)) {
+        return 0;
+    }
+    if (apr_hash_get(headers->allowed, name, (apr_ssize_t)len)) {
+        return 1;
+    }
+    return headers->eff_any && !(len == 13 && memcmp(name, "authorization", 13) == 0);
+}
+
+int cors_expose_allowed(const cors_set *expose, const char *name, size_t len)
+{
+    return !denied(expose, name, len);
+}
