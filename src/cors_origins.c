@@ -237,7 +237,8 @@ static int count_patterns(tally *t, const cors_origin *o, const char *key, size_
 
     if (t->chain->eff_any_ports) {
         memcpy(buf, key, host_end);
-        memcpy(buf + host_end, ":*", 2);
+        buf[host_end] = ':';
+        buf[host_end + 1] = '*';
         if (count(t, key_verdict(t->chain, buf, host_end + 2))) {
             return 1;
         }
@@ -246,7 +247,8 @@ static int count_patterns(tally *t, const cors_origin *o, const char *key, size_
         return 0;
     }
     memcpy(buf, key, host_off);
-    memcpy(buf + host_off, "*.", 2);
+    buf[host_off] = '*';
+    buf[host_off + 1] = '.';
     for (h = host_off; h < host_end; h++) {
         size_t suffix;
         if (key[h] != '.') {
@@ -258,7 +260,8 @@ static int count_patterns(tally *t, const cors_origin *o, const char *key, size_
             return 1;
         }
         if (t->chain->eff_any_ports) {
-            memcpy(buf + host_off + 2 + suffix, ":*", 2);
+            buf[host_off + 2 + suffix] = ':';
+            buf[host_off + 2 + suffix + 1] = '*';
             if (count(t, key_verdict(t->chain, buf, host_off + 2 + suffix + 2))) {
                 return 1;
             }

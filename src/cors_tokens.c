@@ -56,7 +56,7 @@ const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int 
 {
     size_t len = strlen(item);
     const char *what = set->kind == CORS_SET_METHODS ? "method" : "header";
-    const char *key, *name, *err;
+    const char *key, *name;
 
     if (len == 1 && item[0] == '*') {
         cors_set_put(p, set, "*", 1, "*", verdict);
@@ -74,7 +74,8 @@ const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int 
     }
     if (set->kind == CORS_SET_METHODS) {
         const char *normal = cors_method_normal(item, len);
-        if ((err = method_error(p, item, len, verdict, normal)) != NULL) {
+        const char *err = method_error(p, item, len, verdict, normal);
+        if (err) {
             return err;
         }
         /* The item lives in the directive's temporary pool: keep a copy that lasts. */
