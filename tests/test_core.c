@@ -439,6 +439,220 @@ static void test_many_origins(apr_pool_t *p, unit_counts *u)
     CHECK(u, !allowed(set, "https://tenant1.example.net.evil"), "suffix trick");
 }
 
+/* ---- the precedence rule: a removal in force wins, whatever kind of item allows ---------- */
+
+static int limit_match(const void *re, const char *s, size_t len, apr_pool_t *p)
+{
+    (void)re;
+    (void)s;
+    (void)len;
+    (void)p;
+    return -1;
+}
+
+static void test_removal_wins(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *base;       /* items of the upper level */
+        const char *base_re;    /* and a regex there ("-" prefix: a removal), or NULL */
+        const char *add;        /* items of the lower level, or NULL */
+        const char *origin;
+        int allowed;
+    } cases[] = {
+        { "https://*.example.com", "-https://[^.]+\\.staging\\.example\\.com", NULL,
+          "https://www.staging.example.com", 0 },
+        { "https://*.example.com", "-https://[^.]+\\.staging\\.example\\.com", NULL,
+          "https://www.example.com", 1 },
+        { "http://localhost:*", "-http://localhost:(6379|9200)", NULL, "http://localhost:6379", 0 },
+        { "http://localhost:*", "-http://localhost:(6379|9200)", NULL, "http://localhost:3000", 1 },
+        { "https://app.example.com -https://*.example.com", NULL, NULL, "https://app.example.com", 0 },
+        { "* -https://*.evil.com", NULL, NULL, "https://a.evil.com", 0 },
+        { "* -https://*.evil.com", NULL, NULL, "https://a.good.com", 1 },
+        { "* -http://localhost:*", NULL, NULL, "http://localhost:8080", 0 },
+        { "https://a.example.com", "+https://.*", NULL, "https://b.test", 1 },
+        { "https://a.example.com -https://a.example.com", "+https://a\\.example\\.com", NULL,
+          "https://a.example.com", 0 },
+        /* Across levels: a removal above beats any kind of allowance below ... */
+        { "* -https://evil.example.com", NULL, "+https://*.example.com",
+          "https://evil.example.com", 0 },
+        { "https://*.example.com -https://admin.example.com", NULL, "+http://admin.example.com:*",
+          "https://admin.example.com", 0 },
+        { "https://a.test", "-https://b\\.test", "+https://b.test", "https://b.test", 0 },
+        /* ... unless the lower level names the same item again. */
+        { "https://a.test -https://b.test", NULL, "+https://b.test", "https://b.test", 1 },
+        { "*", "-https://b\\.test", NULL, "https://b.test", 0 },
+        /* A removal below beats an allowance above. */
+        { "https://x.a.test https://b.test", NULL, "-https://*.a.test", "https://x.a.test", 0 },
+        /* "null" only through a "null" item. */
+        { "* null", "-.*", NULL, "null", 1 },
+        { "null", NULL, "-null", "null", 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *err;
+        cors_set *base = set_of(p, CORS_SET_ORIGINS, cases[i].base, &err);
+        const cors_set *merged;
+        if (cases[i].base_re) {
+            const char *re = cases[i].base_re;
+            add_regex(p, base, re + 1, re[0] == '-' ? CORS_ITEM_REMOVE : CORS_ITEM_ADD);
+        }
+        merged = cors_set_merge(p, base, cases[i].add ? must_set(p, u, CORS_SET_ORIGINS,
+                                                                 cases[i].add) : NULL);
+        CHECK(u, allowed(merged, cases[i].origin) == cases[i].allowed,
+              "'%s' %s%s + '%s', origin '%s': want %s", cases[i].base,
+              cases[i].base_re ? "regex " : "", cases[i].base_re ? cases[i].base_re : "",
+              cases[i].add ? cases[i].add : "", cases[i].origin,
+              cases[i].allowed ? "allowed" : "refused");
+    }
+    {
+        /* A removal taken back by the same item below leaves a fixed "*". */
+        const cors_set *m = cors_set_merge(p, must_set(p, u, CORS_SET_ORIGINS,
+                                                       "* -https://a.test"),
+                                           must_set(p, u, CORS_SET_ORIGINS, "+https://a.test"));
+        CHECK(u, cors_set_is_any(m), "'* -a' then '+a' is a fixed * again");
+    }
+    {
+        /* A regex at its match limit refuses, and says which. */
+        cors_set *set = set_of(p, CORS_SET_ORIGINS, "https://a.test", &(const char *){ NULL });
+        const char *limited = NULL;
+        int broad;
+        cors_set_add_regex(p, set, "(a+)+", limit_match, NULL, CORS_ITEM_ADD, &broad);
+        CHECK(u, cors_origin_allowed(p, cors_set_sealed(p, set), "https://b.test", 14, &limited)
+                 == -1 && limited && strcmp(limited, "(a+)+") == 0,
+              "a regex at its limit refuses with its source");
+        CHECK(u, cors_origin_allowed(p, cors_set_sealed(p, set), "https://a.test", 14, &limited)
+                 == 1, "an exact item settles it before any regex runs");
+    }
+}
+
+static void test_broad_regex(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *re;
+        int broad;
+    } cases[] = {
+        { ".*", 1 }, { "x|.*", 1 }, { "https?://.*", 1 }, { "https://.+", 1 },
+        { "(https|http)://[^/]*", 1 }, { "https://[a-z0-9.-]+", 1 },
+        { "https://[a-z0-9-]+\\.example\\.com", 0 }, { "https://(a|b)\\.example\\.net", 0 },
+        { "http://localhost:[0-9]+", 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_set *set = cors_set_make(p, CORS_SET_ORIGINS);
+        int broad = add_regex(p, set, cases[i].re, CORS_ITEM_PLAIN);
+        cors_policy *pol = cors_policy_make(p);
+        CHECK(u, broad == cases[i].broad, "regex '%s': broad %d", cases[i].re, broad);
+        pol->origins = set;
+        pol->credentials = 1;
+        CHECK(u, (cors_policy_conflict(pol) != NULL) == cases[i].broad,
+              "regex '%s' with credentials: conflict %s", cases[i].re,
+              cases[i].broad ? "expected" : "not expected");
+    }
+}
+
+static void test_warnings(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *origins;
+        int credentials;
+        const char *needle;     /* NULL: no warning */
+    } cases[] = {
+        { "http://app.example.com", 1, "'http://app.example.com' is allowed with" },
+        { "https://app.example.com http://*.example.net:*", 1, "http://*.example.net:*" },
+        { "http://localhost:* http://127.0.0.1:8080 http://[::1]:3000 http://a.localhost", 1, NULL },
+        { "http://app.example.com", 0, NULL },
+        { "https://app.example.com", 1, NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_policy *pol = cors_policy_make(p);
+        apr_array_header_t *out = apr_array_make(p, 2, sizeof(const char *));
+        pol->origins = must_set(p, u, CORS_SET_ORIGINS, cases[i].origins);
+        pol->credentials = cases[i].credentials;
+        cors_policy_warnings(p, cors_policy_sealed(p, pol), out);
+        if (cases[i].needle) {
+            CHECK(u, out->nelts == 1 && strstr(APR_ARRAY_IDX(out, 0, const char *),
+                                               cases[i].needle),
+                  "'%s': want a warning naming %s", cases[i].origins, cases[i].needle);
+        }
+        else {
+            CHECK(u, out->nelts == 0, "'%s': no warning expected", cases[i].origins);
+        }
+    }
+}
+
+/* Reading a level is linear: a long .htaccess line of repeated names costs what it holds. */
+static void test_bounds(apr_pool_t *p, unit_counts *u)
+{
+    cors_set *set = cors_set_make(p, CORS_SET_HEADERS);
+    char name[32];
+    const char *err = NULL;
+    int i;
+
+    for (i = 1; i <= CORS_LIST_MAX && !err; i++) {
+        snprintf(name, sizeof(name), "X-H%d", i);
+        err = cors_set_add(p, set, apr_pstrdup(p, name), CORS_ITEM_PLAIN);
+    }
+    CHECK(u, err == NULL, "%d header names load", CORS_LIST_MAX);
+    err = cors_set_add(p, set, "X-H1", CORS_ITEM_REMOVE);
+    CHECK(u, err == NULL, "a name already there does not count again");
+    err = cors_set_add(p, set, "X-One-Too-Many", CORS_ITEM_PLAIN);
+    CHECK(u, err && strstr(err, "more than 256 header names"), "one more is refused: %s",
+          err ? err : "(accepted)");
+
+    set = cors_set_make(p, CORS_SET_METHODS);
+    for (i = 0; i < 200000; i++) {
+        cors_set_add(p, set, (i & 1) ? "PUT" : "patch", (i % 3) ? CORS_ITEM_ADD : CORS_ITEM_REMOVE);
+    }
+    cors_set_seal(p, set);
+    CHECK(u, cors_method_allowed(set, "PUT", 3) && !cors_method_allowed(set, "patch", 5),
+          "200,000 edits of two names: the last of each decides");
+    CHECK_STR(u, cors_set_value(set), "GET, HEAD, POST, PUT", "... and the value lists each once");
+
+    set = cors_set_make(p, CORS_SET_METHODS);
+    CHECK(u, cors_set_add(p, set, "A", CORS_ITEM_PLAIN) == NULL
+             && cors_set_add(p, set, apr_pstrndup(p, "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+                                                "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+                                                "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", 129),
+                             CORS_ITEM_PLAIN) != NULL,
+          "a method name longer than any browser sends is refused");
+}
+
+/* Methods: the six browsers upper-case fold case; removals match any case; GET, HEAD and
+ * POST are never refused. */
+static void test_method_case(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *list;
+        const char *method;
+        int allowed;
+    } cases[] = {
+        { "* -PATCH", "patch", 0 }, { "* -PATCH", "PATCH", 0 }, { "* -PATCH", "Patch", 0 },
+        { "* -PATCH", "PUT", 1 }, { "* -patch", "PATCH", 0 },
+        { "PATCH -patch", "PATCH", 0 },
+        { "delete put", "DELETE", 1 }, { "delete put", "delete", 1 }, { "delete put", "PUT", 1 },
+        { "PATCH", "patch", 0 }, { "patch", "PATCH", 0 }, { "patch", "patch", 1 },
+        { "PUT", "GET", 1 }, { "PUT", "get", 1 }, { "PUT", "HEAD", 1 }, { "PUT", "POST", 1 },
+        { "PUT", "OPTIONS", 0 }, { "options", "OPTIONS", 1 },
+        { "-PUT", "PUT", 0 }, { "* -PUT +put", "PUT", 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const cors_set *m = must_set(p, u, CORS_SET_METHODS, cases[i].list);
+        CHECK(u, cors_method_allowed(m, cases[i].method, strlen(cases[i].method))
+                 == cases[i].allowed, "methods '%s', %s: want %s", cases[i].list,
+              cases[i].method, cases[i].allowed ? "allowed" : "refused");
+    }
+    CHECK_STR(u, cors_set_value(must_set(p, u, CORS_SET_METHODS, "delete put patch")),
+              "DELETE, PUT, patch", "the six are sent upper-case, others as written");
+    CHECK_STR(u, cors_set_value(must_set(p, u, CORS_SET_METHODS, "PUT patch -PATCH")),
+              "PUT", "a removed method is not listed");
+}
+
 /* ---- configuration errors ------------------------------------------------------------- */
 
 static void test_config_errors(apr_pool_t *p, unit_counts *u)
@@ -463,6 +677,12 @@ static void test_config_errors(apr_pool_t *p, unit_counts *u)
         { CORS_SET_METHODS, "TRACK", "never allow" },
         { CORS_SET_HEADERS, "X-Ok X:Bad", "not a valid HTTP header name" },
         { CORS_SET_HEADERS, "X-Ok X\"Bad", "'X\"Bad'" },
+        { CORS_SET_METHODS, "-GET", "CORS cannot refuse GET, HEAD or POST" },
+        { CORS_SET_METHODS, "* -head", "CORS cannot refuse" },
+        { CORS_SET_METHODS, "-Post", "CORS cannot refuse" },
+        { CORS_SET_ORIGINS, "-*", "cannot be taken away" },
+        { CORS_SET_HEADERS, "-*", "cannot be taken away" },
+        { CORS_SET_ORIGINS, "https://*.github.io", "public suffix" },
     };
     size_t i;
 
@@ -972,6 +1192,11 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_origin_merge(p, u);
     test_merge_associative(p, u);
     test_many_origins(p, u);
+    test_removal_wins(p, u);
+    test_broad_regex(p, u);
+    test_warnings(p, u);
+    test_bounds(p, u);
+    test_method_case(p, u);
     test_config_errors(p, u);
     test_tokens(p, u);
     test_request_headers(p, u);
