@@ -1,5 +1,6 @@
 # deb.mk - the Debian package (libapache2-mod-cors) and a test of it in the system apache2.
-DEB_PKGS := debhelper dpkg-dev build-essential fakeroot apache2-dev libcurl4-openssl-dev
+DEB_PKGS := debhelper dpkg-dev build-essential fakeroot apache2-dev libcurl4-openssl-dev \
+            libpsl-dev libidn2-dev libpcre2-dev
 
 .PHONY: deb test-deb
 # Built from a copy in build/deb/src, so the .deb lands in build/deb and the tree stays clean.
