@@ -160,7 +160,7 @@ static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
 static int first_time_warned(cors_warned *w, const char *file, const char *msg,
                              apr_pool_t *scratch)
 {
-    const char *key = apr_pstrcat(scratch, file, "\n", msg, NULL);
+    const char *key = apr_psprintf(scratch, "%s\n%s", file, msg);
     int first = 0;
 
 #if APR_HAS_THREADS
