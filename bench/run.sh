@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - make bench: the core alone, instructions per request, requests/s, configtest time;
-# writes bench/RESULTS.md. BENCH_QUICK=1 for a short run.
+# run.sh - make bench: the core alone, instructions per request, requests/s, configtest time,
+# a 64 KB .htaccess's cost per request, the regex match bound; writes bench/RESULTS.md.
+# BENCH_QUICK=1 for a short run.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -32,6 +33,14 @@ configtest_ms() {   # SIZE: median of 5 `apache2 -t` runs, in ms
 ct1=$(configtest_ms 1)
 ct10k=$(configtest_ms 10000)
 echo "configtest: $ct1 ms with 1 origin, $ct10k ms with 10,000"
+
+echo "== .htaccess parse cost (tests/htaccess-memory.sh)"
+# Its checks are make test's business (test-htaccess-memory): here only the figures count.
+HTACCESS_FIGURES="$here/htaccess.txt" sh "$top/tests/htaccess-memory.sh" \
+    || echo "tests/htaccess-memory.sh: some checks failed (figures kept)"
+
+echo "== regex match bound"
+sh "$here/regex.sh"
 
 # ---- RESULTS.md -----------------------------------------------------------------------
 cg() { awk -v s="$1" -v z="$2" -v k="$3" '$1 == s && $2 == z && $3 == k {print $4}' "$here/callgrind.txt"; }
@@ -114,5 +123,7 @@ floor=$(cg none 1 options-preflight-bytes)
     cat "$here/micro.txt"
     echo
     cat "$here/NOTES.md"
+    echo
+    sh "$here/limits.sh"
 } > "$here/RESULTS.md"
 echo "wrote bench/RESULTS.md"

@@ -2,10 +2,16 @@
 # cache.sh - a real shared cache in front of mod_cors: httpd + mod_cache_disk as a caching
 # reverse proxy. Each allowed origin must get its own Access-Control-Allow-Origin, a refused
 # origin never a cached allowed answer; mod_deflate on the same responses varies on both.
+# Then, under a fixed "*", a list and "*" minus one origin: no order of requests (no Origin,
+# null, malformed, allowed, refused) makes a cached answer wrong for the next request.
 . "$(dirname "$0")/lib.sh"
 e2e_init
 
 cp -R "$top/e2e/www/cache" "$work/docs"
+for d in star list minus; do
+    mkdir -p "$work/docs/$d"
+    cp "$work/docs/data.json" "$work/docs/$d/"
+done
 chmod -R a+rX "$work/docs"
 mkdir -p "$work/cache-root"
 [ "$(id -u)" -eq 0 ] && chown www-data:www-data "$work/cache-root"
@@ -26,6 +32,24 @@ CORSAllowOrigin https://a.example https://b.example
 CORSAllowCredentials On
 Header set Cache-Control "public, max-age=600"
 AddOutputFilterByType DEFLATE application/json
+# (a) a fixed "*": the same answer for every request, no Vary: Origin
+<Location /star>
+    CORSAllowOrigin *
+    CORSAllowCredentials Off
+    CORSExposeHeaders X-Request-Id
+</Location>
+# (b) a list, with credentials (the server's policy, restated)
+<Location /list>
+    CORSAllowOrigin https://a.example https://b.example
+    CORSAllowCredentials On
+    CORSExposeHeaders X-Request-Id
+</Location>
+# (c) "*" minus one origin: depends on Origin
+<Location /minus>
+    CORSAllowOrigin * -https://evil.example
+    CORSAllowCredentials Off
+    CORSExposeHeaders X-Request-Id
+</Location>
 EOF
 
 # The shared cache knows nothing of CORS: it must rely on Vary alone.
@@ -91,5 +115,65 @@ check "deflate: without Accept-Encoding the cache does not serve gzip" "" "$(hea
 check "deflate: ... and keeps A's answer" https://a.example "$(acao "$h")"
 h=$(get "$url" https://b.example -H "Accept-Encoding: gzip")
 check "deflate: gzip for B is B's answer" "gzip https://b.example" "$(header Content-Encoding "$h") $(acao "$h")"
+
+# ---- Order: every ordered pair of request kinds, on a URL of its own ---------------------
+# The first request of a pair warms the cache, the second may be served from it: its
+# Access-Control-Allow-Origin must be exactly what its own kind gets. Under a fixed "*" the
+# answer is the same for all, so the cache serves the second from the first (HIT) and no
+# response varies on Origin; under a list or "*" minus one origin every response carries
+# Vary: Origin, so only a second request of the same kind is a HIT.
+kinds="none null malformed allowed refused"
+origin_of() {
+    case $1 in
+        none) echo "" ;;
+        null) echo null ;;
+        malformed) echo "https://a.example/" ;;   # the allowed origin with a trailing slash
+        allowed) echo "https://a.example" ;;
+        refused) echo "https://evil.example" ;;
+    esac
+}
+want_acao() {   # LOCATION KIND
+    case $1 in
+        star) echo "*" ;;
+        *) [ "$2" = allowed ] && echo "https://a.example" ;;
+    esac
+}
+vary_origin() {   # RESPONSE-HEADERS: "Origin" when Vary names it, else "-"
+    if header Vary "$1" | tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -qix origin; then
+        echo Origin
+    else
+        echo -
+    fi
+}
+for loc in star list minus; do
+    case $loc in
+        star) label="(a) *" vary=- ;;
+        list) label="(b) list" vary=Origin ;;
+        minus) label="(c) * -evil" vary=Origin ;;
+    esac
+    for k1 in $kinds; do
+        for k2 in $kinds; do
+            u="$front/$loc/data.json?pair=$k1-$k2"
+            h1=$(get "$u" "$(origin_of "$k1")")
+            h2=$(get "$u" "$(origin_of "$k2")")
+            hit=MISS
+            { [ $loc = star ] || [ "$k1" = "$k2" ]; } && hit=HIT
+            check "order $label: $k1 then $k2: the second gets its own Access-Control-Allow-Origin ($hit)" \
+                "$(want_acao $loc "$k2") $hit" "$(acao "$h2") $(xcache "$h2")"
+            check "order $label: $k1 then $k2: Vary: Origin on both answers: $vary" \
+                "$vary $vary" "$(vary_origin "$h1") $(vary_origin "$h2")"
+        done
+    done
+done
+# The expose list goes with every "*" answer, and with an allowed origin's only.
+for loc in star list minus; do
+    for k in $kinds; do
+        h=$(get "$front/$loc/data.json?expose=$k" "$(origin_of "$k")")
+        want=""
+        [ -n "$(want_acao $loc "$k")" ] && want=X-Request-Id
+        check "order: $loc, $k: Access-Control-Expose-Headers" "$want" \
+            "$(header Access-Control-Expose-Headers "$h" | tr '\n' ' ' | sed 's/ $//')"
+    done
+done
 
 e2e_done

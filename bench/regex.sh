@@ -1,0 +1,193 @@
+#!/bin/sh
+# regex.sh - the worst case per request of a pathological CORSAllowOriginMatch regex against
+# hostile origins (up to 512 bytes, all accepted by the origin parser), through a real httpd,
+# beside a normal regex and no CORS at all. Every match is bounded by PCRE2's match limit
+# (10,000, interpreted: JIT's limit counts coarser steps); a match that hits it refuses the
+# origin and logs a warning.
+#   wall clock: httpd -X (prefork); REGEX_REQUESTS (200) kept-alive GETs per case, REGEX_ROUNDS
+#               (3) interleaved rounds, median of the per-request time
+#   callgrind:  instructions per request, (run with REGEX_CG_REQUESTS (50) - run with none) /
+#               count, as bench/callgrind.sh does; REGEX_CALLGRIND=0 skips it
+# Writes bench/regex.txt: regex-name origin-kind origin-bytes us-per-request us-no-cors
+#   instructions (or -) limit-warnings-per-request allowed(0/1)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+mods=$(apxs -q LIBEXECDIR)
+K=${REGEX_REQUESTS:-200}
+rounds=${REGEX_ROUNDS:-3}
+do_cg=${REGEX_CALLGRIND:-1}
+# The worst cases cost ~10^8 instructions a request: fewer requests under callgrind (start-up
+# still differs by some thousands of instructions between runs: tens per request here).
+KC=${REGEX_CG_REQUESTS:-50}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then K=100; rounds=1; fi
+out="$here/regex.txt"
+root=$(mktemp -d)
+chmod 755 "$root"
+pid=""
+stop() {
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+    rm -f "$root/httpd.pid"
+}
+trap 'stop; rm -rf "$root"' EXIT
+trap 'exit 130' INT TERM
+
+# name|regex: the locations; "none" has no CORS at all. "normal" is what a regex should look
+# like; the others nest repetition (exponential backtracking without a limit). "twotld",
+# "alt10" and "https20" add alternatives that each scan the rest of the origin: under JIT the
+# match limit counted steps coarse enough for these to cost milliseconds, which is why the
+# module matches interpreted (these end differently, so PCRE2 cannot rule an origin out by a
+# required last character).
+regexes='normal|^https://[a-z0-9-]+\.example\.com$
+nested|^https://([a-z]+)+\.example\.com$
+alt|^https://(a|aa)+\.example\.com$
+dotted|^https://([a-z.]+)+\.example\.com$
+twotld|^https://([a-z0-9-]+)+\.(?:[a-z0-9.-]*\.example\.com|[a-z0-9.-]*\.example\.org)$
+scheme|^([a-z]+)+://[a-z.]+\.example\.com$
+alt10|^([a-z]+)+://(?:[a-z.]*b|[a-z.]*c|[a-z.]*d|[a-z.]*e|[a-z.]*f|[a-z.]*g|[a-z.]*h|[a-z.]*i|[a-z.]*j|[a-z.]*k)$
+https20|^https://([a-z0-9-]+)+\.(?:[a-z.]*zb|[a-z.]*zd|[a-z.]*zf|[a-z.]*zg|[a-z.]*zh|[a-z.]*zi|[a-z.]*zj|[a-z.]*zk|[a-z.]*zn|[a-z.]*zq|[a-z.]*yb|[a-z.]*yd|[a-z.]*yf|[a-z.]*yg|[a-z.]*yh|[a-z.]*yi|[a-z.]*yj|[a-z.]*yk|[a-z.]*yn|[a-z.]*yq)$'
+locations="none $(printf '%s\n' "$regexes" | cut -d'|' -f1 | tr '\n' ' ')"
+
+a() { head -c "$1" /dev/zero | tr '\0' a; }
+host253="$(a 63).$(a 63).$(a 63).$(a 50).example.co"    # 253 bytes, the longest host
+# kind|origin: "short" is what the first regexes allow; the others almost match the
+# pathological ones and fail at their very end (a label is at most 63 bytes, a host 253, an
+# origin 512: the longest the parser takes, with a 256-letter scheme).
+origins="short|https://aaaa.example.com
+label30|https://$(a 30).example.co
+label63|https://$(a 63).example.co
+host253|https://$host253
+labels4|https://$(a 63).$(a 63).$(a 63).$(a 61)
+origin512|$(a 256)://$host253"
+
+port=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+{
+    echo "ServerRoot $root"
+    echo "ServerName 127.0.0.1"
+    echo "Listen 127.0.0.1:$port"
+    echo "PidFile $root/httpd.pid"
+    echo "DefaultRuntimeDir $root"
+    echo "ErrorLog $root/error_log"
+    echo "LogLevel warn"
+    echo "LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so"
+    echo "LoadModule authz_core_module $mods/mod_authz_core.so"
+    echo "LoadModule mime_module $mods/mod_mime.so"
+    echo "LoadModule cors_module $top/.libs/mod_cors.so"
+    [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
+    echo "TypesConfig /etc/mime.types"
+    echo "DocumentRoot $root/htdocs"
+    echo "KeepAliveTimeout 30"
+    echo "MaxKeepAliveRequests 0"
+    echo "<Directory $root/htdocs>"
+    echo "    Require all granted"
+    echo "</Directory>"
+    printf '%s\n' "$regexes" | while IFS='|' read -r name re; do
+        echo "<Directory $root/htdocs/$name>"
+        echo "    CORSEnable On"
+        echo "    CORSAllowOriginMatch $re"
+        echo "</Directory>"
+    done
+} > "$root/httpd.conf"
+for l in $locations; do
+    mkdir -p "$root/htdocs/$l"
+    echo '{"hello": "world"}' > "$root/htdocs/$l/data.json"
+done
+chmod -R a+rX "$root/htdocs"
+: > "$root/error_log"
+chmod 666 "$root/error_log"
+
+start() {   # [WRAPPER...]: httpd -X in the background, waits (bounded) until it answers
+    "$@" /usr/sbin/apache2 -X -f "$root/httpd.conf" >/dev/null 2>&1 &
+    pid=$!
+    i=0
+    until curl -s -o /dev/null "http://127.0.0.1:$port/nothing"; do
+        i=$((i + 1))
+        if [ $i -ge 600 ] || ! kill -0 "$pid" 2>/dev/null; then
+            echo "httpd did not start" >&2; cat "$root/error_log" >&2; exit 1
+        fi
+        sleep 0.1
+    done
+}
+
+urls() {   # LOCATION [COUNT]: COUNT (K) copies of its URL
+    i=0
+    while [ $i -lt "${2:-$K}" ]; do printf 'http://127.0.0.1:%s/%s/data.json ' "$port" "$1"; i=$((i + 1)); done
+}
+
+# send LOCATION ORIGIN: K GETs on one connection; prints the wall time in ns; response
+# headers in $root/headers.
+send() {
+    t0=$(date +%s%N)
+    # shellcheck disable=SC2046
+    curl -s -D "$root/headers" -H "Origin: $2" $(urls "$1") > /dev/null
+    t1=$(date +%s%N)
+    echo $((t1 - t0))
+}
+
+# ---- wall clock ---------------------------------------------------------------------------
+start
+send none https://warm.example > /dev/null     # first-use costs out of the figures
+: > "$root/raw"
+r=1
+while [ "$r" -le "$rounds" ]; do
+    for l in $locations; do
+        printf '%s\n' "$origins" | while IFS='|' read -r kind o; do
+            w0=$(grep -c 'gave up at its match limit' "$root/error_log" || true)
+            ns=$(send "$l" "$o")
+            w1=$(grep -c 'gave up at its match limit' "$root/error_log" || true)
+            allowed=$(tr -d '\r' < "$root/headers" | grep -ci '^access-control-allow-origin:' || true)
+            echo "$l $kind ${#o} $((ns / K)) $(( (w1 - w0) * 100 / K )) $((allowed > 0 ? 1 : 0))" >> "$root/raw"
+        done
+    done
+    r=$((r + 1))
+done
+stop
+
+# ---- callgrind ----------------------------------------------------------------------------
+cg_total() {   # LOCATION ORIGIN COUNT: instructions of httpd -X serving COUNT requests
+    cg="$root/callgrind.out"
+    rm -f "$cg"; : > "$cg"; chmod 666 "$cg"
+    LD_BIND_NOW=1 start valgrind --tool=callgrind --callgrind-out-file="$cg"
+    if [ "$3" -gt 0 ]; then
+        # shellcheck disable=SC2046
+        curl -s -H "Origin: $2" $(urls "$1" "$3") > /dev/null
+    fi
+    stop
+    sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$cg" | head -n 1
+}
+: > "$root/instr"
+if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
+    base=$(cg_total none https://warm.example 0)
+    for l in $locations; do
+        printf '%s\n' "$origins" | while IFS='|' read -r kind o; do
+            total=$(cg_total "$l" "$o" "$KC")
+            echo "$l $kind $(( (total - base) / KC ))" >> "$root/instr"
+        done
+    done
+fi
+
+# ---- medians -------------------------------------------------------------------------------
+: > "$out"
+for l in $locations; do
+    printf '%s\n' "$origins" | while IFS='|' read -r kind o; do
+        med() {   # LOCATION: median per-request ns of that location with this origin kind
+            v=$(awk -v l="$1" -v k="$kind" '$1 == l && $2 == k {print $4}' "$root/raw" | sort -n)
+            n=$(printf '%s\n' "$v" | wc -l)
+            printf '%s\n' "$v" | sed -n "$(( (n + 1) / 2 ))p"
+        }
+        us=$(awk -v n="$(med "$l")" 'BEGIN {printf "%.1f", n / 1000}')
+        none=$(awk -v n="$(med none)" 'BEGIN {printf "%.1f", n / 1000}')
+        warn=$(awk -v l="$l" -v k="$kind" '$1 == l && $2 == k {print $5; exit}' "$root/raw")
+        allowed=$(awk -v l="$l" -v k="$kind" '$1 == l && $2 == k {print $6; exit}' "$root/raw")
+        instr=$(awk -v l="$l" -v k="$kind" '$1 == l && $2 == k {print $3}' "$root/instr")
+        echo "$l $kind ${#o} $us $none ${instr:--} $warn $allowed" >> "$out"
+    done
+done
+cat "$out"

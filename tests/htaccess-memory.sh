@@ -1,0 +1,261 @@
+#!/bin/sh
+# htaccess-memory.sh - what a 64 KB .htaccess full of list directives costs per request.
+# httpd reads an .htaccess, and parses every directive in it, again on every request, and on
+# shared hosting its content is not the admin's: a list directive must cost memory and time
+# linear in the file and bounded. For each of CORSAllowMethods, CORSAllowHeaders and
+# CORSExposeHeaders, three 64 KB files (plus CORSEnable On and CORSAllowOrigin):
+#   plain  lines of plain names, the same 200 names over and over   -> 200 / 204
+#   edits  lines of +Name edits, the same 200 names over and over   -> 200 / 204
+#   over   256 names over and over, then a line bringing 44 more   -> 500, one error-log line
+#          naming the file, the directive and the limit (256) per request
+# Each file is served by a fresh httpd -X (prefork, one process); its VmHWM and VmRSS are read
+# before the first and after the last of $HTACCESS_REQUESTS (20) requests. The growth must
+# stay under 64 MB and each request under 2 s (generous safety bounds: the figures are
+# printed, and HTACCESS_FIGURES=FILE writes them as a markdown table for bench/RESULTS.md).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+mods=$(apxs -q LIBEXECDIR)
+module="$top/.libs/mod_cors.so"
+[ -f "$module" ] || { echo "build first: make" >&2; exit 1; }
+N=${HTACCESS_REQUESTS:-20}
+SIZE=65536
+MEM_BOUND_KB=65536      # 64 MB
+TIME_BOUND_MS=2000
+
+root=$(mktemp -d)
+chmod 755 "$root"
+pid=""
+stop() {
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+    rm -f "$root/httpd.pid"     # -X leaves it behind: the next start would warn about it
+}
+trap 'stop; rm -rf "$root"' EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+check() {   # NAME WANT GOT
+    if [ "$2" = "$3" ]; then
+        passed=$((passed + 1)); echo "ok - $1"
+    else
+        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: $2"; echo "#   got:  $3"
+    fi
+}
+below() {   # NAME VALUE BOUND: VALUE < BOUND
+    if [ "$2" -lt "$3" ]; then
+        passed=$((passed + 1)); echo "ok - $1 ($2 < $3)"
+    else
+        failed=$((failed + 1)); echo "not ok - $1 ($2, bound $3)"
+    fi
+}
+
+# names DIRECTIVE FROM TO: the names FROM..TO (three digits) for DIRECTIVE, one per line.
+names() {
+    case $1 in
+        CORSAllowMethods) prefix=XMETHOD ;;
+        CORSAllowHeaders) prefix=X-Allow-Name- ;;
+        AddType) prefix=ext ;;
+        *) prefix=X-Expose-Name- ;;
+    esac
+    awk -v p="$prefix" -v a="$2" -v b="$3" 'BEGIN { for (i = a; i <= b; i++) printf "%s%03d\n", p, i }'
+}
+
+# htaccess FILE DIRECTIVE VARIANT: a SIZE-byte (within a line) file of DIRECTIVE lines.
+htaccess() {
+    file=$1 dir=$2 variant=$3
+    last=199
+    [ "$variant" = over ] && last=255
+    edit=""
+    [ "$variant" = edits ] && edit="+"
+    lead=$dir
+    [ "$dir" = AddType ] && lead="AddType application/x-bench"
+    {
+        echo "CORSEnable On"
+        echo "CORSAllowOrigin https://a.example"
+        # 16 names a line, cycling through names 0..last, until the file holds SIZE bytes.
+        names "$dir" 0 "$last" | awk -v d="$lead" -v e="$edit" -v size="$SIZE" '
+            { n[NR - 1] = $0 } END {
+                bytes = 60; i = 0           # the two lines above
+                while (bytes < size - 400) {
+                    line = d
+                    for (k = 0; k < 16; k++) { line = line " " e n[i % NR]; i++ }
+                    print line; bytes += length(line) + 1
+                }
+            }'
+        if [ "$variant" = over ]; then
+            # The last line brings names 256..299: the 257th distinct name is the error, as
+            # late in the file as it can be (the whole file is read first).
+            echo "$dir $(names "$dir" 256 299 | tr '\n' ' ')"
+        fi
+    } > "$file"
+}
+
+# server_ms: mean / max of the access log's %D (microseconds), in ms.
+server_ms() {
+    awk '{s += $1; if ($1 > m) m = $1} END {printf "%.2f / %.2f", s / NR / 1000, m / 1000}' \
+        "$root/access_log"
+}
+
+status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+start() {   # CONF: httpd -X in the background, waits (bounded) for it to answer
+    /usr/sbin/apache2 -X -f "$1" >>"$root/stdout" 2>&1 &
+    pid=$!
+    i=0
+    until curl -s -o /dev/null "$url/probe.txt"; do
+        i=$((i + 1))
+        if [ $i -ge 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+            echo "httpd did not start" >&2; cat "$root/stdout" "$root/error_log" >&2 2>/dev/null
+            exit 1
+        fi
+        sleep 0.1
+    done
+}
+
+port=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+url="http://127.0.0.1:$port"
+mkdir -p "$root/htdocs"
+echo probe > "$root/htdocs/probe.txt"
+{
+    echo "ServerRoot $root"
+    echo "ServerName 127.0.0.1"
+    echo "Listen 127.0.0.1:$port"
+    echo "PidFile $root/httpd.pid"
+    echo "DefaultRuntimeDir $root"
+    echo "ErrorLog $root/error_log"
+    echo "LogLevel warn"
+    echo "LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so"
+    echo "LoadModule authz_core_module $mods/mod_authz_core.so"
+    echo "LoadModule mime_module $mods/mod_mime.so"
+    echo "LoadModule cors_module $module"
+    [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
+    echo "TypesConfig /etc/mime.types"
+    echo "DocumentRoot $root/htdocs"
+    echo "KeepAlive Off"
+    echo 'LogFormat "%D" us'
+    echo "CustomLog $root/access_log us"
+    echo "<Directory $root/htdocs>"
+    echo "    Require all granted"
+    echo "    AllowOverride FileInfo"
+    echo "</Directory>"
+} > "$root/httpd.conf"
+
+figures=${HTACCESS_FIGURES:-}
+[ -z "$figures" ] || {
+    echo "| directive | file | answers | VmHWM before → after 1st → after last (kB) | VmHWM growth | VmRSS growth | server ms per request (mean / max) | curl ms (mean / max) |"
+    echo "|---|---|---|---|---|---|---|---|"
+} > "$figures"
+
+run_case() {   # DIRECTIVE VARIANT
+    dir=$1 variant=$2
+    d="$root/htdocs/$dir-$variant"
+    mkdir -p "$d"
+    echo data > "$d/data.txt"
+    htaccess "$d/.htaccess" "$dir" "$variant"
+    chmod -R a+rX "$root/htdocs"
+    bytes=$(wc -c < "$d/.htaccess")
+    lines=$(wc -l < "$d/.htaccess")
+    case $dir in
+        CORSAllowMethods) pre="-H Access-Control-Request-Method:XMETHOD007" ;;
+        CORSAllowHeaders) pre="-H Access-Control-Request-Method:POST -H Access-Control-Request-Headers:x-allow-name-007" ;;
+        *) pre="-H Access-Control-Request-Method:GET" ;;   # CORSExposeHeaders, AddType
+    esac
+    : > "$root/error_log"
+    start "$root/httpd.conf"
+    hwm0=$(status_kb "$pid" VmHWM) rss0=$(status_kb "$pid" VmRSS)
+    log0=$(wc -l < "$root/error_log")
+    : > "$root/access_log"      # the probe's line out: only the measured requests
+    : > "$root/codes"
+    : > "$root/times"
+    i=0
+    while [ $i -lt "$N" ]; do
+        if [ $((i % 2)) -eq 0 ]; then
+            out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' \
+                -H 'Origin: https://a.example' "$url/$dir-$variant/data.txt")
+        else
+            # shellcheck disable=SC2086
+            out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -X OPTIONS \
+                -H 'Origin: https://a.example' $pre "$url/$dir-$variant/data.txt")
+        fi
+        echo "${out% *}" >> "$root/codes"
+        echo "${out#* }" >> "$root/times"
+        [ $i -eq 0 ] && hwm_first=$(status_kb "$pid" VmHWM)
+        i=$((i + 1))
+    done
+    hwm1=$(status_kb "$pid" VmHWM) rss1=$(status_kb "$pid" VmRSS)
+    stop
+    codes=$(sort "$root/codes" | uniq -c | awk '{printf "%s%s×%s", (NR > 1 ? " " : ""), $1, $2}')
+    mean=$(awk '{s += $1} END {printf "%.1f", s * 1000 / NR}' "$root/times")
+    max=$(awk '$1 > m {m = $1} END {printf "%.1f", m * 1000}' "$root/times")
+    max_ms=$(awk '$1 > m {m = $1} END {printf "%d", m * 1000}' "$root/times")
+    served=$(server_ms)
+    echo "# $dir $variant: $bytes bytes, $lines lines; answers $codes;" \
+        "VmHWM $hwm0 -> $hwm_first after the first request -> $hwm1 kB (+$((hwm1 - hwm0))), VmRSS $rss0 -> $rss1 kB (+$((rss1 - rss0)));" \
+        "$served ms per request in httpd (%D; mean / max), $mean / $max ms in curl"
+    if [ "$variant" = over ]; then
+        check "$dir $variant: every request answers 500" "$N×500" "$codes"
+        # Lines the requests added to the error log: one each, naming file, directive, limit.
+        new=$(tail -n +"$((log0 + 1))" "$root/error_log")
+        total=$(printf '%s\n' "$new" | grep -c . || true)
+        named=$(printf '%s\n' "$new" | grep -F "$d/.htaccess" | grep -F "$dir" | grep -c 256 || true)
+        check "$dir $variant: one error-log line per request" "$N" "$total"
+        check "$dir $variant: ... naming the .htaccess path, $dir and 256" "$N" "$named"
+        printf '%s\n' "$new" | head -n 1 | cut -c 1-400 | sed 's/^/#   /'
+    else
+        check "$dir $variant: every request answers normally (200 / 204)" \
+            "$((N / 2))×200 $((N - N / 2))×204" "$codes"
+        new=$(tail -n +"$((log0 + 1))" "$root/error_log")
+        check "$dir $variant: no error-log line" "" "$new"
+    fi
+    below "$dir $variant: VmHWM growth over $N requests, kB" $((hwm1 - hwm0)) $MEM_BOUND_KB
+    below "$dir $variant: VmRSS growth over $N requests, kB" $((rss1 - rss0)) $MEM_BOUND_KB
+    below "$dir $variant: slowest request, ms" "$max_ms" $TIME_BOUND_MS
+    label=$dir
+    [ "$dir" = AddType ] && label="(reference: mod_mime AddType)"
+    [ -z "$figures" ] || echo "| $label | $variant, $bytes bytes | $codes | $hwm0 → $hwm_first → $hwm1 | +$((hwm1 - hwm0)) kB | +$((rss1 - rss0)) kB | $served | $mean / $max |" >> "$figures"
+}
+
+# The references: httpd's own cost for 64 KB of a core module's list directive (mod_mime's
+# AddType, the same 200 names over and over), and the same requests to a directory whose
+# .htaccess holds three short lines.
+run_case AddType plain
+
+mkdir -p "$root/htdocs/small"
+echo data > "$root/htdocs/small/data.txt"
+printf 'CORSEnable On\nCORSAllowOrigin https://a.example\nCORSAllowHeaders X-Allow-Name-007\n' \
+    > "$root/htdocs/small/.htaccess"
+chmod -R a+rX "$root/htdocs"
+start "$root/httpd.conf"
+hwm0=$(status_kb "$pid" VmHWM) rss0=$(status_kb "$pid" VmRSS)
+: > "$root/access_log"
+: > "$root/times"
+i=0
+while [ $i -lt "$N" ]; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H 'Origin: https://a.example' \
+        "$url/small/data.txt" >> "$root/times"
+    [ $i -eq 0 ] && hwm_first=$(status_kb "$pid" VmHWM)
+    i=$((i + 1))
+done
+hwm1=$(status_kb "$pid" VmHWM) rss1=$(status_kb "$pid" VmRSS)
+stop
+mean=$(awk '{s += $1} END {printf "%.1f", s * 1000 / NR}' "$root/times")
+max=$(awk '$1 > m {m = $1} END {printf "%.1f", m * 1000}' "$root/times")
+served=$(server_ms)
+echo "# reference (3-line .htaccess): VmHWM $hwm0 -> $hwm1 kB (+$((hwm1 - hwm0))), VmRSS +$((rss1 - rss0)) kB; $served ms per request in httpd, $mean / $max ms in curl"
+[ -z "$figures" ] || echo "| (reference: CORS in 3 lines) | 3 lines | $N×200 | $hwm0 → $hwm_first → $hwm1 | +$((hwm1 - hwm0)) kB | +$((rss1 - rss0)) kB | $served | $mean / $max |" >> "$figures"
+
+for dir in CORSAllowMethods CORSAllowHeaders CORSExposeHeaders; do
+    for variant in plain edits over; do
+        run_case "$dir" "$variant"
+    done
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
