@@ -1,0 +1,671 @@
+"""cors_model.py - a deliberately simple, executable model of mod_cors's policy.
+
+Nothing here looks at the C code.  A configuration level (the main server, a virtual host, a
+<Directory>, an .htaccess file, a <Files>, <Location> or <If> section) is the list of its
+CORS directive lines.  parse_level() turns the lines into entries (kind, item, edit), where
+edit is '=' (a plain item), '+' or '-' (an edit), or None for a scalar setting.
+merge() folds the levels, in the order httpd merges them (see httpd_order()), into a Policy,
+and answer() says which response headers mod_cors must produce for a request.
+
+The rules (the specification the module is held to):
+
+* Lists (origins = CORSAllowOrigin + CORSAllowOriginMatch, methods, headers, expose): a level
+  with any plain item replaces what it inherits, a level with only +/- items edits it.  The
+  list in force is the chain of levels from the last replacing one down (for methods an
+  implicit top level "GET HEAD POST").  For each item key the last occurrence in the chain
+  decides whether the key allows or removes.  A removal in force wins over every allow.
+* Scalars (enable, credentials, max-age, preflight status): the last level giving one wins.
+* "*" in the origin list with no origin removal in force is the fixed star: every response
+  of an enabled location carries "Access-Control-Allow-Origin: *" and no Vary.  Otherwise
+  an origin list in force means "Vary: Origin" on every response of an enabled location.
+* Credentials together with "*" (origin or expose) in force: the credentials are dropped.
+
+One simplification the generator honours: a method other than the six standard ones is
+always spelt the same way in allow items of one configuration (removals may use any case),
+so the case-sensitive allow keys and the case-insensitive removal keys never disagree.
+"""
+import re
+
+SIX = ('DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT')
+ALWAYS_ALLOWED = ('GET', 'HEAD', 'POST')
+DEFAULT_PORTS = {'http': 80, 'https': 443}
+TOKEN_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+TOKEN_MAX = 128
+ACRH_MAX_NAMES = 64
+ACRH_MAX_ELEMENTS = 128
+ACRH_MAX_BYTES = 4096
+ORIGIN_MAX = 512
+
+LIST_DIRECTIVES = {
+    'corsalloworigin': 'origin',
+    'corsalloworiginmatch': 'regex',
+    'corsallowmethods': 'method',
+    'corsallowheaders': 'header',
+    'corsexposeheaders': 'expose',
+}
+FAMILY = {'origin': 'origins', 'regex': 'origins', 'method': 'methods', 'header': 'headers',
+          'expose': 'expose'}
+SCALAR_DIRECTIVES = {
+    'corsenable': 'enable',
+    'corsallowcredentials': 'credentials',
+    'corsmaxage': 'maxage',
+    'corspreflightstatus': 'status',
+}
+
+
+class ConfigError(Exception):
+    """What httpd -t (or, in an .htaccess file, the request) must refuse."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Directive lines -> entries
+
+def conf_words(args):
+    """httpd's ap_getword_conf: words separated by white space, "double" or 'single' quoted."""
+    out, i, n = [], 0, len(args)
+    while i < n:
+        while i < n and args[i] in ' \t':
+            i += 1
+        if i >= n:
+            break
+        if args[i] in '"\'':
+            q = args[i]
+            j = i + 1
+            w = []
+            while j < n and args[j] != q:
+                if args[j] == '\\' and j + 1 < n and args[j + 1] == q:
+                    j += 1
+                w.append(args[j])
+                j += 1
+            out.append(''.join(w))
+            i = j + 1
+        else:
+            j = i
+            while j < n and args[j] not in ' \t':
+                j += 1
+            out.append(args[i:j])
+            i = j
+    return [w for w in out if w]
+
+
+def is_token(s):
+    return bool(TOKEN_RE.match(s))
+
+
+def normalise_method(m):
+    return m.upper() if m.upper() in SIX else m
+
+
+class OriginItem:
+    """One CORSAllowOrigin value: '*', 'null', an exact origin or a pattern."""
+
+    def __init__(self, text):
+        t = text.lower()
+        self.kind = None
+        if t == '*':
+            self.kind, self.key = 'any', '*'
+            return
+        if t == 'null':
+            self.kind, self.key = 'null', 'null'
+            return
+        m = re.fullmatch(r'([a-z][a-z0-9+.-]*)://(\*\.)?(\[[0-9a-f:.]+\]|[a-z0-9-]+(?:\.[a-z0-9-]+)*)'
+                         r'(?::(\*|[0-9]{1,5}))?', t)
+        if not m:
+            raise ConfigError('CORSAllowOrigin: %r is not an origin' % text)
+        self.scheme, wild, self.host, port = m.groups()
+        self.sub = bool(wild)
+        if port is None or port == '*':
+            self.port = port
+        else:
+            p = int(port)
+            if not 1 <= p <= 65535:
+                raise ConfigError('CORSAllowOrigin: port of %r' % text)
+            self.port = None if DEFAULT_PORTS.get(self.scheme) == p else p
+        self.kind = 'pattern' if (self.sub or self.port == '*') else 'exact'
+        self.key = '%s://%s%s%s' % (self.scheme, '*.' if self.sub else '', self.host,
+                                    '' if self.port is None else ':%s' % self.port)
+
+    def matches(self, o):
+        """o: a parsed request origin (scheme, host, port) or 'null'."""
+        if self.kind == 'any':
+            return o != 'null'
+        if self.kind == 'null':
+            return o == 'null'
+        if o == 'null':
+            return False
+        scheme, host, port = o
+        if scheme != self.scheme:
+            return False
+        if self.sub:
+            if not (host.endswith('.' + self.host) and len(host) > len(self.host) + 1):
+                return False
+        elif host != self.host:
+            return False
+        return self.port == '*' or port == self.port
+
+
+class RegexItem:
+    def __init__(self, source):
+        self.source = source
+        self.key = 're:' + source
+        try:
+            self.re = re.compile(source, re.IGNORECASE)
+        except re.error as e:
+            raise ConfigError('CORSAllowOriginMatch: %r: %s' % (source, e))
+
+    def matches(self, o):
+        if o == 'null':
+            return False
+        return self.re.fullmatch(serialise_origin(o)) is not None
+
+
+def parse_line(directive, args):
+    """One directive line -> its entries [(kind, item, edit)].  Raises ConfigError."""
+    d = directive.lower()
+    if d in SCALAR_DIRECTIVES:
+        kind = SCALAR_DIRECTIVES[d]
+        w = conf_words(args)
+        if len(w) != 1:
+            raise ConfigError('%s takes one argument' % directive)
+        v = w[0]
+        if kind in ('enable', 'credentials'):
+            if v.lower() not in ('on', 'off'):
+                raise ConfigError('%s: %r' % (directive, v))
+            return [(kind, v.lower() == 'on', None)]
+        if kind == 'maxage':
+            if not v.isdigit() or int(v) > 86400:
+                raise ConfigError('CORSMaxAge: %r' % v)
+            return [(kind, int(v), None)]
+        if v not in ('200', '204'):
+            raise ConfigError('CORSPreflightStatus: %r' % v)
+        return [(kind, int(v), None)]
+    if d not in LIST_DIRECTIVES:
+        raise ConfigError('unknown directive %s' % directive)
+    kind = LIST_DIRECTIVES[d]
+    words = conf_words(args)
+    if kind != 'regex':
+        words = [p for w in words for p in re.split(r'[,\s]+', w) if p]
+    if not words:
+        raise ConfigError('%s needs a value' % directive)
+    out = []
+    for w in words:
+        edit = '='
+        if w[0] in '+-':
+            edit, w = w[0], w[1:]
+            if not w:
+                raise ConfigError('%s: lone %s' % (directive, edit))
+        out.append((kind, item_of(kind, w, edit), edit))
+    edits = {e for _, _, e in out}
+    # A plain line may take items out of its own list ("* -PATCH"); '+' beside plain means nothing.
+    if '=' in edits and '+' in edits:
+        raise ConfigError('%s: a line mixes plain and + items' % directive)
+    return out
+
+
+def item_of(kind, w, edit):
+    if kind == 'origin':
+        it = OriginItem(w)
+        if it.kind == 'any' and edit == '-':
+            raise ConfigError('CORSAllowOrigin: -* is not allowed')
+        return it
+    if kind == 'regex':
+        return RegexItem(w)
+    if not is_token(w):
+        raise ConfigError('%r is not a token' % w)
+    if kind == 'method':
+        m = normalise_method(w)
+        if m.upper() in ('CONNECT', 'TRACE', 'TRACK'):
+            raise ConfigError('method %s is refused' % m)
+        if edit == '-' and (m in ALWAYS_ALLOWED or m == '*'):
+            raise ConfigError('CORSAllowMethods: -%s is not allowed' % m)
+        return m
+    return w
+
+
+def parse_level(lines):
+    """lines: [(directive, args)] in the order written -> entries.  Raises ConfigError."""
+    entries = []
+    for directive, args in lines:
+        entries.extend(parse_line(directive, args))
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging
+
+def item_key(kind, item):
+    if kind in ('origin', 'regex'):
+        return item.key
+    return item.lower()         # methods: the six are upper case already; headers, expose
+
+
+class ListInForce:
+    """A list family after merging: allows and removals in force, in order of first appearance."""
+
+    def __init__(self, chain):
+        self.given = bool(chain)
+        last = {}
+        for kind, item, edit in chain:
+            last[item_key(kind, item)] = edit
+        self.allows, self.removals = [], []
+        seen_a, seen_r = set(), set()
+        for kind, item, edit in chain:
+            k = item_key(kind, item)
+            if edit == '-':
+                if last[k] == '-' and k not in seen_r:
+                    seen_r.add(k)
+                    self.removals.append(item)
+            elif last[k] != '-' and k not in seen_a:
+                seen_a.add(k)
+                self.allows.append(item)
+        self.allow_keys = seen_a
+        self.removal_keys = seen_r
+
+    def star(self):
+        return '*' in self.allow_keys
+
+
+def list_chain(levels, family, default=()):
+    chain = list(default)
+    for entries in levels:
+        mine = [e for e in entries if e[2] is not None and FAMILY[e[0]] == family]
+        if not mine:
+            continue
+        if any(e[2] == '=' for e in mine):
+            chain = []
+        chain.extend(mine)
+    return chain
+
+
+class Policy:
+    def __init__(self, levels):
+        """levels: entry lists in merge order (parse_level results)."""
+        self.enabled, self.credentials_on, self.max_age, self.status = False, False, None, 204
+        for entries in levels:
+            for kind, value, edit in entries:
+                if edit is None:
+                    if kind == 'enable':
+                        self.enabled = value
+                    elif kind == 'credentials':
+                        self.credentials_on = value
+                    elif kind == 'maxage':
+                        self.max_age = value
+                    elif kind == 'status':
+                        self.status = value
+        self.origins = ListInForce(list_chain(levels, 'origins'))
+        self.methods = ListInForce(list_chain(
+            levels, 'methods', [('method', m, '=') for m in ALWAYS_ALLOWED]))
+        self.headers = ListInForce(list_chain(levels, 'headers'))
+        self.expose = ListInForce(list_chain(levels, 'expose'))
+        self.conflict = self.credentials_on and (self.origins.star() or self.expose.star())
+        self.credentials = self.credentials_on and not self.conflict
+        self.fixed_star = self.origins.star() and not self.origins.removals
+        self.vary = self.origins.given and not self.fixed_star
+
+    # -- decisions --
+    def origin_allowed(self, origin):
+        if self.fixed_star:
+            return True
+        o = parse_request_origin(origin)
+        if o is None:
+            return False
+        if any(r.matches(o) for r in self.origins.removals):
+            return False
+        return any(a.matches(o) for a in self.origins.allows)
+
+    def method_allowed(self, m):
+        m = normalise_method(m)
+        if m in ALWAYS_ALLOWED:
+            return True
+        if m.lower() in self.methods.removal_keys:
+            return False
+        return m in self.methods.allows or self.methods.star()
+
+    def header_allowed(self, name):
+        n = name.lower()
+        if n in self.headers.removal_keys:
+            return False
+        return n in self.headers.allow_keys or (self.headers.star() and n != 'authorization')
+
+
+def item_kind(item):
+    if isinstance(item, RegexItem):
+        return 'regex'
+    if item.kind == 'pattern':
+        return {(True, False): 'subdomain-pattern', (False, True): 'any-port',
+                (True, True): 'subdomain-any-port'}[(item.sub, item.port == '*')]
+    return {'any': '*', 'null': 'null', 'exact': 'exact'}[item.kind]
+
+
+def explain(pol, req):
+    """Why the model decides as it does, in a few words (for grouping disagreements)."""
+    if not pol.enabled:
+        return 'disabled'
+    if req.origin is None:
+        o = 'none'
+    elif pol.fixed_star:
+        o = 'fixed-star'
+    elif not pol.origins.given:
+        o = 'no-list'
+    else:
+        p = parse_request_origin(req.origin)
+        if p is None:
+            o = 'malformed'
+        elif p != 'null' and len(p[1]) > 253:
+            o = 'host-longer-than-253'
+        else:
+            rem = [r for r in pol.origins.removals if r.matches(p)]
+            al = [a for a in pol.origins.allows if a.matches(p)]
+            if rem:
+                o = 'removed-by-%s%s' % (item_kind(rem[0]), '(also-allowed-by-%s)' % item_kind(al[0])
+                                         if al else '')
+            else:
+                o = 'allowed-by-%s' % item_kind(al[0]) if al else 'unmatched'
+    out = 'origin=' + o
+    if not req.is_preflight():
+        return out
+    m = req.acrm
+    if len(m) > TOKEN_MAX or not is_token(m):
+        mt = 'malformed'
+    else:
+        n = normalise_method(m)
+        mt = ('always' if n in ALWAYS_ALLOWED else
+              'removed' if n.lower() in pol.methods.removal_keys else
+              'listed' if n in pol.methods.allows else
+              'star' if pol.methods.star() else 'unlisted')
+        if n != m:
+            mt += '(case)'
+    names = parse_acrh(req.acrh)
+    if names is None:
+        ht = 'malformed'
+    elif not names:
+        ht = 'none'
+    else:
+        bad = [x for x in names if not pol.header_allowed(x)]
+        if bad:
+            b = bad[0].lower()
+            ht = 'refused-%s' % ('removed' if b in pol.headers.removal_keys else
+                                 'authorization' if b == 'authorization' else 'unlisted')
+        else:
+            ht = 'allowed%s' % ('-by-star' if pol.headers.star() else '')
+    return '%s method=%s headers=%s' % (out, mt, ht)
+
+
+def merge(level_lines):
+    """[[(directive, args)], ...] in merge order -> Policy."""
+    return Policy([parse_level(lines) for lines in level_lines])
+
+
+def conflict_of(level_lines):
+    """True when these levels, merged, hold credentials together with a '*' (origin/expose)."""
+    return merge(level_lines).conflict
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+
+def parse_request_origin(v):
+    """An Origin header -> 'null', (scheme, host, port-or-None) normalised, or None (malformed)."""
+    if v is None:
+        return None
+    if v == 'null':
+        return 'null'
+    if not v or len(v) > ORIGIN_MAX or any(not 0x21 <= ord(c) <= 0x7e for c in v):
+        return None
+    m = re.fullmatch(r'([A-Za-z][A-Za-z0-9+.-]*)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)'
+                     r'(?::([1-9][0-9]{0,4}))?', v)
+    if not m:
+        return None
+    scheme, host, port = m.group(1).lower(), m.group(2).lower(), m.group(3)
+    # A DNS name: at most 253 bytes, labels of at most 63 (no browser sends a name it cannot resolve).
+    if not host.startswith('[') and (len(host) > 253 or any(len(l) > 63 for l in host.split('.'))):
+        return None
+    if port is not None:
+        port = int(port)
+        if not 1 <= port <= 65535:
+            return None
+        if DEFAULT_PORTS.get(scheme) == port:
+            port = None
+    return (scheme, host, port)
+
+
+def serialise_origin(o):
+    scheme, host, port = o
+    return '%s://%s%s' % (scheme, host, '' if port is None else ':%d' % port)
+
+
+def parse_acrh(value):
+    """Access-Control-Request-Headers -> list of names as sent, or None when malformed."""
+    if value is None:
+        return []
+    if len(value.encode('latin-1')) > ACRH_MAX_BYTES:
+        return None
+    elements = value.split(',')
+    if len(elements) > ACRH_MAX_ELEMENTS:
+        return None
+    names = [e.strip(' \t') for e in elements]
+    names = [n for n in names if n]
+    if len(names) > ACRH_MAX_NAMES:
+        return None
+    if any(len(n) > TOKEN_MAX or not is_token(n) for n in names):
+        return None
+    return names
+
+
+class Request:
+    def __init__(self, method, origin=None, acrm=None, acrh=None):
+        self.method, self.origin, self.acrm, self.acrh = method, origin, acrm, acrh
+
+    def is_preflight(self):
+        return self.method == 'OPTIONS' and self.origin is not None and bool(self.acrm)
+
+
+class Answer:
+    """What mod_cors must do.  headers: lower-case name -> value, the Access-Control-* headers
+    mod_cors sends (exactly these, once each).  vary: whether 'Origin' is in Vary.
+    expose_removed: for '*' with removals, the removed names (lower case): the header's value
+    is then checked as a property, not compared.  status: for a preflight answered by mod_cors."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+        self.preflight = False
+        self.status = None
+        self.headers = {}
+        self.vary = False
+        self.expose_removed = None
+
+
+def answer(pol, req):
+    ans = Answer(pol.enabled)
+    if not pol.enabled:
+        return ans                      # mod_cors adds and removes nothing
+    ans.vary = pol.vary
+    allowed = pol.origins.given and req.origin is not None and pol.origin_allowed(req.origin)
+    if pol.fixed_star and not req.is_preflight():
+        allowed = True                  # on every response, with or without Origin
+    if req.is_preflight():
+        ans.preflight = True
+        ans.status = 403
+        if not allowed:
+            return ans
+        m = req.acrm
+        if len(m) > TOKEN_MAX or not is_token(m) or not pol.method_allowed(m):
+            return ans
+        names = parse_acrh(req.acrh)
+        if names is None or not all(pol.header_allowed(n) for n in names):
+            return ans
+        ans.status = pol.status
+        h = ans.headers
+        h['access-control-allow-origin'] = '*' if pol.fixed_star else req.origin
+        if pol.credentials:
+            h['access-control-allow-credentials'] = 'true'
+        h.update(preflight_lists(pol, normalise_method(m), names))
+        if pol.max_age is not None:
+            h['access-control-max-age'] = str(pol.max_age)
+        return ans
+    if not allowed:
+        return ans
+    h = ans.headers
+    h['access-control-allow-origin'] = '*' if pol.fixed_star else req.origin
+    if pol.credentials:
+        h['access-control-allow-credentials'] = 'true'
+    if pol.expose.star():
+        if not pol.expose.removals and not pol.credentials:
+            h['access-control-expose-headers'] = '*'
+        else:
+            ans.expose_removed = set(pol.expose.removal_keys)
+    elif pol.expose.allows:
+        h['access-control-expose-headers'] = ', '.join(pol.expose.allows)
+    return ans
+
+
+def preflight_lists(pol, method, names):
+    h = {}
+    if pol.methods.star():
+        if not pol.methods.removals and not pol.credentials:
+            h['access-control-allow-methods'] = '*'
+        else:
+            h['access-control-allow-methods'] = method
+    elif pol.methods.allows:
+        h['access-control-allow-methods'] = ', '.join(pol.methods.allows)
+    if pol.headers.star():
+        lowered = [n.lower() for n in names]
+        if not pol.headers.removals and not pol.credentials and 'authorization' not in lowered:
+            h['access-control-allow-headers'] = '*'
+        elif lowered:
+            h['access-control-allow-headers'] = ', '.join(lowered)
+    elif pol.headers.allows:
+        h['access-control-allow-headers'] = ', '.join(pol.headers.allows)
+    return h
+
+
+# ---------------------------------------------------------------------------------------------
+# httpd's merge order
+
+class Section:
+    """A configuration section: how it is matched, and its CORS lines."""
+
+    def __init__(self, kind, pattern, lines, where=''):
+        self.kind, self.pattern, self.lines, self.where = kind, pattern, lines, where
+
+    def matches(self, filename, uri, query):
+        k, p = self.kind, self.pattern
+        if k == 'Files':
+            return filename.rsplit('/', 1)[-1] == p
+        if k == 'FilesMatch':
+            return re.search(p, filename.rsplit('/', 1)[-1]) is not None
+        if k == 'DirectoryMatch':
+            return re.search(p, filename) is not None
+        if k == 'Location':
+            return uri.startswith(p) and (p.endswith('/') or uri[len(p):len(p) + 1] in ('', '/'))
+        if k == 'LocationMatch':
+            return re.search(p, uri) is not None
+        if k == 'IfQuery':
+            return query == p
+        if k == 'IfUri':
+            return re.search(p, uri) is not None
+        raise ValueError(k)
+
+
+class HtAccess:
+    def __init__(self, lines, files=(), ifs=()):
+        self.lines, self.files, self.ifs = lines, list(files), list(ifs)
+
+
+def httpd_order(main, vhost, directories, htaccess, dirmatch, files, locations, ifs,
+                filename, uri, query):
+    """The levels that apply to a request, in httpd's merge order (lists of CORS lines).
+
+    main, vhost: lines.  directories: [(abs dir path, lines)] in config order (<Directory>
+    with a plain path).  htaccess: {abs dir path: HtAccess}.  dirmatch, files, locations, ifs:
+    [Section] in config order (files and ifs: those at virtual-host level).
+
+    Main server, virtual host; then for each directory from / down to the file's, its
+    <Directory> sections then its .htaccess; then <DirectoryMatch> (fewest '/' first); then <Files>/<FilesMatch>
+    (the virtual host's, then those of each .htaccess on the way down); then <Location>/
+    <LocationMatch>; then <If> (the virtual host's, then the .htaccess ones on the way down)."""
+    out = [('main server', main), ('virtual host', vhost)]
+    dirs = []
+    parts = filename.split('/')[1:-1]
+    for i in range(len(parts) + 1):
+        dirs.append('/' + '/'.join(parts[:i]) if i else '/')
+    ht_files, ht_ifs = [], []
+    for d in dirs:
+        for path, lines in directories:
+            if path.rstrip('/') == d.rstrip('/') or (d == '/' and path == '/'):
+                out.append(('<Directory %s>' % path, lines))
+        ht = htaccess.get(d)
+        if ht is not None:
+            out.append(('%s/.htaccess' % d, ht.lines))
+            ht_files.extend(ht.files)
+            ht_ifs.extend(ht.ifs)
+    # httpd sorts directory sections (core.c, reorder_sorter): regexes after plain paths, then
+    # by the number of '/' in what was written (the regex text itself), config order last.
+    for sec in sorted(dirmatch, key=lambda sec: sec.pattern.count('/')):
+        if sec.matches(filename, uri, query):
+            out.append((sec.where or '<DirectoryMatch %s>' % sec.pattern, sec.lines))
+    for sec in list(files) + ht_files:
+        if sec.matches(filename, uri, query):
+            out.append((sec.where or '<%s %s>' % (sec.kind, sec.pattern), sec.lines))
+    for sec in locations:
+        if sec.matches(filename, uri, query):
+            out.append((sec.where or '<%s %s>' % (sec.kind, sec.pattern), sec.lines))
+    for sec in list(ifs) + ht_ifs:
+        if sec.matches(filename, uri, query):
+            out.append((sec.where or '<If %s>' % sec.pattern, sec.lines))
+    return out
+
+
+def selftest():
+    """The specification's own examples; raises AssertionError if the model drifts from them."""
+    L = lambda *lines: [tuple(l.split(None, 1)) for l in lines]
+    allowed = lambda levels, origin: merge(levels).origin_allowed(origin)
+    top = L('CORSEnable On', 'CORSAllowOrigin https://*.example.com')
+    assert allowed([top], 'https://a.b.example.com')
+    assert not allowed([top], 'https://example.com')
+    assert not allowed([top], 'https://evilexample.com')
+    assert not allowed([top], 'https://example.com.evil.net')
+    assert not allowed([top], 'https://a.example.com:8443')
+    assert allowed([top], 'HTTPS://A.EXAMPLE.COM:443')
+    # removals win over any allow, whatever kind, at any level of the chain
+    assert not allowed([top, L('CORSAllowOrigin -https://app.example.com')], 'https://app.example.com')
+    assert not allowed([L('CORSAllowOrigin https://app.example.com'), L('CORSAllowOrigin -https://*.example.com')],
+                       'https://app.example.com')
+    assert not allowed([L('CORSAllowOrigin https://pr-1.example.com',
+                          r'CORSAllowOriginMatch -https://pr-[0-9]+\.example\.com')], 'https://pr-1.example.com')
+    # a later +X cancels an earlier -X; a replacing level starts afresh
+    assert allowed([top, L('CORSAllowOrigin -https://*.example.com'), L('CORSAllowOrigin +https://*.example.com')],
+                   'https://a.example.com')
+    assert allowed([L('CORSAllowOrigin -https://a.example.com'), L('CORSAllowOrigin https://a.example.com')],
+                   'https://a.example.com')
+    # '*' never matches null; a regex never does
+    star = merge([L('CORSEnable On', 'CORSAllowOrigin *', 'CORSAllowOrigin -https://evil.example')])
+    assert not star.fixed_star and not star.origin_allowed('null') and star.origin_allowed('https://x.example')
+    assert not allowed([L(r'CORSAllowOriginMatch n[a-z]+l')], 'null')
+    assert merge([L('CORSEnable On', 'CORSAllowOrigin *')]).fixed_star
+    # methods: default, edits, case, GET/HEAD/POST always
+    m = merge([L('CORSEnable On', 'CORSAllowOrigin *', 'CORSAllowMethods +delete +patch')])
+    assert m.methods.allows == ['GET', 'HEAD', 'POST', 'DELETE', 'patch']
+    assert m.method_allowed('Delete') and m.method_allowed('patch') and not m.method_allowed('PATCH')
+    m = merge([L('CORSAllowMethods PUT'), L('CORSAllowMethods -put')])
+    assert m.method_allowed('GET') and not m.method_allowed('PUT')
+    # headers: '*' is not authorization; removal wins
+    h = merge([L('CORSAllowHeaders *'), L('CORSAllowHeaders -X-Secret')])
+    assert h.header_allowed('x-a') and not h.header_allowed('X-SECRET') and not h.header_allowed('authorization')
+    # credentials with '*' in force are dropped
+    assert not merge([L('CORSAllowCredentials On'), L('CORSAllowOrigin *')]).credentials
+    assert merge([L('CORSAllowCredentials On'), L('CORSAllowOrigin *'), L('CORSAllowOrigin https://a.example')]).credentials
+    # request headers' bounds
+    assert parse_acrh(','.join(['x'] * 64)) is not None and parse_acrh(','.join(['x'] * 65)) is None
+    assert parse_acrh(',' * 127) == [] and parse_acrh(',' * 128) is None
+    for bad in ('CORSAllowMethods GET +PUT', 'CORSAllowOrigin -*', 'CORSAllowMethods -GET', 'CORSAllowMethods TRACE'):
+        try:
+            parse_level(L(bad))
+            raise AssertionError('%s must be refused' % bad)
+        except ConfigError:
+            pass
+
+
+if __name__ == '__main__':
+    selftest()
+    print('cors_model: self-test passed')
