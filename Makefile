@@ -19,7 +19,7 @@ NEED        := sh mk/need.sh
 comma       := ,
 
 # Packages per purpose: BUILD_PKGS to compile, TEST_PKGS for Apache::Test and its backends.
-BUILD_PKGS  := apache2 apache2-dev gcc make libc6-dev libpsl-dev libidn2-dev libpcre2-dev
+BUILD_PKGS  := apache2 apache2-dev gcc make libc6-dev libpsl-dev libidn2-dev libpcre2-dev publicsuffix
 TEST_PKGS   := $(BUILD_PKGS) libapache2-mod-perl2 libwww-perl libapache2-mod-php php-cli php-cgi curl
 
 APR_CFLAGS   = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null)

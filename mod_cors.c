@@ -29,7 +29,6 @@
  * The policy itself (parsing, matching, merging, deciding) is the core in src/.
  */
 
-#include "apr_atomic.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
 
@@ -76,8 +75,8 @@ typedef struct {
 /* Per virtual host: state that is not policy. */
 typedef struct {
     ap_filter_rec_t *filter;            /* looked up once at post_config */
-    apr_uint32_t conflict_logged;       /* log a merged contradiction once per process */
     cors_warned *warned;                /* the main server's only */
+    const cors_psl_below *below;        /* the main server's only: for .htaccess files */
 } cors_server_conf;
 
 /* Per request (kept on the request the browser sent, shared by its internal redirects). */
@@ -157,10 +156,8 @@ static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
     return err ? err : check_level(cmd, dconf);
 }
 
-static int first_time_warned(cors_warned *w, const char *file, const char *msg,
-                             apr_pool_t *scratch)
+static int first_time_warned(cors_warned *w, const char *key)
 {
-    const char *key = apr_psprintf(scratch, "%s\n%s", file, msg);
     int first = 0;
 
 #if APR_HAS_THREADS
@@ -181,23 +178,29 @@ static int first_time_warned(cors_warned *w, const char *file, const char *msg,
     return first;
 }
 
-/* A warning about the policy a directive sets.  Start-up reads each file once for
- * configtest (and once more to start); an .htaccess file is read on every request, so there
- * each warning is logged once per process and file. */
+/* Whether a serving process has not said this yet (it remembers, from now on, that it has).
+ * Start-up reads each file once for configtest and once more to start, and says everything. */
+static int first_in_process(const char *key)
+{
+    cors_server_conf *main_conf;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
+        return 1;
+    }
+    main_conf = ap_get_module_config(ap_server_conf->module_config, &cors_module);
+    return !main_conf->warned || first_time_warned(main_conf->warned, key);
+}
+
+/* A warning about the policy a directive sets.  An .htaccess file is read on every request,
+ * so there each warning is logged once per process and file. */
 static void warn_policy(cmd_parms *cmd, const char *msg)
 {
     const char *file = cmd->directive->filename;
 
-    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
-        cors_server_conf *main_conf = ap_get_module_config(ap_server_conf->module_config,
-                                                           &cors_module);
-        if (main_conf->warned
-            && !first_time_warned(main_conf->warned, file, msg, cmd->temp_pool)) {
-            return;
-        }
+    if (first_in_process(apr_psprintf(cmd->temp_pool, "%s\n%s", file, msg))) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s (%s:%d)", msg, file,
+                     cmd->directive->line_num);
     }
-    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s (%s:%d)", msg, file,
-                 cmd->directive->line_num);
 }
 
 /* The words of a directive line, each split further on commas (values copied from a header
@@ -266,6 +269,73 @@ static void note_normalised(cmd_parms *cmd, const char *item)
     }
 }
 
+/* The Public Suffix List's domains that hold suffixes, read once per configuration cycle:
+ * start-up keeps them on the configuration pool, requests (.htaccess files) find them in the
+ * main server's record, set at post_config. */
+#define PSL_KEY "mod_cors suffixes below"
+
+typedef struct {
+    const cors_psl_below *below;        /* NULL: the list could not be read */
+} psl_holder;
+
+static const cors_psl_below *suffixes_below(apr_pool_t *pconf)
+{
+    psl_holder *h = NULL;
+
+    apr_pool_userdata_get((void **)&h, PSL_KEY, pconf);
+    if (!h) {
+        h = apr_palloc(pconf, sizeof(*h));
+        h->below = cors_psl_below_load(pconf, CORS_PSL_LIST);
+        apr_pool_userdata_setn(h, PSL_KEY, NULL, pconf);
+    }
+    return h->below;
+}
+
+/* libpsl refuses a wildcard over a public suffix; this one over a domain that holds one
+ * (a wildcard over amazonaws.com covers every S3 bucket's name). */
+static const char *check_suffixes_below(cmd_parms *cmd, const char *item)
+{
+    const cors_psl_below *below;
+    const char *rule;
+    cors_origin o;
+
+    if (cors_origin_parse(item, strlen(item), CORS_ORIGIN_PATTERN, &o) != CORS_ORIGIN_OK
+        || !o.wild_host) {
+        return NULL;
+    }
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        below = ((cors_server_conf *)ap_get_module_config(ap_server_conf->module_config,
+                                                          &cors_module))->below;
+    }
+    else {
+        below = suffixes_below(cmd->pool);
+    }
+    rule = cors_psl_suffix_below(below, o.host, o.host_len);
+    return rule ? apr_psprintf(cmd->pool, "%s: '%s' lets strangers in: it covers '%s', a "
+                               "public suffix under which anyone can register a name and read "
+                               "the answers; list the sites instead", cmd->cmd->name, item,
+                               rule) : NULL;
+}
+
+/* A method other than the six browsers upper-case, written all in lower case ("patch"):
+ * almost always meant as the upper-case method scripts send. */
+static int looks_mistyped(const char *method)
+{
+    const char *c;
+    int lower = 0;
+
+    if (cors_method_normal(method, strlen(method))) {
+        return 0;
+    }
+    for (c = method; *c; c++) {
+        if (*c >= 'A' && *c <= 'Z') {
+            return 0;
+        }
+        lower |= *c >= 'a' && *c <= 'z';
+    }
+    return lower;
+}
+
 static cors_set_kind kind_of(size_t offset)
 {
     if (offset == APR_OFFSETOF(cors_policy, origins)) {
@@ -300,6 +370,18 @@ static const char *set_list(cmd_parms *cmd, void *dconf, const char *args)
         err = cors_set_add(cmd->pool, *slot, item, e);
         if (err) {
             return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+        }
+        if (kind == CORS_SET_ORIGINS && e != CORS_ITEM_REMOVE
+            && (err = check_suffixes_below(cmd, item)) != NULL) {
+            return err;
+        }
+        if (kind == CORS_SET_METHODS && e != CORS_ITEM_REMOVE && looks_mistyped(item)) {
+            warn_policy(cmd, apr_psprintf(cmd->temp_pool, "%s: '%s' is in lower case: browsers "
+                                          "send methods other than DELETE GET HEAD OPTIONS "
+                                          "POST PUT exactly as the script wrote them, and "
+                                          "scripts usually write them in upper case; list the "
+                                          "spelling your scripts send (both, if unsure)",
+                                          cmd->cmd->name, item));
         }
         if (kind == CORS_SET_ORIGINS && e != CORS_ITEM_REMOVE && !strcasecmp(item, "null")) {
             warn_policy(cmd, apr_psprintf(cmd->temp_pool, "%s: allowing the origin 'null': "
@@ -613,9 +695,16 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     server_rec *vs = s;
 
     apr_array_header_t *levels = NULL;
+    cors_server_conf *main_conf = ap_get_module_config(s->module_config, &cors_module);
     int i;
 
     (void)plog;
+    main_conf->below = suffixes_below(pconf);
+    if (!main_conf->below && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: cannot read %s (Debian's "
+                     "publicsuffix package): a wildcard over a domain that holds public "
+                     "suffixes (https://*.amazonaws.com) is not caught", CORS_PSL_LIST);
+    }
     do {
         cors_server_conf *sconf = ap_get_module_config(vs->module_config, &cors_module);
         sconf->filter = filter;
@@ -687,14 +776,16 @@ static void log_refusal(request_rec *r, cors_request_state *st, const char *what
                   r->uri, cors_answer_reason(r->pool, &st->answer));
 }
 
+/* A contradiction only a request shows (an .htaccess file's): logged once per process for
+ * each directory it arises in, so one site's mistake hides no other's. */
 static void log_conflict(request_rec *r, const cors_policy *pol)
 {
-    cors_server_conf *sconf = ap_get_module_config(r->server->module_config, &cors_module);
+    const char *conflict = cors_policy_conflict(pol);
+    const char *where = r->filename ? ap_make_dirstr_parent(r->pool, r->filename) : r->uri;
 
-    if (apr_atomic_cas32(&sconf->conflict_logged, 1, 0) == 0) {
+    if (first_in_process(apr_psprintf(r->pool, "conflict\n%s\n%s", where, conflict))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s (in the policy for %s; sending no "
-                      "Access-Control-Allow-Credentials header)", cors_policy_conflict(pol),
-                      r->uri);
+                      "Access-Control-Allow-Credentials header)", conflict, r->uri);
     }
 }
 
@@ -815,11 +906,29 @@ static const cors_policy *request_policy(request_rec *orig, cors_request_state *
     return st->policy;
 }
 
+/* Anyone can send an origin that sets a regex backtracking: the warning is given once per
+ * process and regex (each refusal is still logged at cors:info). */
 static void log_regex_limit(request_rec *r, const cors_answer *ans)
 {
-    if (ans->refusal == CORS_REFUSED_REGEX_LIMIT) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s", cors_answer_reason(r->pool, ans));
+    if (ans->refusal == CORS_REFUSED_REGEX_LIMIT
+        && first_in_process(apr_pstrcat(r->pool, "limit\n", ans->limited, NULL))) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s (said once per process and regex)",
+                      cors_answer_reason(r->pool, ans));
     }
+}
+
+/* A preflight ends here, allowed or refused, with an empty body: a refusal does not go through
+ * ap_die, where an ErrorDocument (a PHP or CGI script) would run for it. */
+static int end_preflight(request_rec *r, const cors_policy *pol, const cors_answer *ans,
+                         int status)
+{
+    apply_answer(r, pol, ans);
+    ap_discard_request_body(r);
+    r->status = status;
+    if (status != HTTP_NO_CONTENT) {
+        ap_set_content_length(r, 0);
+    }
+    return DONE;
 }
 
 /* header_parser: runs for the request the browser sent once its per-dir configuration is
@@ -857,20 +966,13 @@ static int cors_answer_preflight(request_rec *r)
         log_conflict(r, pol);
     }
     if (!st->answer.allowed) {
-        /* The 403 goes through ap_die and the error filter, which applies this answer. */
         log_regex_limit(r, &st->answer);
         log_refusal(r, st, "CORS preflight");
-        return HTTP_FORBIDDEN;
+        return end_preflight(r, pol, &st->answer, HTTP_FORBIDDEN);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "CORS preflight allowed for origin '%s', "
                   "method %s, headers '%s'", req.origin, req.method, acrh ? acrh : "");
-    apply_answer(r, pol, &st->answer);
-    ap_discard_request_body(r);
-    r->status = st->answer.status;
-    if (r->status == HTTP_OK) {
-        ap_set_content_length(r, 0);
-    }
-    return DONE;
+    return end_preflight(r, pol, &st->answer, st->answer.status);
 }
 
 static void insert_cors_filter(request_rec *r)

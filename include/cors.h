@@ -91,6 +91,16 @@ size_t cors_origin_key(const cors_origin *o, char *buf, size_t size);
 const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors_origin *o,
                                      const char **normalised);
 
+/* The domains under which the Public Suffix List holds a suffix (amazonaws.com holds
+ * s3.amazonaws.com): a wildcard over one covers names anyone can register.  Loaded once
+ * from the list's text (Debian's publicsuffix package) into p; NULL when it cannot be read. */
+typedef struct cors_psl_below cors_psl_below;
+#define CORS_PSL_LIST "/usr/share/publicsuffix/public_suffix_list.dat"
+cors_psl_below *cors_psl_below_load(apr_pool_t *p, const char *path);
+
+/* A public suffix under domain (any case; without "*." or port), or NULL. */
+const char *cors_psl_suffix_below(const cors_psl_below *below, const char *domain, size_t len);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Token lists                                                                              */
 

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <idn2.h>
 #include <libpsl.h>
@@ -494,6 +495,25 @@ static const char *check_wildcard(apr_pool_t *p, const char *text, const cors_or
                         scheme, (int)o->host_len, o->host, tail);
 }
 
+static int scheme_is(const char *scheme, size_t len, const char *name)
+{
+    return strlen(name) == len && cors_equal_nocase(scheme, name, len);
+}
+
+/* Schemes whose pages have an opaque origin: browsers send "null" for them. */
+static int is_opaque_scheme(const char *scheme, size_t len)
+{
+    return scheme_is(scheme, len, "data") || scheme_is(scheme, len, "javascript")
+           || scheme_is(scheme, len, "about");
+}
+
+/* Schemes of requests, not of pages: no document has such an origin. */
+static int is_transport_scheme(const char *scheme, size_t len)
+{
+    return scheme_is(scheme, len, "ws") || scheme_is(scheme, len, "wss")
+           || scheme_is(scheme, len, "ftp") || scheme_is(scheme, len, "blob");
+}
+
 /* o must have been parsed from text (its pointers are into text). */
 const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors_origin *o,
                                      const char **normalised)
@@ -508,6 +528,17 @@ const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors
         return apr_psprintf(p, "'%s' can never match: browsers send the origin 'null' for "
                             "file: pages; write null (and know that any page can send it, "
                             "sandboxed frames and data: URLs included)", text);
+    }
+    if (is_opaque_scheme(o->scheme, o->scheme_len)) {
+        return apr_psprintf(p, "'%s' can never match: pages of a %.*s: URL have an opaque "
+                            "origin, sent as 'null'; write null if you mean them (and know "
+                            "that any page can send it)", text, (int)o->scheme_len, o->scheme);
+    }
+    if (is_transport_scheme(o->scheme, o->scheme_len)) {
+        return apr_psprintf(p, "'%s' can never match: no page has a %.*s: origin (a WebSocket, "
+                            "FTP or blob: URL carries the origin of the page that made it, "
+                            "https://... or http://...); write the page's origin", text,
+                            (int)o->scheme_len, o->scheme);
     }
     if (o->host_len > 0 && o->host[0] == '[') {
         return check_ipv6(p, text, o, normalised);
@@ -529,4 +560,81 @@ const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors
                             "it)", text, label);
     }
     return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Public suffixes below a domain                                                            */
+
+/* libpsl answers "is this a public suffix?", not "is there one under this domain?", and a
+ * wildcard over amazonaws.com covers s3.amazonaws.com, under which anyone can have a name.
+ * The list's text is read once: every domain above a rule maps to that rule. */
+struct cors_psl_below {
+    apr_hash_t *parents;        /* domain -> a rule under it (const char *) */
+};
+
+static void add_rule_parents(apr_pool_t *p, apr_hash_t *parents, const char *line, size_t len)
+{
+    const char *rule, *name, *dot;
+    size_t i, name_len;
+
+    if (line[0] == '!') {
+        return;                 /* an exception makes a name registrable, not a suffix */
+    }
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)line[i] >= 0x80) {
+            return;             /* Unicode rules: configurations write punycode */
+        }
+    }
+    rule = apr_pstrmemdup(p, line, len);
+    name = rule;
+    name_len = len;
+    if (len > 2 && rule[0] == '*' && rule[1] == '.') {
+        name += 2;              /* "*.x.y": every name under x.y is a suffix */
+        name_len -= 2;
+        if (!apr_hash_get(parents, name, (apr_ssize_t)name_len)) {
+            apr_hash_set(parents, name, (apr_ssize_t)name_len, rule);
+        }
+    }
+    for (dot = memchr(name, '.', name_len); dot;
+         dot = memchr(dot + 1, '.', name_len - (size_t)(dot + 1 - name))) {
+        size_t plen = name_len - (size_t)(dot + 1 - name);
+        if (!apr_hash_get(parents, dot + 1, (apr_ssize_t)plen)) {
+            apr_hash_set(parents, dot + 1, (apr_ssize_t)plen, rule);
+        }
+    }
+}
+
+cors_psl_below *cors_psl_below_load(apr_pool_t *p, const char *path)
+{
+    apr_file_t *f;
+    char line[512];
+    cors_psl_below *below;
+
+    if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BUFFERED, APR_OS_DEFAULT, p)
+        != APR_SUCCESS) {
+        return NULL;
+    }
+    below = apr_palloc(p, sizeof(*below));
+    below->parents = apr_hash_make(p);
+    while (apr_file_gets(line, sizeof(line), f) == APR_SUCCESS) {
+        size_t len = strcspn(line, " \t\r\n");
+        if (len == 0 || (line[0] == '/' && line[1] == '/')) {
+            continue;
+        }
+        cors_lower(line, line, len);
+        add_rule_parents(p, below->parents, line, len);
+    }
+    apr_file_close(f);
+    return below;
+}
+
+const char *cors_psl_suffix_below(const cors_psl_below *below, const char *domain, size_t len)
+{
+    char lower[256];
+
+    if (!below || len >= sizeof(lower)) {
+        return NULL;
+    }
+    cors_lower(lower, domain, len);
+    return apr_hash_get(below->parents, lower, (apr_ssize_t)len);
 }

@@ -18,6 +18,16 @@ static const char *origin_error(apr_pool_t *p, const char *item, cors_origin_err
         return apr_psprintf(p, "'%s' %s: write '%.*s'", item, cors_origin_strerror(err),
                             (int)(cut - item), item);
     }
+    if (err == CORS_ORIGIN_BAD_HOST && sep) {
+        const char *host = sep + 3;
+        size_t host_len = strcspn(host, host[0] == '[' ? "" : ":");
+        if (host_len > 1 && host[host_len - 1] == '.') {
+            return apr_psprintf(p, "'%s' ends its host with a dot: mod_cors matches names "
+                                "without one (an origin with the dot is another origin, "
+                                "which is never allowed); write '%.*s%s'", item,
+                                (int)(host + host_len - 1 - item), item, host + host_len);
+        }
+    }
     return apr_psprintf(p, "'%s' %s", item, cors_origin_strerror(err));
 }
 

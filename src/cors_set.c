@@ -5,14 +5,29 @@
 
 #include "cors_internal.h"
 
-/* Origins no admin means to allow, unrelated to each other: a regex that matches one of them
- * is "any origin" spelt as a regex (".*", "x|.*", "https?://.*"). */
+/* Origins no admin means to allow, unrelated to each other: made-up names anyone could
+ * register under common public suffixes, reserved names and addresses.  A regex that
+ * matches one of them is "any origin" spelt as a regex (".*", "x|.*", "https?://.*",
+ * "https://[a-z]+\\.[a-z]+", "https://.*\\.com").  A heuristic: it finds the broad shapes,
+ * not every regex that is wider than meant. */
 static const char *const broad_probes[] = {
     "https://cors-probe-q7x2.invalid",
     "http://cors-probe-q7x2.invalid:8123",
     "https://a.b.cors-probe-q7x2.test",
     "http://[2001:db8::7]",
     "http://192.0.2.7:3000",
+    "https://corsprobe.com",
+    "http://corsprobe.com",
+    "https://www.corsprobe.com",
+    "https://corsprobe.net",
+    "https://corsprobe.org",
+    "https://corsprobe.io",
+    "https://corsprobe.dev",
+    "https://corsprobe.app",
+    "https://corsprobe.co.uk",
+    "https://corsprobe.github.io",
+    "https://corsprobe.s3.amazonaws.com",
+    "https://corsprobe.herokuapp.com",
 };
 #define N_BROAD_PROBES (sizeof(broad_probes) / sizeof(broad_probes[0]))
 

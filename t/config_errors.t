@@ -66,10 +66,17 @@ my @bad = (
     ["CORSAllowOrigin http://xn--f", qr/'xn--f' is not valid punycode/],
     ["CORSAllowOrigin file://localhost", qr/browsers send the origin 'null' for file: pages/],
     ["CORSAllowOrigin https://*.0.0.1", qr/a wildcard covers DNS names/],
+    # Found by the outside review of 1.1.
+    ["CORSAllowOrigin https://*.amazonaws.com", qr/'https:\/\/\*\.amazonaws\.com' lets strangers in: it covers '.*amazonaws\.com', a public suffix/],
+    ["CORSAllowOriginMatch ^https://[a-z]+\\.[a-z]+\$\nCORSAllowCredentials On", qr/a CORSAllowOriginMatch regex that matches any origin cannot be combined/],
+    ["CORSAllowOriginMatch ^https://.*\\.com\$\nCORSAllowCredentials On", qr/a CORSAllowOriginMatch regex that matches any origin cannot be combined/],
+    ["CORSAllowOrigin wss://app.example.com", qr/no page has a wss: origin/],
+    ["CORSAllowOrigin data://x", qr/have an opaque origin, sent as 'null'/],
+    ["CORSAllowOrigin https://app.example.com.", qr/ends its host with a dot.*write 'https:\/\/app\.example\.com'/],
     ["CORSAllowOrigin", qr/CORSAllowOrigin needs at least one value/],
 );
 
-plan tests => 2 * @bad + 11, need_module 'cors';
+plan tests => 2 * @bad + 12, need_module 'cors';
 
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
@@ -115,6 +122,8 @@ ok t_cmp($out, qr/'http:\/\/app\.example\.com' is allowed with CORSAllowCredenti
          '... with a warning');
 ($rc, $out) = configtest("CORSAllowOrigin http://localhost:3000 http://127.0.0.1:8080\nCORSAllowCredentials On");
 ok t_cmp($out !~ /over plain http/ ? 1 : 0, 1, "... but not for loopback origins");
+($rc, $out) = configtest("CORSAllowMethods GET patch");
+ok t_cmp($out, qr/'patch' is in lower case: browsers send methods other than/, "a lower-case method is warned about");
 ($rc, $out) = configtest("LogLevel info\nCORSAllowOrigin http://[0:0:0:0:0:0:0:1]:8080");
 ok t_cmp($rc, 0, "an IPv6 literal written in full loads");
 ok t_cmp($out, qr/'http:\/\/\[0:0:0:0:0:0:0:1\]:8080' is read as 'http:\/\/\[::1\]:8080', the form browsers send/,

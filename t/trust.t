@@ -11,7 +11,7 @@ use Apache::TestUtil;
 use Apache::TestRequest qw(GET);
 use CorsTest;
 
-plan tests => 49, need_module 'cors';
+plan tests => 55, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $log = Apache::Test::vars('t_logs') . '/error_log';
@@ -152,3 +152,27 @@ ok t_cmp($res->code, 500, 'an .htaccess with 300 header names: 500');
 $lines = log_since($start, qr/toomany/);
 ok t_cmp($lines, qr{toomany/\.htaccess: CORSAllowHeaders: more than 256 header names},
          '... with a log line naming the file, the directive and the limit');
+
+# ---- found by the outside review ----------------------------------------------------------------
+$res = preflight '/trust/errdoc/data.txt', 'https://evil.example', 'GET';
+ok t_cmp($res->code, 403, 'a refused preflight: 403');
+ok t_cmp($res->content, '', '... answered by mod_cors itself: the ErrorDocument never runs');
+$res = get_from '/trust/errdoc/nothing.txt', 'https://app.example.com';
+ok t_cmp($res->content, qr/ERRDOC-RAN/, '... while other errors still get it');
+
+$start = -s $log;
+get_from '/trust/htaccess/conflict1/data.txt', 'https://a.example';
+get_from '/trust/htaccess/conflict2/data.txt', 'https://a.example';
+$lines = log_since($start, qr/conflict2.*sending no Access-Control-Allow-Credentials|sending no Access-Control-Allow-Credentials.*\n.*sending no/s);
+ok t_cmp($lines, qr{cannot be combined with CORSAllowCredentials On.*/trust/htaccess/conflict1/},
+         'a contradiction an .htaccess file makes is logged');
+ok t_cmp($lines, qr{cannot be combined with CORSAllowCredentials On.*/trust/htaccess/conflict2/},
+         '... and another directory\'s too: one site\'s mistake hides no other\'s');
+
+$start = -s $log;
+get_from '/trust/redos/data.txt', $hostile for 1 .. 10;
+$lines = log_since($start, qr/match limit/);
+my %limit_per_pid;
+$limit_per_pid{$_}++ for $lines =~ /\[cors:warn\] \[pid (\d+)[^\n]*gave up at its match limit/g;
+ok t_cmp((grep { $_ > 1 } values %limit_per_pid) ? 'repeated' : 'once', 'once',
+         'the match-limit warning is given once per process and regex, not per request');

@@ -2,6 +2,7 @@
 #include <regex.h>
 #include <stdlib.h>
 
+#include <apr_file_io.h>
 #include <apr_strings.h>
 
 #include "cors.h"
@@ -534,6 +535,9 @@ static void test_broad_regex(apr_pool_t *p, unit_counts *u)
     } cases[] = {
         { ".*", 1 }, { "x|.*", 1 }, { "https?://.*", 1 }, { "https://.+", 1 },
         { "(https|http)://[^/]*", 1 }, { "https://[a-z0-9.-]+", 1 },
+        { "https://[a-z]+\\.[a-z]+", 1 }, { "https://.*\\.com", 1 }, { "https://.*\\.github\\.io", 1 },
+        { "https?://[a-z]+\\.(com|net)", 1 },
+        { "https://[a-z]+\\.mycompany\\.com", 0 }, { "https://(www|app)\\.corsprobe\\.example", 0 },
         { "https://[a-z0-9-]+\\.example\\.com", 0 }, { "https://(a|b)\\.example\\.net", 0 },
         { "http://localhost:[0-9]+", 0 },
     };
@@ -651,6 +655,40 @@ static void test_method_case(apr_pool_t *p, unit_counts *u)
               "DELETE, PUT, patch", "the six are sent upper-case, others as written");
     CHECK_STR(u, cors_set_value(must_set(p, u, CORS_SET_METHODS, "PUT patch -PATCH")),
               "PUT", "a removed method is not listed");
+}
+
+/* A wildcard over a domain that holds public suffixes: the list's text, read once. */
+static void test_suffixes_below(apr_pool_t *p, unit_counts *u)
+{
+    char path[] = "/tmp/cors-psl-XXXXXX";
+    apr_file_t *f;
+    const cors_psl_below *below;
+    const char *text = "// comment\ncom\n*.compute.amazonaws.com\ns3.amazonaws.com\n"
+                       "!city.kawasaki.jp\n*.kawasaki.jp\nGLOBAL.SSL.Fastly.net\n";
+    apr_size_t len = strlen(text);
+
+    if (apr_file_mktemp(&f, path, APR_FOPEN_CREATE | APR_FOPEN_WRITE | APR_FOPEN_EXCL, p)
+        != APR_SUCCESS) {
+        CHECK(u, 0, "a temporary list file");
+        return;
+    }
+    apr_file_write_full(f, text, len, NULL);
+    apr_file_close(f);
+    below = cors_psl_below_load(p, path);
+    apr_file_remove(path, p);
+    CHECK(u, below != NULL, "the list loads");
+    CHECK_STR(u, cors_psl_suffix_below(below, "amazonaws.com", 13), "*.compute.amazonaws.com",
+              "amazonaws.com holds suffixes");
+    CHECK(u, cors_psl_suffix_below(below, "compute.amazonaws.com", 21) != NULL,
+          "a '*.' rule's own domain holds them");
+    CHECK(u, cors_psl_suffix_below(below, "Fastly.NET", 10) != NULL, "any case");
+    CHECK(u, cors_psl_suffix_below(below, "ssl.fastly.net", 14) != NULL, "every level above");
+    CHECK(u, cors_psl_suffix_below(below, "example.com", 11) == NULL, "an ordinary domain");
+    CHECK(u, cors_psl_suffix_below(below, "kawasaki.jp", 11) != NULL, "wildcard rules count");
+    CHECK(u, cors_psl_suffix_below(below, "city.kawasaki.jp", 16) == NULL,
+          "an exception is not a suffix");
+    CHECK(u, cors_psl_below_load(p, "/nonexistent/list.dat") == NULL, "a missing list: NULL");
+    CHECK(u, cors_psl_suffix_below(NULL, "amazonaws.com", 13) == NULL, "... checks nothing");
 }
 
 /* ---- configuration errors ------------------------------------------------------------- */
@@ -1197,6 +1235,7 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_warnings(p, u);
     test_bounds(p, u);
     test_method_case(p, u);
+    test_suffixes_below(p, u);
     test_config_errors(p, u);
     test_tokens(p, u);
     test_request_headers(p, u);
