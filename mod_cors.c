@@ -911,7 +911,7 @@ static const cors_policy *request_policy(request_rec *orig, cors_request_state *
 static void log_regex_limit(request_rec *r, const cors_answer *ans)
 {
     if (ans->refusal == CORS_REFUSED_REGEX_LIMIT
-        && first_in_process(apr_pstrcat(r->pool, "limit\n", ans->limited, NULL))) {
+        && first_in_process(apr_psprintf(r->pool, "limit\n%s", ans->limited))) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s (said once per process and regex)",
                       cors_answer_reason(r->pool, ans));
     }
