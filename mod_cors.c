@@ -406,10 +406,23 @@ static void pool_free(void *block, void *pool)
     (void)pool;
 }
 
-static apr_status_t free_regex(void *data)
+/* One match data block (and the backtracking frames it grows) per pool, that is per
+ * request: every regex a request tries reuses it. */
+#define MATCH_DATA_KEY "mod_cors match data"
+
+static pcre2_match_data *match_data(apr_pool_t *p)
 {
-    pcre2_code_free(((cors_regex *)data)->code);
-    return APR_SUCCESS;
+    pcre2_match_data *md = NULL;
+
+    apr_pool_userdata_get((void **)&md, MATCH_DATA_KEY, p);
+    if (!md) {
+        pcre2_general_context *mem = pcre2_general_context_create(pool_alloc, pool_free, p);
+        md = mem ? pcre2_match_data_create(1, mem) : NULL;
+        if (md) {
+            apr_pool_userdata_setn(md, MATCH_DATA_KEY, NULL, p);
+        }
+    }
+    return md;
 }
 
 /* Whatever the admin wrote, a regex must match the whole origin (an unanchored
@@ -418,8 +431,7 @@ static apr_status_t free_regex(void *data)
 static int match_bounded(const void *data, const char *s, size_t len, apr_pool_t *p)
 {
     const cors_regex *re = data;
-    pcre2_general_context *mem = pcre2_general_context_create(pool_alloc, pool_free, p);
-    pcre2_match_data *md = mem ? pcre2_match_data_create(1, mem) : NULL;
+    pcre2_match_data *md = match_data(p);
     int rc;
 
     if (!md) {
@@ -450,8 +462,8 @@ static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex 
     }
     /* Interpreted, not JIT-compiled: the interpreter counts every backtracking point against
      * the match limit, while JIT code may do unbounded work per counted step (a regex of 20
-     * alternatives took 5 ms a request under JIT at the same limit, 0.1 ms without). */
-    apr_pool_cleanup_register(cmd->pool, re, free_regex, apr_pool_cleanup_null);
+     * alternatives took 5 ms a request under JIT at the same limit, 0.1 ms without).  So the
+     * compiled code is pool memory only, and needs no cleanup. */
     re->limits = pcre2_match_context_create(mem);
     pcre2_set_match_limit(re->limits, CORS_REGEX_MATCH_LIMIT);
     pcre2_set_heap_limit(re->limits, CORS_REGEX_HEAP_LIMIT);
