@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     cors_set_add(p, headers, "content-type", CORS_ITEM_PLAIN);
     cors_set_add(p, headers, "*", CORS_ITEM_PLAIN);
+    cors_set_seal(p, headers);      /* a level is looked up once it is complete */
     v.headers = headers;
     v.seen = 0;
     /* Each input line is one header line, as a proxy may split the value. */
