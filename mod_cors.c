@@ -471,6 +471,30 @@ static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex 
     return NULL;
 }
 
+/* .htaccess files are parsed on every request and may hold many sections: the regexes one
+ * request compiles are bounded as a whole, not per section.  Counted on the request's pool. */
+#define REGEX_COUNT_KEY "mod_cors regexes compiled"
+
+static const char *count_htaccess_regex(cmd_parms *cmd)
+{
+    apr_size_t *count = NULL;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
+        return NULL;
+    }
+    apr_pool_userdata_get((void **)&count, REGEX_COUNT_KEY, cmd->pool);
+    if (!count) {
+        count = apr_pcalloc(cmd->pool, sizeof(*count));
+        apr_pool_userdata_setn(count, REGEX_COUNT_KEY, NULL, cmd->pool);
+    }
+    if (++*count > CORS_LIST_MAX) {
+        return apr_psprintf(cmd->pool, "%s: more than %d regexes in the .htaccess files of "
+                            "one request (each is compiled again on every request); use exact "
+                            "origins or *.domain patterns", cmd->cmd->name, CORS_LIST_MAX);
+    }
+    return NULL;
+}
+
 static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *args)
 {
     cors_policy *pol = dconf;
@@ -489,7 +513,8 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
         const char *source = APR_ARRAY_IDX(items, i, const char *);
         cors_regex *re = NULL;
         int broad = 0;
-        if ((err = compile_regex(cmd, source, &re)) != NULL) {
+        if ((err = count_htaccess_regex(cmd)) != NULL
+            || (err = compile_regex(cmd, source, &re)) != NULL) {
             return err;
         }
         err = cors_set_add_regex(cmd->pool, pol->origins, source, match_bounded, re,

@@ -91,6 +91,20 @@ size_t cors_origin_key(const cors_origin *o, char *buf, size_t size);
 const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors_origin *o,
                                      const char **normalised);
 
+/* The same for an item that allows (allowing != 0) or removes: a removal over a public
+ * suffix lets nobody in, so only allowances are held to that rule. */
+const char *cors_origin_check_item(apr_pool_t *p, const char *text, const cors_origin *o,
+                                   int allowing, const char **normalised);
+
+/* For an item whose scheme no page has as its origin (file:, data:, javascript:, about:,
+ * ws:, wss:, ftp:, blob:), a sentence saying what to write; NULL otherwise. */
+const char *cors_origin_scheme_error(apr_pool_t *p, const char *text, const char *scheme,
+                                     size_t len);
+
+/* Is domain (any case) a public suffix (the Public Suffix List, private section included,
+ * without its implicit "*" rule)? */
+int cors_domain_is_public_suffix(apr_pool_t *p, const char *domain, size_t len);
+
 /* The domains under which the Public Suffix List holds a suffix (amazonaws.com holds
  * s3.amazonaws.com): a wildcard over one covers names anyone can register.  Loaded once
  * from the list's text (Debian's publicsuffix package) into p; NULL when it cannot be read. */

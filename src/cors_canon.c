@@ -473,7 +473,8 @@ static const char *check_ipv6(apr_pool_t *p, const char *text, const cors_origin
 }
 
 /* "*.example.com" over a suffix: no IP addresses, no public suffixes. */
-static const char *check_wildcard(apr_pool_t *p, const char *text, const cors_origin *o)
+static const char *check_wildcard(apr_pool_t *p, const char *text, const cors_origin *o,
+                                  int allowing)
 {
     const char *scheme, *tail;
 
@@ -482,7 +483,8 @@ static const char *check_wildcard(apr_pool_t *p, const char *text, const cors_or
                             "ending in a number is an IPv4 address; list the addresses "
                             "(e.g. https://192.0.2.1 https://192.0.2.2)", text);
     }
-    if (!is_public_suffix(p, o->host, o->host_len)) {
+    /* Taking a public suffix away lets nobody in. */
+    if (!allowing || !is_public_suffix(p, o->host, o->host_len)) {
         return NULL;
     }
     scheme = apr_pstrmemdup(p, o->scheme, o->scheme_len);
@@ -514,37 +516,52 @@ static int is_transport_scheme(const char *scheme, size_t len)
            || scheme_is(scheme, len, "ftp") || scheme_is(scheme, len, "blob");
 }
 
-/* o must have been parsed from text (its pointers are into text). */
 const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors_origin *o,
                                      const char **normalised)
 {
-    const char *label;
+    return cors_origin_check_item(p, text, o, 1, normalised);
+}
+
+const char *cors_origin_scheme_error(apr_pool_t *p, const char *text, const char *scheme,
+                                     size_t len)
+{
+    if (scheme_is(scheme, len, "file")) {
+        return apr_psprintf(p, "'%s' can never match: browsers send the origin 'null' for "
+                            "file: pages; write null (and know that any page can send it, "
+                            "sandboxed frames and data: URLs included)", text);
+    }
+    if (is_opaque_scheme(scheme, len)) {
+        return apr_psprintf(p, "'%s' can never match: pages at %.*s: URLs have an opaque "
+                            "origin, sent as 'null'; write null if you mean them (and know "
+                            "that any page can send it)", text, (int)len, scheme);
+    }
+    if (is_transport_scheme(scheme, len)) {
+        return apr_psprintf(p, "'%s' can never match: no page has a %.*s: origin (a WebSocket, "
+                            "FTP or blob: URL carries the origin of the page that made it, "
+                            "https://... or http://...); write the page's origin", text,
+                            (int)len, scheme);
+    }
+    return NULL;
+}
+
+/* o must have been parsed from text (its pointers are into text). */
+const char *cors_origin_check_item(apr_pool_t *p, const char *text, const cors_origin *o,
+                                   int allowing, const char **normalised)
+{
+    const char *label, *msg;
 
     *normalised = NULL;
     if (o->is_null || o->is_any) {
         return NULL;
     }
-    if (o->scheme_len == 4 && cors_equal_nocase(o->scheme, "file", 4)) {
-        return apr_psprintf(p, "'%s' can never match: browsers send the origin 'null' for "
-                            "file: pages; write null (and know that any page can send it, "
-                            "sandboxed frames and data: URLs included)", text);
-    }
-    if (is_opaque_scheme(o->scheme, o->scheme_len)) {
-        return apr_psprintf(p, "'%s' can never match: pages of a %.*s: URL have an opaque "
-                            "origin, sent as 'null'; write null if you mean them (and know "
-                            "that any page can send it)", text, (int)o->scheme_len, o->scheme);
-    }
-    if (is_transport_scheme(o->scheme, o->scheme_len)) {
-        return apr_psprintf(p, "'%s' can never match: no page has a %.*s: origin (a WebSocket, "
-                            "FTP or blob: URL carries the origin of the page that made it, "
-                            "https://... or http://...); write the page's origin", text,
-                            (int)o->scheme_len, o->scheme);
+    if ((msg = cors_origin_scheme_error(p, text, o->scheme, o->scheme_len)) != NULL) {
+        return msg;
     }
     if (o->host_len > 0 && o->host[0] == '[') {
         return check_ipv6(p, text, o, normalised);
     }
     if (o->wild_host) {
-        const char *msg = check_wildcard(p, text, o);
+        const char *msg = check_wildcard(p, text, o, allowing);
         if (msg) {
             return msg;
         }
@@ -560,6 +577,11 @@ const char *cors_origin_check_config(apr_pool_t *p, const char *text, const cors
                             "it)", text, label);
     }
     return NULL;
+}
+
+int cors_domain_is_public_suffix(apr_pool_t *p, const char *domain, size_t len)
+{
+    return is_public_suffix(p, domain, len);
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -12,6 +12,14 @@ static const char *origin_error(apr_pool_t *p, const char *item, cors_origin_err
 {
     const char *sep = strstr(item, "://");
     const char *cut = sep ? strpbrk(sep + 3, "/?#") : NULL;
+    size_t scheme_len = strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789+.-");
+    const char *msg = item[scheme_len] == ':'
+                      ? cors_origin_scheme_error(p, item, item, scheme_len) : NULL;
+
+    if (msg) {
+        return msg;             /* "data:...", "file:///": what such pages send instead */
+    }
 
     if (cut && (err == CORS_ORIGIN_PATH || err == CORS_ORIGIN_TRAILING_SLASH
                 || err == CORS_ORIGIN_QUERY || err == CORS_ORIGIN_FRAGMENT)) {
@@ -42,7 +50,8 @@ const char *cors_origins_add(apr_pool_t *p, cors_set *set, const char *item, int
     if (perr != CORS_ORIGIN_OK) {
         return origin_error(p, item, perr);
     }
-    if ((err = cors_origin_check_config(p, item, &o, &normalised)) != NULL) {
+    if ((err = cors_origin_check_item(p, item, &o, verdict == CORS_ALLOW, &normalised))
+        != NULL) {
         return err;
     }
     if (normalised

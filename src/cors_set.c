@@ -8,7 +8,7 @@
 /* Origins no admin means to allow, unrelated to each other: made-up names anyone could
  * register under common public suffixes, reserved names and addresses.  A regex that
  * matches one of them is "any origin" spelt as a regex (".*", "x|.*", "https?://.*",
- * "https://[a-z]+\\.[a-z]+", "https://.*\\.com").  A heuristic: it finds the broad shapes,
+ * "https://[a-z]+\.[a-z]+", "https://.*\.com").  A heuristic: it finds the broad shapes,
  * not every regex that is wider than meant. */
 static const char *const broad_probes[] = {
     "https://cors-probe-q7x2.invalid",
@@ -28,6 +28,16 @@ static const char *const broad_probes[] = {
     "https://corsprobe.github.io",
     "https://corsprobe.s3.amazonaws.com",
     "https://corsprobe.herokuapp.com",
+    "https://corsprobe.xyz",
+    "https://corsprobe.me",
+    "https://corsprobe.co",
+    "https://corsprobe.de",
+    "https://corsprobe.info",
+    "https://corsprobe.ai",
+    "https://corsprobe.site",
+    "https://corsprobe.online",
+    "https://192.0.2.7",
+    "https://[2001:db8::7]",
 };
 #define N_BROAD_PROBES (sizeof(broad_probes) / sizeof(broad_probes[0]))
 
@@ -100,16 +110,107 @@ const char *cors_set_add(apr_pool_t *p, cors_set *set, const char *item, cors_ed
     return NULL;
 }
 
-static int matches_a_probe(apr_pool_t *p, cors_regex_fn match, const void *re)
+static int is_label_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || c == '-';
+}
+
+/* The next literal domain in a regex's source ("vercel\.app", "example\.com"): labels
+ * joined by "\.", at least two; *from moves past it.  NULL when there is none. */
+static const char *next_literal_domain(apr_pool_t *p, const char **from)
+{
+    const char *s = *from;
+
+    while (*s) {
+        const char *start = s, *end = s;
+        int dots = 0;
+        if (!is_label_char(*s) || (s > *from && s[-1] == '\\')) {
+            s++;
+            continue;
+        }
+        for (;;) {
+            while (is_label_char(*end)) {
+                end++;
+            }
+            if (end[0] == '\\' && end[1] == '.' && is_label_char(end[2])) {
+                end += 2;
+                dots++;
+                continue;
+            }
+            break;
+        }
+        s = end;
+        if (dots) {
+            char *d = apr_palloc(p, (size_t)(end - start) + 1), *o = d;
+            const char *c;
+            for (c = start; c < end; c++) {
+                if (*c != '\\') {
+                    *o++ = *c;
+                }
+            }
+            *o = '\0';
+            *from = s;
+            return d;
+        }
+    }
+    *from = s;
+    return NULL;
+}
+
+static int matches(apr_pool_t *p, cors_regex_fn match, const void *re, const char *origin)
+{
+    return match(re, origin, strlen(origin), p) > 0;
+}
+
+/* Probes made from the regex's own literal domains, for the mistakes a fixed list cannot
+ * foresee: a domain glued to any name ("[a-z.]*example\.com" matches
+ * corsprobeexample.com), an open end (".*example\.com.*"), any name under a public suffix
+ * ("[a-z0-9-]+\.vercel\.app"), and any host on a port the regex names. */
+static int matches_a_derived_probe(apr_pool_t *p, const char *source, cors_regex_fn match,
+                                   const void *re)
+{
+    const char *from = source, *d, *c;
+    int n;
+
+    for (n = 0; n < 8 && (d = next_literal_domain(p, &from)) != NULL; n++) {
+        if (matches(p, match, re, apr_pstrcat(p, "https://corsprobe", d, NULL))
+            || matches(p, match, re, apr_pstrcat(p, "http://corsprobe", d, NULL))
+            || matches(p, match, re, apr_pstrcat(p, "https://corsprobe.", d,
+                                                 ".corsprobe.com", NULL))
+            || matches(p, match, re, apr_pstrcat(p, "https://corsprobe.", d,
+                                                 "-corsprobe.com", NULL))
+            || (cors_domain_is_public_suffix(p, d, strlen(d))
+                && (matches(p, match, re, apr_pstrcat(p, "https://corsprobe.", d, NULL))
+                    || matches(p, match, re, apr_pstrcat(p, "http://corsprobe.", d, NULL))))) {
+            return 1;
+        }
+    }
+    for (c = source, n = 0; (c = strchr(c, ':')) != NULL && n < 4; c++) {
+        size_t digits = strspn(c + 1, "0123456789");
+        if (digits >= 1 && digits <= 5) {
+            const char *port = apr_pstrmemdup(p, c + 1, digits);
+            n++;
+            if (matches(p, match, re, apr_pstrcat(p, "https://corsprobe.com:", port, NULL))
+                || matches(p, match, re, apr_pstrcat(p, "http://corsprobe.com:", port, NULL))) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int matches_a_probe(apr_pool_t *p, const char *source, cors_regex_fn match,
+                           const void *re)
 {
     size_t i;
 
     for (i = 0; i < N_BROAD_PROBES; i++) {
-        if (match(re, broad_probes[i], strlen(broad_probes[i]), p) > 0) {
+        if (matches(p, match, re, broad_probes[i])) {
             return 1;
         }
     }
-    return 0;
+    return matches_a_derived_probe(p, source, match, re);
 }
 
 const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
@@ -135,7 +236,7 @@ const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
         it->source = apr_pstrdup(p, source);
         it->match = match;
         it->re = re;
-        it->broad = matches_a_probe(p, match, re);
+        it->broad = matches_a_probe(p, source, match, re);
         APR_ARRAY_PUSH(set->regexes, cors_regex_item *) = it;
     }
     it->verdict = verdict_of(edit);

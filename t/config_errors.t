@@ -71,12 +71,17 @@ my @bad = (
     ["CORSAllowOriginMatch ^https://[a-z]+\\.[a-z]+\$\nCORSAllowCredentials On", qr/a CORSAllowOriginMatch regex that matches any origin cannot be combined/],
     ["CORSAllowOriginMatch ^https://.*\\.com\$\nCORSAllowCredentials On", qr/a CORSAllowOriginMatch regex that matches any origin cannot be combined/],
     ["CORSAllowOrigin wss://app.example.com", qr/no page has a wss: origin/],
+    ["CORSAllowOriginMatch ^https://[a-z0-9-]+\\.vercel\\.app\$\nCORSAllowCredentials On", qr/regex that matches any origin cannot be combined/],
+    ["CORSAllowOriginMatch ^https://(.*)\\.example\\.com(.*)\$\nCORSAllowCredentials On", qr/regex that matches any origin cannot be combined/],
+    ["CORSAllowOriginMatch ^https://.*:8443\$\nCORSAllowCredentials On", qr/regex that matches any origin cannot be combined/],
+    ["CORSAllowOrigin javascript:alert(1)", qr/pages at javascript: URLs have an opaque origin/],
+    ["CORSAllowOrigin file:///", qr/browsers send the origin 'null' for file: pages/],
     ["CORSAllowOrigin data://x", qr/have an opaque origin, sent as 'null'/],
     ["CORSAllowOrigin https://app.example.com.", qr/ends its host with a dot.*write 'https:\/\/app\.example\.com'/],
     ["CORSAllowOrigin", qr/CORSAllowOrigin needs at least one value/],
 );
 
-plan tests => 2 * @bad + 12, need_module 'cors';
+plan tests => 2 * @bad + 13, need_module 'cors';
 
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
@@ -122,6 +127,8 @@ ok t_cmp($out, qr/'http:\/\/app\.example\.com' is allowed with CORSAllowCredenti
          '... with a warning');
 ($rc, $out) = configtest("CORSAllowOrigin http://localhost:3000 http://127.0.0.1:8080\nCORSAllowCredentials On");
 ok t_cmp($out !~ /over plain http/ ? 1 : 0, 1, "... but not for loopback origins");
+($rc, $out) = configtest("CORSAllowOrigin * -https://*.github.io");
+ok t_cmp($rc, 0, "a removal over a public suffix loads: taking it away lets nobody in");
 ($rc, $out) = configtest("CORSAllowMethods GET patch");
 ok t_cmp($out, qr/'patch' is in lower case: browsers send methods other than/, "a lower-case method is warned about");
 ($rc, $out) = configtest("LogLevel info\nCORSAllowOrigin http://[0:0:0:0:0:0:0:1]:8080");

@@ -11,7 +11,7 @@ use Apache::TestUtil;
 use Apache::TestRequest qw(GET);
 use CorsTest;
 
-plan tests => 55, need_module 'cors';
+plan tests => 57, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $log = Apache::Test::vars('t_logs') . '/error_log';
@@ -176,3 +176,10 @@ my %limit_per_pid;
 $limit_per_pid{$_}++ for $lines =~ /\[cors:warn\] \[pid (\d+)[^\n]*gave up at its match limit/g;
 ok t_cmp((grep { $_ > 1 } values %limit_per_pid) ? 'repeated' : 'once', 'once',
          'the match-limit warning is given once per process and regex, not per request');
+
+$start = -s $log;
+$res = get_from '/trust/htaccess/regexes/data.txt', $app;
+ok t_cmp($res->code, 500, 'an .htaccess of 8 sections of 40 regexes: 500 (256 per request in all)');
+ok t_cmp(log_since($start, qr/regexes in the \.htaccess/),
+         qr{regexes/\.htaccess: CORSAllowOriginMatch: more than 256 regexes in the \.htaccess files of one request},
+         '... naming the file, the directive and the limit');

@@ -538,6 +538,13 @@ static void test_broad_regex(apr_pool_t *p, unit_counts *u)
         { "https://[a-z]+\\.[a-z]+", 1 }, { "https://.*\\.com", 1 }, { "https://.*\\.github\\.io", 1 },
         { "https?://[a-z]+\\.(com|net)", 1 },
         { "https://[a-z]+\\.mycompany\\.com", 0 }, { "https://(www|app)\\.corsprobe\\.example", 0 },
+        /* Found by the second outside review: shapes only the regex's own literals reveal. */
+        { "https://[a-z0-9-]+\\.vercel\\.app", 1 }, { "https://[a-z0-9-]+\\.pages\\.dev", 1 },
+        { "https://(.*)\\.example\\.com(.*)", 1 }, { "https://[a-z.]*example\\.com", 1 },
+        { "https://.*example\\.com.*", 1 }, { "https://.*:8443", 1 },
+        { "https://[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+", 1 }, { "https://.*\\.(xyz|me|co|de)", 1 },
+        { "https://pr-[0-9]+\\.preview\\.example\\.com", 0 },
+        { "https://(a|b|c)\\.example\\.com:8443", 0 }, { "http://192\\.168\\.1\\.[0-9]+", 0 },
         { "https://[a-z0-9-]+\\.example\\.com", 0 }, { "https://(a|b)\\.example\\.net", 0 },
         { "http://localhost:[0-9]+", 0 },
     };
