@@ -561,8 +561,7 @@ const char *cors_origin_check_item(apr_pool_t *p, const char *text, const cors_o
         return check_ipv6(p, text, o, normalised);
     }
     if (o->wild_host) {
-        const char *msg = check_wildcard(p, text, o, allowing);
-        if (msg) {
+        if ((msg = check_wildcard(p, text, o, allowing)) != NULL) {
             return msg;
         }
     }

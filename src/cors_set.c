@@ -174,15 +174,13 @@ static int matches_a_derived_probe(apr_pool_t *p, const char *source, cors_regex
     int n;
 
     for (n = 0; n < 8 && (d = next_literal_domain(p, &from)) != NULL; n++) {
-        if (matches(p, match, re, apr_pstrcat(p, "https://corsprobe", d, NULL))
-            || matches(p, match, re, apr_pstrcat(p, "http://corsprobe", d, NULL))
-            || matches(p, match, re, apr_pstrcat(p, "https://corsprobe.", d,
-                                                 ".corsprobe.com", NULL))
-            || matches(p, match, re, apr_pstrcat(p, "https://corsprobe.", d,
-                                                 "-corsprobe.com", NULL))
+        if (matches(p, match, re, apr_psprintf(p, "https://corsprobe%s", d))
+            || matches(p, match, re, apr_psprintf(p, "http://corsprobe%s", d))
+            || matches(p, match, re, apr_psprintf(p, "https://corsprobe.%s.corsprobe.com", d))
+            || matches(p, match, re, apr_psprintf(p, "https://corsprobe.%s-corsprobe.com", d))
             || (cors_domain_is_public_suffix(p, d, strlen(d))
-                && (matches(p, match, re, apr_pstrcat(p, "https://corsprobe.", d, NULL))
-                    || matches(p, match, re, apr_pstrcat(p, "http://corsprobe.", d, NULL))))) {
+                && (matches(p, match, re, apr_psprintf(p, "https://corsprobe.%s", d))
+                    || matches(p, match, re, apr_psprintf(p, "http://corsprobe.%s", d))))) {
             return 1;
         }
     }
@@ -191,8 +189,8 @@ static int matches_a_derived_probe(apr_pool_t *p, const char *source, cors_regex
         if (digits >= 1 && digits <= 5) {
             const char *port = apr_pstrmemdup(p, c + 1, digits);
             n++;
-            if (matches(p, match, re, apr_pstrcat(p, "https://corsprobe.com:", port, NULL))
-                || matches(p, match, re, apr_pstrcat(p, "http://corsprobe.com:", port, NULL))) {
+            if (matches(p, match, re, apr_psprintf(p, "https://corsprobe.com:%s", port))
+                || matches(p, match, re, apr_psprintf(p, "http://corsprobe.com:%s", port))) {
                 return 1;
             }
         }
