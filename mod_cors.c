@@ -954,18 +954,25 @@ static void log_regex_limit(request_rec *r, const cors_answer *ans)
     }
 }
 
-/* A preflight ends here, allowed or refused, with an empty body: a refusal does not go through
- * ap_die, where an ErrorDocument (a PHP or CGI script) would run for it. */
-static int end_preflight(request_rec *r, const cors_policy *pol, const cors_answer *ans,
-                         int status)
+/* An allowed preflight ends here, with an empty body. */
+static int end_preflight(request_rec *r, const cors_policy *pol, const cors_answer *ans)
 {
     apply_answer(r, pol, ans);
     ap_discard_request_body(r);
-    r->status = status;
-    if (status != HTTP_NO_CONTENT) {
+    r->status = ans->status;
+    if (r->status == HTTP_OK) {
         ap_set_content_length(r, 0);
     }
     return DONE;
+}
+
+/* A refused one goes through ap_die like any 403, so the error filters (this module's, which
+ * adds Vary, and mod_headers' "always" lines) still apply; an empty custom response for this
+ * request keeps an ErrorDocument (a PHP or CGI script) from running for it. */
+static int refuse_preflight(request_rec *r)
+{
+    ap_custom_response(r, HTTP_FORBIDDEN, "");
+    return HTTP_FORBIDDEN;
 }
 
 /* header_parser: runs for the request the browser sent once its per-dir configuration is
@@ -1005,11 +1012,11 @@ static int cors_answer_preflight(request_rec *r)
     if (!st->answer.allowed) {
         log_regex_limit(r, &st->answer);
         log_refusal(r, st, "CORS preflight");
-        return end_preflight(r, pol, &st->answer, HTTP_FORBIDDEN);
+        return refuse_preflight(r);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "CORS preflight allowed for origin '%s', "
                   "method %s, headers '%s'", req.origin, req.method, acrh ? acrh : "");
-    return end_preflight(r, pol, &st->answer, st->answer.status);
+    return end_preflight(r, pol, &st->answer);
 }
 
 static void insert_cors_filter(request_rec *r)

@@ -909,6 +909,8 @@ def shape(v, origin):
     if v is None:
         return '-'
     if isinstance(v, list):
+        if not v:
+            return '-'
         return '+'.join(shape(x, origin) for x in v) if len(v) > 1 else shape(v[0], origin)
     if isinstance(v, int):
         return str(v)
