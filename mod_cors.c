@@ -149,6 +149,17 @@ static const char *check_level(cmd_parms *cmd, const cors_policy *pol)
     return conflict ? apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, conflict) : NULL;
 }
 
+/* CORSEnable remembers where it was said, so "off here" can name the line that did it. */
+static const char *set_enable(cmd_parms *cmd, void *dconf, int on)
+{
+    cors_policy *pol = dconf;
+
+    pol->enable = on;
+    pol->enable_where = apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
+                                     cmd->directive->line_num);
+    return NULL;
+}
+
 static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
 {
     const char *err = ap_set_flag_slot(cmd, dconf, on);
@@ -569,8 +580,9 @@ static const char *set_preflight_status(cmd_parms *cmd, void *dconf, const char 
     AP_INIT_FLAG(name, handler, (void *)APR_OFFSETOF(cors_policy, field), OR_FILEINFO, help)
 
 static const command_rec cors_cmds[] = {
-    FLAG("CORSEnable", enable, ap_set_flag_slot,
-         "On to apply the CORS policy here, Off to switch it off below this point"),
+    FLAG("CORSEnable", enable, set_enable,
+         "Off to switch the policy off below this point, On to switch it back on (a "
+         "location with an origin list is on by default)"),
     LIST("CORSAllowOrigin", origins,
          "origins allowed: https://host[:port], https://*.domain, http://host:*, *, null; "
          "+item/-item edit the inherited list"),
@@ -1019,16 +1031,55 @@ static int cors_answer_preflight(request_rec *r)
     return end_preflight(r, pol, &st->answer);
 }
 
+/* CORSDebug where the policy is off: the reason in the response and at cors:info, and
+ * nothing else touched (mod_cors owns no header where it is off). */
+static void say_off(request_rec *r, request_rec *orig, const cors_policy *pol)
+{
+    const char *why = cors_policy_off_reason(r->pool, pol);
+
+    apr_table_setn(r->headers_out, CORS_DEBUG_HEADER, why);
+    if (r == orig) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "CORS not applied to %s %s: %s",
+                      r->method, r->uri, why);
+    }
+}
+
+/* Methods, headers or credentials where no origin list is in force do nothing: said once
+ * per process and directory (start-up says it for the sections it can see). */
+static void warn_no_origins(request_rec *r, const cors_policy *pol)
+{
+    const char *where;
+
+    if (pol->origins || pol->enable == 0
+        || !(pol->methods || pol->headers || pol->expose || pol->credentials != CORS_UNSET)) {
+        return;
+    }
+    where = r->filename ? ap_make_dirstr_parent(r->pool, r->filename) : r->uri;
+    if (first_in_process(apr_psprintf(r->pool, "no origins\n%s", where))) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: CORSAllowMethods, "
+                      "CORSAllowHeaders, CORSExposeHeaders or CORSAllowCredentials are given "
+                      "for %s, but no CORSAllowOrigin is in force there: they do nothing until "
+                      "an origin list is", where);
+    }
+}
+
 static void insert_cors_filter(request_rec *r)
 {
     request_rec *orig;
+    const cors_policy *pol;
     cors_server_conf *sconf;
 
     if (r->main) {
         return;                 /* subrequests' headers are not sent */
     }
     orig = original_request(r);
-    if (!cors_policy_enabled(request_policy(orig, request_state(orig)))) {
+    pol = request_policy(orig, request_state(orig));
+    if (r == orig) {
+        warn_no_origins(r, pol);
+    }
+    /* Where the policy is off, CORSDebug still says why to a request that asked. */
+    if (!cors_policy_enabled(pol)
+        && !(pol->debug == 1 && apr_table_get(orig->headers_in, "Origin"))) {
         return;
     }
     sconf = ap_get_module_config(r->server->module_config, &cors_module);
@@ -1044,6 +1095,11 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     cors_request_state *st = request_state(orig);
     const cors_policy *pol = request_policy(orig, st);
 
+    if (!cors_policy_enabled(pol)) {
+        say_off(r, orig, pol);
+        ap_remove_output_filter(f);
+        return ap_pass_brigade(f->next, bb);
+    }
     if (!st->decided) {
         cors_request req;
         memset(&req, 0, sizeof(req));

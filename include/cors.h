@@ -225,6 +225,7 @@ const char *cors_method_normal(const char *method, size_t len);
 
 typedef struct {
     int enable;                 /* CORS_UNSET, 0, 1 */
+    const char *enable_where;   /* where CORSEnable was given ("file:line"), for messages */
     cors_set *origins;          /* NULL: not given at this level */
     cors_set *methods;
     cors_set *headers;
@@ -259,8 +260,11 @@ const char *cors_policy_conflict(const cors_policy *pol);
  * a sentence per warning (const char *) to out.  Sealed policies only. */
 void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_header_t *out);
 
-/* Effective values with defaults applied. */
+/* Is the policy on: CORSEnable On, or an origin list in force and CORSEnable not Off. */
 int cors_policy_enabled(const cors_policy *pol);
+
+/* Why a policy is off, for CORSDebug and cors:info (NULL when it is on). */
+const char *cors_policy_off_reason(apr_pool_t *p, const cors_policy *pol);
 
 /* ---------------------------------------------------------------------------------------- */
 /* The decision                                                                             */

@@ -70,6 +70,7 @@ const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,
     pol = apr_palloc(p, sizeof(*pol));
 
     pol->enable = MERGE_INT(enable);
+    pol->enable_where = add->enable != CORS_UNSET ? add->enable_where : base->enable_where;
     pol->origins = (cors_set *)cors_set_merge(p, base->origins, add->origins);
     pol->methods = (cors_set *)cors_set_merge(p, base->methods, add->methods);
     pol->headers = (cors_set *)cors_set_merge(p, base->headers, add->headers);
@@ -126,7 +127,22 @@ void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_heade
     }
 }
 
+/* An origin list is what a policy is for: where one is in force the policy is on unless
+ * CORSEnable Off says otherwise (a forgotten "CORSEnable On" must not be a silent no-op). */
 int cors_policy_enabled(const cors_policy *pol)
 {
-    return pol->enable == 1;
+    return pol->enable == 1 || (pol->enable == CORS_UNSET && pol->origins != NULL);
+}
+
+const char *cors_policy_off_reason(apr_pool_t *p, const cors_policy *pol)
+{
+    if (cors_policy_enabled(pol)) {
+        return NULL;
+    }
+    if (pol->enable == 0) {
+        return apr_psprintf(p, "mod_cors is off here: CORSEnable Off%s%s", pol->enable_where
+                            ? " at " : "", pol->enable_where ? pol->enable_where : "");
+    }
+    return "mod_cors is off here: no CORSAllowOrigin (or CORSAllowOriginMatch) is in force "
+           "for this location";
 }

@@ -34,7 +34,7 @@ my @allowed = (
     ['/merge/htaccess/data.txt', $B, 1, '.htaccess keeps the rest'],
     ['/merge/htaccess/deeper/data.txt', $T, 0, 'a deeper .htaccess edits the edit'],
     ['/merge/htaccess/deeper/data.txt', $B, 1, 'a deeper .htaccess keeps the rest'],
-    ['/data.txt', 'https://main.example.com', 0, 'main server: policy given but not enabled'],
+    ['/data.txt', 'https://main.example.com', 0, 'main server: no origin list, no policy'],
 );
 
 plan tests => @allowed + 17, need_module 'cors';
@@ -68,10 +68,10 @@ ok t_cmp($res->header('Access-Control-Max-Age'), '120', '... and inherits the ma
 $res = get_from '/merge/off/data.txt', $A;
 ok t_cmp(vary_has($res, 'Origin'), 0, 'switched off: no Vary');
 
-# Virtual hosts: one inherits the server-wide origins, one overrides them.
+# Virtual hosts: one inherits the server-wide max-age, one overrides the defaults.
 Apache::TestRequest::module('cors_inherit');
 $res = get_from '/data.txt', 'https://main.example.com';
-ok t_cmp(acao_lines($res), 1, 'virtual host inherits the server-wide origin list');
+ok t_cmp(acao_lines($res), 1, "a virtual host's origin list alone switches the policy on");
 $res = preflight '/data.txt', 'https://main.example.com', 'GET';
 ok t_cmp($res->header('Access-Control-Max-Age'), '30', '... and the server-wide max-age');
 

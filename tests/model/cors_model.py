@@ -15,6 +15,8 @@ The rules (the specification the module is held to):
   implicit top level "GET HEAD POST").  For each item key the last occurrence in the chain
   decides whether the key allows or removes.  A removal in force wins over every allow.
 * Scalars (enable, credentials, max-age, preflight status): the last level giving one wins.
+* A location is enabled by CORSEnable On, or by an origin list in force where CORSEnable
+  is not Off.
 * "*" in the origin list with no origin removal in force is the fixed star: every response
   of an enabled location carries "Access-Control-Allow-Origin: *" and no Vary.  Otherwise
   an origin list in force means "Vary: Origin" on every response of an enabled location.
@@ -280,7 +282,7 @@ def list_chain(levels, family, default=()):
 class Policy:
     def __init__(self, levels):
         """levels: entry lists in merge order (parse_level results)."""
-        self.enabled, self.credentials_on, self.max_age, self.status = False, False, None, 204
+        self.enabled, self.credentials_on, self.max_age, self.status = None, False, None, 204
         for entries in levels:
             for kind, value, edit in entries:
                 if edit is None:
@@ -297,6 +299,9 @@ class Policy:
             levels, 'methods', [('method', m, '=') for m in ALWAYS_ALLOWED]))
         self.headers = ListInForce(list_chain(levels, 'headers'))
         self.expose = ListInForce(list_chain(levels, 'expose'))
+        # CORSEnable On/Off decides where it is given; elsewhere an origin list in force is on.
+        if self.enabled is None:
+            self.enabled = self.origins.given
         self.conflict = self.credentials_on and (self.origins.star() or self.expose.star())
         self.credentials = self.credentials_on and not self.conflict
         self.fixed_star = self.origins.star() and not self.origins.removals
