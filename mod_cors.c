@@ -394,7 +394,9 @@ static const char *set_list(cmd_parms *cmd, void *dconf, const char *args)
                                           "spelling your scripts send (both, if unsure)",
                                           cmd->cmd->name, item));
         }
-        if (kind == CORS_SET_ORIGINS && e != CORS_ITEM_REMOVE && !strcasecmp(item, "null")) {
+        /* At start-up the merged policies say it, through the main server (check_config). */
+        if (kind == CORS_SET_ORIGINS && e != CORS_ITEM_REMOVE && !strcasecmp(item, "null")
+            && ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
             warn_policy(cmd, apr_psprintf(cmd->temp_pool, "%s: allowing the origin 'null': "
                                           "any page can send it (sandboxed iframes, data: "
                                           "and file: URLs, redirects), so it grants nothing "
@@ -616,84 +618,81 @@ static const char *section_name(ap_conf_vector_t *sec)
 
 static const char *server_name(apr_pool_t *p, const server_rec *s)
 {
-    return s->is_virtual ? apr_psprintf(p, "the virtual host at %s:%d", s->defn_name,
-                                        s->defn_line_number)
+    return s->is_virtual ? apr_psprintf(p, "the virtual host at %s:%d (%s)", s->defn_name,
+                                        s->defn_line_number,
+                                        s->server_hostname ? s->server_hostname : "no name")
                          : "the main server";
 }
 
-static void log_warnings(apr_pool_t *ptemp, server_rec *s, const char *where,
-                         const cors_policy *pol)
-{
-    apr_array_header_t *warnings = apr_array_make(ptemp, 2, sizeof(const char *));
-    int i;
+/* ---- every level start-up can see, merged as it is in force there ---------------------- */
 
-    cors_policy_warnings(ptemp, pol, warnings);
-    for (i = 0; i < warnings->nelts; i++) {
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, s, "mod_cors: in %s: %s",
-                     where, APR_ARRAY_IDX(warnings, i, const char *));
-    }
+/* A visitor of one level: own is what the level itself says, merged what is in force there;
+ * inherited: a section of the main server seen again in a virtual host. */
+typedef void (*level_fn)(void *baton, server_rec *s, const char *where, const cors_policy *own,
+                         const cors_policy *merged, int inherited);
+
+static int is_regex_section(ap_conf_vector_t *sec)
+{
+    core_dir_config *cdc = ap_get_core_module_config(sec);
+
+    return cdc && cdc->r != NULL;
 }
 
-/* Contradictions that only appear once levels are merged ("*" in a virtual host,
- * credentials in a <Location>) stop the start-up, as configtest runs this hook too. */
-static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                                  server_rec *s)
+/* Does section a (a <Directory> or <Location> path) enclose section b? */
+static int encloses(ap_conf_vector_t *a, ap_conf_vector_t *b)
 {
-    int failed = 0;
+    const char *pa = section_name(a), *pb = section_name(b);
+    size_t la = strlen(pa);
 
-    (void)pconf;
-    (void)plog;
-    for (; s; s = s->next) {
-        const cors_policy *spol = ap_get_module_config(s->lookup_defaults, &cors_module);
+    if (is_regex_section(a) || is_regex_section(b) || strncmp(pa, pb, la) != 0) {
+        return 0;
+    }
+    return la == 0 || pa[la - 1] == '/' || pb[la] == '\0' || pb[la] == '/';
+}
+
+static const char *level_name(apr_pool_t *p, ap_conf_vector_t *sec, int url, server_rec *s)
+{
+    return apr_psprintf(p, "<%s%s %s> in %s", url ? "Location" : "Directory",
+                        is_regex_section(sec) ? "Match" : "", section_name(sec),
+                        server_name(p, s));
+}
+
+/* A virtual host merged with the main server's defaults; a <Directory> with the
+ * <Directory> sections above it; a <Location> with the <Location> sections that prefix it.
+ * What .htaccess files and the <Directory> a URL maps to add is known only per request. */
+static void each_level(apr_pool_t *ptemp, server_rec *main_server, level_fn fn, void *baton)
+{
+    core_server_config *main_core = ap_get_core_module_config(main_server->module_config);
+    server_rec *s;
+
+    for (s = main_server; s; s = s->next) {
         core_server_config *core = ap_get_core_module_config(s->module_config);
-        const char *err = cors_policy_conflict(spol);
-        int i, n;
+        const cors_policy *spol = ap_get_module_config(s->lookup_defaults, &cors_module);
+        int n, i, j;
 
-        if (err) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "mod_cors: in %s: %s",
-                         server_name(ptemp, s), err);
-            failed = 1;
-        }
-        log_warnings(ptemp, s, server_name(ptemp, s), cors_policy_sealed(ptemp, spol));
+        fn(baton, s, server_name(ptemp, s), spol, cors_policy_sealed(ptemp, spol), 0);
         for (n = 0; n < 2; n++) {
             apr_array_header_t *secs = n ? core->sec_url : core->sec_dir;
+            int inherited = s->is_virtual ? (n ? main_core->sec_url : main_core->sec_dir)->nelts
+                                          : 0;
             ap_conf_vector_t **elts = (ap_conf_vector_t **)secs->elts;
             for (i = 0; i < secs->nelts; i++) {
-                const cors_policy *sec = ap_get_module_config(elts[i], &cors_module);
-                if (!sec) {
+                const cors_policy *own = ap_get_module_config(elts[i], &cors_module);
+                const cors_policy *merged = spol;
+                if (!own) {
                     continue;
                 }
-                const cors_policy *merged = cors_policy_merge(ptemp, spol, sec);
-                const char *where = apr_psprintf(ptemp, "<%s %s> as merged into %s",
-                                                 n ? "Location" : "Directory",
-                                                 section_name(elts[i]), server_name(ptemp, s));
-                err = cors_policy_conflict(merged);
-                if (err) {
-                    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
-                                 "mod_cors: in %s: %s", where, err);
-                    failed = 1;
+                for (j = 0; j < i; j++) {
+                    const cors_policy *up = ap_get_module_config(elts[j], &cors_module);
+                    if (up && encloses(elts[j], elts[i])) {
+                        merged = cors_policy_merge(ptemp, merged, up);
+                    }
                 }
-                log_warnings(ptemp, s, where, merged);
+                merged = cors_policy_merge(ptemp, merged, own);
+                fn(baton, s, level_name(ptemp, elts[i], n, s), own, merged, i < inherited);
             }
         }
     }
-    return failed ? HTTP_INTERNAL_SERVER_ERROR : OK;
-}
-
-static void log_policy(server_rec *s, const char *where, const cors_policy *pol)
-{
-    const cors_set *methods = pol->methods;
-
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 "mod_cors: %s: CORSEnable %s, %lu origin item(s)%s, methods %s, "
-                 "credentials %s", where,
-                 pol->enable == CORS_UNSET ? "(inherited)" : pol->enable ? "On" : "Off",
-                 (unsigned long)(pol->origins ? cors_set_count(pol->origins) : 0),
-                 pol->origins && cors_set_is_any(pol->origins) ? " (*)" : "",
-                 methods ? (cors_set_value(methods) ? cors_set_value(methods) : "none")
-                 : "(inherited)",
-                 pol->credentials == CORS_UNSET ? "(inherited)"
-                 : pol->credentials ? "On" : "Off");
 }
 
 static int policy_given(const cors_policy *pol)
@@ -702,39 +701,91 @@ static int policy_given(const cors_policy *pol)
                    || pol->expose || pol->credentials != CORS_UNSET);
 }
 
-static int logs_info(const server_rec *s)
+typedef struct {
+    apr_pool_t *ptemp;
+    server_rec *main_server;
+    int failed;
+} check_baton;
+
+/* Contradictions that only appear once levels are merged ("*" in a virtual host,
+ * credentials in a <Location>) stop the start-up, as configtest runs this hook too.
+ * Warnings are logged through the main server, so a virtual host's LogLevel hides none. */
+static void check_level_merged(void *baton, server_rec *s, const char *where,
+                               const cors_policy *own, const cors_policy *merged, int inherited)
 {
-    return APLOGinfo(s);
+    check_baton *cb = baton;
+    const char *err = cors_policy_conflict(merged);
+    apr_array_header_t *warnings;
+    int i;
+
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "mod_cors: in %s: %s",
+                     where, err);
+        cb->failed = 1;
+    }
+    /* A main server's section seen again in a virtual host that adds nothing says again
+     * what was said for the main server. */
+    if (inherited && !policy_given(ap_get_module_config(s->lookup_defaults, &cors_module))) {
+        return;
+    }
+    if (!policy_given(own)) {
+        return;
+    }
+    warnings = apr_array_make(cb->ptemp, 2, sizeof(const char *));
+    cors_policy_warnings(cb->ptemp, merged, warnings);
+    for (i = 0; i < warnings->nelts; i++) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cb->main_server, "mod_cors: in %s: %s",
+                     where, APR_ARRAY_IDX(warnings, i, const char *));
+    }
 }
 
-/* One line per level that says something, so an admin can see what is in force.  A virtual
- * host's section list starts with the main server's, which are logged once, with it. */
-static void log_policies(apr_pool_t *ptemp, server_rec *main_server)
+static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                  server_rec *s)
 {
-    core_server_config *main_core = ap_get_core_module_config(main_server->module_config);
-    server_rec *s = main_server;
+    check_baton cb;
 
-    do {
-        core_server_config *core = ap_get_core_module_config(s->module_config);
-        const cors_policy *spol = ap_get_module_config(s->lookup_defaults, &cors_module);
-        int n, i;
+    (void)pconf;
+    (void)plog;
+    cb.ptemp = ptemp;
+    cb.main_server = s;
+    cb.failed = 0;
+    each_level(ptemp, s, check_level_merged, &cb);
+    return cb.failed ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
 
-        if (policy_given(spol)) {
-            log_policy(s, server_name(ptemp, s), spol);
-        }
-        for (n = 0; n < 2; n++) {
-            apr_array_header_t *secs = n ? core->sec_url : core->sec_dir;
-            apr_array_header_t *inherited = n ? main_core->sec_url : main_core->sec_dir;
-            ap_conf_vector_t **elts = (ap_conf_vector_t **)secs->elts;
-            for (i = s->is_virtual ? inherited->nelts : 0; i < secs->nelts; i++) {
-                const cors_policy *sec = ap_get_module_config(elts[i], &cors_module);
-                if (policy_given(sec)) {
-                    log_policy(s, apr_psprintf(ptemp, "<%s %s>", n ? "Location" : "Directory",
-                                               section_name(elts[i])), sec);
-                }
-            }
-        }
-    } while ((s = s->next) != NULL);
+static const char *list_or(const cors_set *set, const char *none)
+{
+    const char *v = set ? cors_set_value(set) : NULL;
+
+    if (set && cors_set_has_any(set)) {
+        return cors_set_has_denies(set) ? "* less removals" : "*";
+    }
+    return v ? v : none;
+}
+
+/* One line per level that says something, with the policy in force there (LogLevel info or
+ * cors:info, the virtual host's own level deciding for its sections). */
+static void summarize_level(void *baton, server_rec *s, const char *where,
+                            const cors_policy *own, const cors_policy *merged, int inherited)
+{
+    apr_pool_t *ptemp = baton;
+    const cors_set *o = merged->origins;
+
+    if (!APLOGinfo(s) || !policy_given(own)
+        || (inherited && !policy_given(ap_get_module_config(s->lookup_defaults,
+                                                            &cors_module)))) {
+        return;
+    }
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                 "mod_cors: %s: %s; origins: %s; methods %s; request headers %s; exposed "
+                 "%s; credentials %s", where,
+                 cors_policy_enabled(merged) ? "on" : "off",
+                 !o ? "none" : cors_set_is_any(o) ? "* (any)"
+                 : apr_psprintf(ptemp, "%lu item(s) in force%s",
+                                (unsigned long)cors_set_count_in_force(o),
+                                cors_set_has_denies(o) ? ", with removals" : ""),
+                 list_or(merged->methods, "GET, HEAD, POST"), list_or(merged->headers, "none"),
+                 list_or(merged->expose, "none"), merged->credentials == 1 ? "On" : "Off");
 }
 
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
@@ -765,8 +816,8 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
         cors_policy_seal(pconf, APR_ARRAY_IDX(levels, i, cors_policy *));
     }
     /* httpd reads its configuration twice at start-up: summarise the one it keeps. */
-    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG && logs_info(s)) {
-        log_policies(ptemp, s);
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        each_level(ptemp, s, summarize_level, ptemp);
     }
     return OK;
 }

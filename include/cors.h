@@ -193,6 +193,7 @@ int cors_set_is_any(const cors_set *set);     /* "*" and nothing refused: a fixe
 int cors_set_has_null(const cors_set *set);   /* "null" allowed in effect (worth a warning) */
 int cors_set_has_broad(const cors_set *set);  /* a regex matching any origin allowed */
 size_t cors_set_count(const cors_set *set);   /* items at this level (for summaries) */
+size_t cors_set_count_in_force(const cors_set *set);  /* ... over the levels in force */
 
 /* An allowed http:// origin other than loopback (credentials sent to it cross the network
  * in clear), or NULL.  Sealed sets only. */

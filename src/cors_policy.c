@@ -112,6 +112,11 @@ void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_heade
 {
     const char *insecure;
 
+    if (pol->origins && cors_set_has_null(pol->origins)) {
+        APR_ARRAY_PUSH(out, const char *) =
+            "allowing the origin 'null': any page can send it (sandboxed iframes, data: and "
+            "file: URLs, redirects), so it grants nothing a stranger cannot have";
+    }
     if (pol->origins && cors_set_has_broad(pol->origins) && pol->credentials != 1) {
         APR_ARRAY_PUSH(out, const char *) =
             "a CORSAllowOriginMatch regex matches any origin (it matched origins no policy "

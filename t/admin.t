@@ -7,8 +7,10 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test;
 use Apache::TestUtil;
 use CorsTest;
+use File::Temp ();
+use IO::Socket::INET ();
 
-plan tests => 14, need_module 'cors';
+plan tests => 18, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $log = Apache::Test::vars('t_logs') . '/error_log';
@@ -70,3 +72,58 @@ ok t_cmp(scalar(@warned) >= 1 ? 1 : 0, 1, 'methods where no origin list is in fo
 ok t_cmp((grep { $_ > 1 } values %per_pid) ? 'repeated' : 'once', 'once', '... once per process');
 $res = get_from '/admin/methods-only/data.txt', $app;
 ok t_cmp(acao($res), undef, '... and no CORS headers');
+
+# The start-up summary tells the truth: the policy in force in each section, the virtual host
+# named, a virtual host's own LogLevel honoured. A throwaway httpd of its own, started and
+# stopped here (loopback, a free port).
+{
+    my $vars = Apache::Test::vars();
+    my $dir = File::Temp::tempdir(CLEANUP => 1);
+    chmod 0755, $dir;
+    chomp(my $mods = `apxs -q LIBEXECDIR`);
+    my $cors = "$vars->{serverroot}/../.libs/mod_cors.so";
+    my $port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)->sockport;
+    my $user = $> == 0 ? "User $vars->{user}\nGroup $vars->{group}\n" : '';
+    open my $fh, '>', "$dir/httpd.conf" or die $!;
+    print $fh <<"EOC";
+ServerRoot $dir
+ServerName localhost
+LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule cors_module $cors
+${user}Listen 127.0.0.1:$port
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+LogLevel warn
+CORSAllowOrigin https://app.example.com
+CORSAllowMethods GET POST
+<VirtualHost 127.0.0.1:$port>
+    ServerName api.example.test
+    LogLevel warn cors:info
+    <Directory $dir/api>
+        CORSAllowMethods +DELETE
+    </Directory>
+    <Directory $dir/api/admin>
+        CORSAllowCredentials On
+    </Directory>
+</VirtualHost>
+EOC
+    close $fh;
+    system('/usr/sbin/apache2', '-f', "$dir/httpd.conf", '-k', 'start') == 0 or die "start: $?";
+    my $text = '';
+    for (1 .. 50) {
+        $text = do { local (@ARGV, $/) = ("$dir/error_log"); <> } // '' if -f "$dir/error_log";
+        last if $text =~ /api\/admin/;
+        select undef, undef, undef, 0.1;
+    }
+    system('/usr/sbin/apache2', '-f', "$dir/httpd.conf", '-k', 'stop');
+    for (1 .. 50) { last unless -f "$dir/httpd.pid"; select undef, undef, undef, 0.1; }
+    ok t_cmp($text, qr{<Directory \Q$dir\E/api/admin/> in the virtual host at .*\(api\.example\.test\): on; origins: 1 item\(s\) in force; methods GET, POST, DELETE; .*credentials On},
+             'the summary shows what is in force in a section: methods and origins inherited');
+    ok t_cmp($text, qr{<Directory \Q$dir\E/api/> in the virtual host at .*\(api\.example\.test\): on; .*methods GET, POST, DELETE;},
+             '... each section, its virtual host named');
+    ok t_cmp($text =~ /mod_cors: the main server:/ ? 'logged' : 'quiet', 'quiet',
+             "... the main server's own LogLevel (warn) keeps its line quiet");
+    ok t_cmp($text =~ /mod_cors: .*api\/admin.*\n(?s:.*)mod_cors: .*api\/admin/ ? 'twice' : 'once', 'once',
+             '... and each section is summarised once per start');
+}

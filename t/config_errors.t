@@ -27,7 +27,7 @@ my @bad = (
     ["CORSAllowOrigin *\nCORSAllowCredentials On", qr/CORSAllowCredentials: CORSAllowOrigin \* cannot be combined with CORSAllowCredentials On/],
     ["CORSAllowCredentials On\nCORSAllowOrigin *", qr/CORSAllowOrigin: CORSAllowOrigin \* cannot be combined/],
     ["CORSExposeHeaders *\nCORSAllowCredentials On", qr/CORSExposeHeaders \* cannot be combined with CORSAllowCredentials On/],
-    ["CORSAllowOrigin *\n<Location /x>\nCORSAllowCredentials On\n</Location>", qr/in <Location \/x> as merged into the main server: CORSAllowOrigin \*/],
+    ["CORSAllowOrigin *\n<Location /x>\nCORSAllowCredentials On\n</Location>", qr/in <Location \/x> in the main server: CORSAllowOrigin \*/],
     ["CORSAllowOrigin *\n<VirtualHost 127.0.0.1:9>\nCORSAllowCredentials On\n</VirtualHost>", qr/in the virtual host at .*CORSAllowOrigin \*/],
     ["CORSAllowOriginMatch ^(https://a", qr/CORSAllowOriginMatch: '\^\(https:\/\/a' is not a valid regular expression/],
     ["CORSMaxAge 86401", qr/CORSMaxAge: '86401' is not a number of seconds from 0 to 86400/],
@@ -54,7 +54,7 @@ my @bad = (
     # Dangerous or dead policies (point 6).
     ["CORSAllowOriginMatch .*\nCORSAllowCredentials On", qr/CORSAllowCredentials: a CORSAllowOriginMatch regex that matches any origin cannot be combined with CORSAllowCredentials On/],
     ["CORSAllowCredentials On\nCORSAllowOriginMatch x|.*", qr/CORSAllowOriginMatch: a CORSAllowOriginMatch regex that matches any origin/],
-    ["CORSAllowOriginMatch https?://.*\n<Location /x>\nCORSAllowCredentials On\n</Location>", qr/in <Location \/x> as merged into the main server: a CORSAllowOriginMatch regex that matches any origin/],
+    ["CORSAllowOriginMatch https?://.*\n<Location /x>\nCORSAllowCredentials On\n</Location>", qr/in <Location \/x> in the main server: a CORSAllowOriginMatch regex that matches any origin/],
     ["CORSAllowOrigin https://*.github.io", qr/'https:\/\/\*\.github\.io' lets strangers in: 'github\.io' is a public suffix/],
     ["CORSAllowOrigin https://*.co.uk", qr/'co\.uk' is a public suffix/],
     ["CORSAllowOrigin https://*.s3.amazonaws.com", qr/'s3\.amazonaws\.com' is a public suffix/],
@@ -81,7 +81,7 @@ my @bad = (
     ["CORSAllowOrigin", qr/CORSAllowOrigin needs at least one value/],
 );
 
-plan tests => 2 * @bad + 13, need_module 'cors';
+plan tests => 2 * @bad + 15, need_module 'cors';
 
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
@@ -129,6 +129,13 @@ ok t_cmp($out, qr/'http:\/\/app\.example\.com' is allowed with CORSAllowCredenti
 ok t_cmp($out !~ /over plain http/ ? 1 : 0, 1, "... but not for loopback origins");
 ($rc, $out) = configtest("CORSAllowOrigin * -https://*.github.io");
 ok t_cmp($rc, 0, "a removal over a public suffix loads: taking it away lets nobody in");
+# The start-up's own words (issue 14): where, and through the main server's log.
+($rc, $out) = configtest("CORSAllowOriginMatch ^https://(foo");
+ok t_cmp($out, qr/'\^https:\/\/\(foo' is not a valid regular expression \(.* at offset 13\)/,
+         "a regex error quotes the pattern and an offset into it");
+($rc, $out) = configtest("<VirtualHost 127.0.0.1:9>\nServerName api.example.test\nLogLevel error\nCORSAllowOrigin null\n</VirtualHost>");
+ok t_cmp($out, qr/\[cors:warn\].*in the virtual host at .*\(api\.example\.test\): allowing the origin 'null'/,
+         "the null warning is given whatever the virtual host's LogLevel, naming it");
 ($rc, $out) = configtest("CORSAllowMethods GET patch");
 ok t_cmp($out, qr/'patch' is in lower case: browsers send methods other than/, "a lower-case method is warned about");
 ($rc, $out) = configtest("LogLevel info\nCORSAllowOrigin http://[0:0:0:0:0:0:0:1]:8080");

@@ -49,8 +49,8 @@ ok t_cmp($lines, qr/\[cors:debug\].*CORS request allowed for origin 'https:\/\/a
 # Start-up summary: one line per section that sets a policy.
 open my $fh, '<', $log or die;
 my $all = do { local $/; <$fh> };
-ok t_cmp($all, qr/mod_cors: <Location \/api>: CORSEnable On, 3 origin item\(s\), methods GET, POST, PUT, DELETE, patch, credentials On/,
-         'start-up summary of the /api policy');
+ok t_cmp($all, qr/mod_cors: <Location \/api> in the main server: on; origins: 3 item\(s\) in force; methods GET, POST, PUT, DELETE, patch; request headers Content-Type, Authorization, X-Custom; exposed X-Request-Id; credentials On/,
+         'start-up summary of the /api policy, as in force there');
 
 # CORSDebug: the reason in a response header, only where switched on.
 my $res = get_from '/debug/data.txt', 'https://evil.example';
