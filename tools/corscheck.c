@@ -1,9 +1,14 @@
 /* corscheck.c - asks a server what a browser would (preflight, then the request) and gives the browser's verdict. */
 /*
  *   corscheck URL --origin O [--method M] [--header 'Name: value']... [--credentials]
+ *             [--data BODY] [--send]
  *
- * Exit status: 0 when a browser would let the page read the response, 1 when it would
- * block it, 2 on a usage or network error.  Works against any server.  The origin, token
+ * Safe to point at production: it sends the preflight when the Fetch rules require one,
+ * but the request itself only for GET and HEAD; any other method (and any body) only with
+ * --send.  Exit status (also in --help and corscheck.1): 0 when a browser would let the page
+ * read the response, or, for a request not sent, when its preflight passes; 1 when the
+ * browser would block it; 2 on a usage or network error; 3 when nothing was checked (a
+ * request that needs no preflight, not sent).  Works against any server.  The origin, token
  * and list parsing are the policy core's (include/cors.h), so the tool and the module
  * cannot disagree on what a valid origin or header list is.
  */
@@ -19,12 +24,27 @@
 
 #include "cors.h"
 
+/* mk/corscheck.mk passes the version from CHANGES. */
+#ifndef CORSCHECK_VERSION
+#define CORSCHECK_VERSION "1.1.0"
+#endif
+
+/* Exit statuses, as documented in --help and tools/corscheck.1. */
+enum {
+    EXIT_ALLOWED = 0,       /* readable; or, not sent, the preflight passed */
+    EXIT_BLOCKED = 1,       /* the preflight or the response fails the CORS check */
+    EXIT_USAGE = 2,         /* bad arguments, or a network error */
+    EXIT_UNCHECKED = 3      /* no preflight needed and the request not sent: nothing checked */
+};
+
 typedef struct {
     const char *url;
     const char *origin;
     const char *method;
+    const char *data;               /* the request body, or NULL */
     apr_array_header_t *headers;    /* "Name: value" as given */
     int credentials;
+    int send;                       /* send a request other than GET and HEAD too */
 } options;
 
 typedef struct {
@@ -37,11 +57,71 @@ typedef struct {
     apr_table_t *headers;
 } header_sink;
 
-static void usage(void)
+static const char usage_text[] =
+    "usage: corscheck URL --origin ORIGIN [--method METHOD] [--header 'Name: value']...\n"
+    "                 [--credentials] [--data BODY] [--send]\n"
+    "       corscheck --help | --version\n";
+
+static const char help_text[] =
+    "\n"
+    "Asks the server at URL what a browser would ask it for a fetch() from a page on ORIGIN:\n"
+    "the preflight (OPTIONS) when the Fetch rules require one, then the request itself.  It\n"
+    "prints the CORS headers of each answer, the verdict in the words of Chromium's console\n"
+    "and the likely fix.  Works against any server, mod_cors or not.\n"
+    "\n"
+    "Safe to point at production: corscheck sends the request itself only for GET and HEAD.\n"
+    "For any other method (POST, PUT, DELETE, PATCH, ...) it sends at most the preflight,\n"
+    "prints the request the browser would send next, and sends that request only with --send.\n"
+    "\n"
+    "Options:\n"
+    "  --origin ORIGIN        the page's origin, scheme://host[:port] (required)\n"
+    "  --method METHOD        the fetch() method (default GET); DELETE, GET, HEAD, OPTIONS,\n"
+    "                         POST and PUT are upper-cased, as browsers do\n"
+    "  --header 'Name: value' a request header the page sets; repeat for more\n"
+    "  --credentials          credentials mode 'include' (the page sends cookies)\n"
+    "  --data BODY            the request body (not with GET or HEAD); sent only with --send;\n"
+    "                         without a Content-Type header, 'text/plain;charset=UTF-8'\n"
+    "  --send                 send the request even when its method is not GET or HEAD:\n"
+    "                         it may change data on the server\n"
+    "  -h, --help             print this help and exit\n"
+    "  --version              print the version and exit\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the browser would let the page read the response; or, when the request was not\n"
+    "     sent (a method other than GET or HEAD, without --send), its preflight passed\n"
+    "  1  the browser would block it: the preflight or the response fails the CORS check\n"
+    "  2  a usage error, or a network error\n"
+    "  3  nothing was checked: the request needs no preflight and was not sent (no --send)\n"
+    "\n"
+    "Examples:\n"
+    "  # a GET (sent), and a preflighted PUT (only its preflight is sent)\n"
+    "  corscheck https://api.example.com/v1/items --origin https://app.example.com\n"
+    "  corscheck https://api.example.com/v1/items --origin https://app.example.com \\\n"
+    "      --method PUT --header 'Content-Type: application/json' --credentials\n"
+    "  # a DELETE: its preflight, then the DELETE itself (--send: it deletes item 7)\n"
+    "  corscheck https://api.example.com/v1/items/7 --origin https://app.example.com \\\n"
+    "      --method DELETE --send\n"
+    "  # a POST with a JSON body, sent\n"
+    "  corscheck https://api.example.com/v1/items --origin https://app.example.com \\\n"
+    "      --method POST --header 'Content-Type: application/json' --data '{\"a\":1}' --send\n"
+    "\n"
+    "See corscheck(1).\n";
+
+#if defined(__GNUC__)
+#define NORETURN __attribute__((noreturn))
+#else
+#define NORETURN
+#endif
+
+/* A usage error: what is wrong, the short usage, exit 2. */
+NORETURN static void usage(const char *why, const char *what)
 {
-    fprintf(stderr, "usage: corscheck URL --origin ORIGIN [--method METHOD] "
-            "[--header 'Name: value']... [--credentials]\n");
-    exit(2);
+    if (why) {
+        fprintf(stderr, "corscheck: %s%s%s%s\n", why, what ? " '" : "", what ? what : "",
+                what ? "'" : "");
+    }
+    fprintf(stderr, "%sTry 'corscheck --help' for more.\n", usage_text);
+    exit(EXIT_USAGE);
 }
 
 static size_t on_header(char *buf, size_t size, size_t n, void *baton)
@@ -74,7 +154,7 @@ static size_t discard(char *buf, size_t size, size_t n, void *baton)
 
 /* One HTTP exchange; 0 on a network error (reported). */
 static int fetch(apr_pool_t *p, const char *url, const char *method,
-                 const apr_array_header_t *request_headers, exchange *ex)
+                 const apr_array_header_t *request_headers, const char *body, exchange *ex)
 {
     CURL *curl = curl_easy_init();
     struct curl_slist *list = NULL;
@@ -90,6 +170,9 @@ static int fetch(apr_pool_t *p, const char *url, const char *method,
     for (i = 0; i < request_headers->nelts; i++) {
         list = curl_slist_append(list, APR_ARRAY_IDX(request_headers, i, const char *));
     }
+    if (body) {
+        list = curl_slist_append(list, "Expect:");      /* browsers never send it */
+    }
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -101,6 +184,10 @@ static int fetch(apr_pool_t *p, const char *url, const char *method,
     }
     else if (strcmp(method, "GET") != 0) {
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    }
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     }
     rc = curl_easy_perform(curl);
     if (rc == CURLE_OK) {
@@ -134,6 +221,12 @@ static const char *normalize_method(apr_pool_t *p, const char *m)
 static int simple_method(const char *m)
 {
     return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "POST");
+}
+
+/* The methods corscheck sends without --send: they do not change anything on the server. */
+static int safe_method(const char *m)
+{
+    return !strcmp(m, "GET") || !strcmp(m, "HEAD");
 }
 
 /* CORS-safelisted request headers, as fetch() judges them. */
@@ -375,6 +468,137 @@ static void warn_vary(apr_pool_t *p, const options *o, exchange *ex)
     (void)o;
 }
 
+/* --NAME VALUE or --NAME=VALUE at argv[*i]: 1 and *value set (and *i moved past it), 0 when
+ * argv[*i] is another option; a missing value is a usage error. */
+static int option_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t len = strlen(name);
+
+    if (strncmp(argv[*i], name, len) != 0) {
+        return 0;
+    }
+    if (argv[*i][len] == '=') {
+        *value = argv[*i] + len + 1;
+        return 1;
+    }
+    if (argv[*i][len] != '\0') {
+        return 0;
+    }
+    if (*i + 1 >= argc) {
+        usage("this option needs a value:", name);
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+static void parse_args(int argc, char **argv, options *o)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        const char *value;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("%s%s", usage_text, help_text);
+            exit(EXIT_SUCCESS);
+        }
+        else if (!strcmp(argv[i], "--version")) {
+            printf("corscheck (mod_cors) %s\n", CORSCHECK_VERSION);
+            exit(EXIT_SUCCESS);
+        }
+        else if (option_value(argc, argv, &i, "--origin", &value)) {
+            o->origin = value;
+        }
+        else if (option_value(argc, argv, &i, "--method", &value)) {
+            o->method = value;
+        }
+        else if (option_value(argc, argv, &i, "--header", &value)) {
+            APR_ARRAY_PUSH(o->headers, const char *) = value;
+        }
+        else if (option_value(argc, argv, &i, "--data", &value)) {
+            o->data = value;
+        }
+        else if (!strcmp(argv[i], "--credentials")) {
+            o->credentials = 1;
+        }
+        else if (!strcmp(argv[i], "--send")) {
+            o->send = 1;
+        }
+        else if (argv[i][0] == '-') {
+            usage("unknown option", argv[i]);
+        }
+        else if (o->url) {
+            usage("one URL only; this is a second one:", argv[i]);
+        }
+        else {
+            o->url = argv[i];
+        }
+    }
+    if (!o->url) {
+        usage("no URL given", NULL);
+    }
+    if (!o->origin) {
+        usage("no --origin given", NULL);
+    }
+    if (strncasecmp(o->url, "http://", 7) != 0 && strncasecmp(o->url, "https://", 8) != 0) {
+        usage("the URL must be http:// or https://, not", o->url);
+    }
+}
+
+/* s as one word for sh: as it is when plain, else in single quotes. */
+static const char *sh_quote(apr_pool_t *p, const char *s)
+{
+    const char *c;
+    const char *q;
+    char *out, *w;
+
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                     "_@%+=:,./-") == strlen(s)) {
+        return s;
+    }
+    out = w = apr_palloc(p, 4 * strlen(s) + 3);
+    *w++ = '\'';
+    for (c = s; *c; c++) {
+        if (*c == '\'') {
+            for (q = "'\\''"; *q; q++) {
+                *w++ = *q;
+            }
+        }
+        else {
+            *w++ = *c;
+        }
+    }
+    *w++ = '\'';
+    *w = '\0';
+    return out;
+}
+
+/* The request the browser would send next, which corscheck did not send, and how to. */
+static void show_unsent(apr_pool_t *p, const options *o, const apr_array_header_t *sent,
+                        int need_preflight, int argc, char **argv)
+{
+    const char *again = sh_quote(p, argv[0]);
+    int i;
+
+    printf("\nnext: the browser would %s %s %s%s with these headers:\n",
+           need_preflight ? "now send" : "send", o->method, o->url,
+           need_preflight ? "" : " straight away (it needs no preflight),");
+    for (i = 0; i < sent->nelts; i++) {
+        printf("  %s\n", APR_ARRAY_IDX(sent, i, const char *));
+    }
+    if (o->credentials) {
+        printf("  (and the page's cookies for this site: credentials 'include')\n");
+    }
+    if (o->data) {
+        printf("  (and a body of %lu bytes)\n", (unsigned long)strlen(o->data));
+    }
+    for (i = 1; i < argc; i++) {
+        again = apr_psprintf(p, "%s %s", again, sh_quote(p, argv[i]));
+    }
+    printf("not sent: corscheck did not send this %s request: it sends only GET and HEAD "
+           "by itself, as %s may change data on the server.\nTo send it, run again with "
+           "--send:\n  %s --send\n", o->method, o->method, again);
+}
+
 int main(int argc, char **argv)
 {
     apr_pool_t *p;
@@ -383,45 +607,30 @@ int main(int argc, char **argv)
     exchange pre, actual;
     verdict v = { NULL, NULL };
     cors_origin parsed;
-    int i, need_preflight, ok = 1;
+    int i, need_preflight, has_type = 0, ok = 1, status;
+    cors_origin_err os;
 
     apr_initialize();
     apr_pool_create(&p, NULL);
     memset(&o, 0, sizeof(o));
     o.method = "GET";
     o.headers = apr_array_make(p, 4, sizeof(const char *));
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--origin") && i + 1 < argc) {
-            o.origin = argv[++i];
-        }
-        else if (!strcmp(argv[i], "--method") && i + 1 < argc) {
-            o.method = argv[++i];
-        }
-        else if (!strcmp(argv[i], "--header") && i + 1 < argc) {
-            APR_ARRAY_PUSH(o.headers, const char *) = argv[++i];
-        }
-        else if (!strcmp(argv[i], "--credentials")) {
-            o.credentials = 1;
-        }
-        else if (argv[i][0] != '-' && !o.url) {
-            o.url = argv[i];
-        }
-        else {
-            usage();
-        }
-    }
-    if (!o.url || !o.origin) {
-        usage();
-    }
-    if (cors_origin_parse(o.origin, strlen(o.origin), 0, &parsed) != CORS_ORIGIN_OK) {
+    parse_args(argc, argv, &o);
+    os = cors_origin_parse(o.origin, strlen(o.origin), 0, &parsed);
+    if (os != CORS_ORIGIN_OK) {
         fprintf(stderr, "corscheck: '%s' is not an origin a browser would send: %s\n", o.origin,
-                cors_origin_strerror(cors_origin_parse(o.origin, strlen(o.origin), 0, &parsed)));
-        return 2;
+                cors_origin_strerror(os));
+        return EXIT_USAGE;
     }
     o.method = normalize_method(p, o.method);
     if (!cors_is_token(o.method, strlen(o.method))) {
         fprintf(stderr, "corscheck: '%s' is not a method name\n", o.method);
-        return 2;
+        return EXIT_USAGE;
+    }
+    if (o.data && safe_method(o.method)) {
+        fprintf(stderr, "corscheck: a %s request has no body (fetch() refuses one): give "
+                "--method POST, PUT, ... with --data\n", o.method);
+        return EXIT_USAGE;
     }
 
     /* What the browser sends, and whether it must ask first. */
@@ -435,11 +644,12 @@ int main(int argc, char **argv)
         const char *value;
         if (!colon || !cors_is_token(h, (size_t)(colon - h))) {
             fprintf(stderr, "corscheck: --header wants 'Name: value', not '%s'\n", h);
-            return 2;
+            return EXIT_USAGE;
         }
         name = apr_pstrmemdup(p, h, (size_t)(colon - h));
         value = colon + 1 + strspn(colon + 1, " \t");
         APR_ARRAY_PUSH(sent, const char *) = h;
+        has_type |= !strcasecmp(name, "content-type");
         if (!safelisted(name, value)) {
             char *c;
             for (c = name; *c; c++) {
@@ -449,6 +659,10 @@ int main(int argc, char **argv)
                 APR_ARRAY_PUSH(unsafe_names, const char *) = name;
             }
         }
+    }
+    if (o.data && !has_type) {
+        /* fetch() with a string body: safelisted, so it changes nothing about the preflight. */
+        APR_ARRAY_PUSH(sent, const char *) = "Content-Type: text/plain;charset=UTF-8";
     }
     qsort(unsafe_names->elts, (size_t)unsafe_names->nelts, sizeof(const char *), cmp_str);
     need_preflight = !simple_method(o.method) || unsafe_names->nelts > 0;
@@ -467,8 +681,8 @@ int main(int argc, char **argv)
                 apr_psprintf(p, "Access-Control-Request-Headers: %s",
                              apr_array_pstrcat(p, unsafe_names, ','));
         }
-        if (!fetch(p, o.url, "OPTIONS", pre_headers, &pre)) {
-            return 2;
+        if (!fetch(p, o.url, "OPTIONS", pre_headers, NULL, &pre)) {
+            return EXIT_USAGE;
         }
         show("preflight", &pre);
         if (!preflight_check(p, &o, unsafe_names, &pre, &v)) {
@@ -478,24 +692,42 @@ int main(int argc, char **argv)
             ok = 0;
         }
     }
-    if (ok) {
-        if (!fetch(p, o.url, o.method, sent, &actual)) {
-            return 2;
+    if (!ok) {
+        status = EXIT_BLOCKED;
+    }
+    else if (!safe_method(o.method) && !o.send) {
+        show_unsent(p, &o, sent, need_preflight, argc, argv);
+        if (need_preflight) {
+            printf("\npreflight allowed: the browser would send the %s request; corscheck did "
+                   "not send it, so the CORS check of its response was not done (add --send "
+                   "to do it)\n", o.method);
+            status = EXIT_ALLOWED;
+        }
+        else {
+            printf("\nnot checked: a %s like this needs no preflight and corscheck did not "
+                   "send it, so no CORS check was done (add --send to do it)\n", o.method);
+            status = EXIT_UNCHECKED;
+        }
+    }
+    else {
+        if (!fetch(p, o.url, o.method, sent, o.data, &actual)) {
+            return EXIT_USAGE;
         }
         show("response", &actual);
         if (!cors_check(p, &o, &actual, &v)) {
             printf("\nblocked: Access to fetch at '%s' from origin '%s' has been blocked by "
                    "CORS policy: %s\nfix: %s\n", o.url, o.origin, v.message, v.fix);
-            ok = 0;
+            status = EXIT_BLOCKED;
         }
         else {
             warn_vary(p, &o, &actual);
             printf("\nallowed: a browser would let the page read this response (HTTP %ld)\n",
                    actual.status);
+            status = EXIT_ALLOWED;
         }
     }
     curl_global_cleanup();
     apr_pool_destroy(p);
     apr_terminate();
-    return ok ? 0 : 1;
+    return status;
 }

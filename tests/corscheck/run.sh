@@ -1,5 +1,7 @@
 #!/bin/sh
-# run.sh - corscheck against mod_cors, the mod_headers recipe, and deliberately broken servers.
+# run.sh - corscheck against mod_cors, the mod_headers recipe, and deliberately broken servers;
+# that it sends nothing but GET, HEAD and preflights without --send (the access log says what
+# arrived); its options, exit statuses and man page.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc="$top/build/corscheck"
@@ -10,7 +12,7 @@ trap '/usr/sbin/apache2 -f "$root/httpd.conf" -k stop 2>/dev/null || true; sleep
 port=$(perl -MIO::Socket::INET -e \
     'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
 u="http://127.0.0.1:$port"
-for d in cors recipe dup wildcreds auth401 novary; do
+for d in cors recipe dup wildcreds auth401 novary safe; do
     mkdir -p "$root/htdocs/$d"
     echo '{"ok": true}' > "$root/htdocs/$d/data.json"
 done
@@ -34,6 +36,7 @@ recipe='
     echo "Listen 127.0.0.1:$port"
     echo "PidFile $root/httpd.pid"
     echo "ErrorLog $root/error_log"
+    echo "CustomLog $root/access_log \"%m %U%q %{Content-Length}i %{Content-Type}i\""
     for m in mpm_event authz_core authn_core authn_file auth_basic authz_user mime headers \
              setenvif rewrite; do
         echo "LoadModule ${m}_module $mods/mod_${m}.so"
@@ -49,6 +52,12 @@ recipe='
     echo "    CORSAllowHeaders Content-Type Authorization"
     echo "    CORSAllowCredentials On"
     echo "    CORSDebug On"
+    echo "</Directory>"
+    echo "<Directory $root/htdocs/safe>"
+    echo "    CORSEnable On"
+    echo "    CORSAllowOrigin https://app.example"
+    echo "    CORSAllowMethods GET POST PUT DELETE PATCH"
+    echo "    CORSAllowHeaders Content-Type X-Test"
     echo "</Directory>"
     echo "<Directory $root/htdocs/recipe>$recipe"
     echo "</Directory>"
@@ -96,8 +105,11 @@ B='Authorization: Bearer x'
 
 expect "mod_cors: simple GET allowed" 0 "allowed: a browser would let" -- \
     "$u/cors/data.json" --origin $A
-expect "mod_cors: PUT with JSON and Authorization, credentials: preflight and request pass" 0 \
-    "allowed" -- "$u/cors/data.json" --origin $A --method put --header "$J" --header "$B" --credentials
+expect "mod_cors: PUT with JSON and Authorization, credentials: the preflight passes" 0 \
+    "preflight allowed" -- "$u/cors/data.json" --origin $A --method put --header "$J" --header "$B" --credentials
+expect "mod_cors: the same PUT with --send: preflight and request pass" 0 \
+    "allowed: a browser would let" -- "$u/cors/data.json" --origin $A --method put --header "$J" \
+    --header "$B" --credentials --send
 expect "mod_cors: the preflight is shown" 0 "preflight: HTTP 204" -- \
     "$u/cors/data.json" --origin $A --method PUT --header "$J"
 expect "mod_cors: refused origin" 1 \
@@ -152,6 +164,94 @@ expect "usage: no origin" 2 "usage: corscheck" -- "$u/cors/data.json"
 expect "usage: not an origin" 2 "not an origin a browser would send" -- \
     "$u/cors/data.json" --origin "https://app.example/"
 expect "network error" 2 "corscheck: GET" -- "http://127.0.0.1:1/x" --origin $A
+
+# ---- safe by default: nothing but GET, HEAD and preflights without --send -------------------
+# The access log ("METHOD /path?query Content-Length Content-Type") says what arrived.
+log="$root/access_log"
+S="$u/safe/data.json"
+# check WHAT COMMAND...: passes when the command succeeds.
+check() {
+    what=$1; shift
+    if "$@"; then
+        passed=$((passed + 1)); echo "ok - $what"
+    else
+        failed=$((failed + 1)); echo "not ok - $what"
+        sed 's/^/#   log: /' "$log"
+    fi
+}
+arrived() { grep -q "^$1 /safe/data.json?t=$2 " "$log"; }     # METHOD TAG
+absent() { ! arrived "$@"; }
+
+expect "DELETE without --send: the preflight passes, the DELETE is not sent" 0 \
+    "corscheck did not send this DELETE request" -- "$S?t=del" --origin $A --method DELETE
+check "DELETE without --send: the preflight arrived" arrived OPTIONS del
+check "DELETE without --send: no DELETE arrived" absent DELETE del
+expect "DELETE without --send: what the browser would send next" 0 \
+    "next: the browser would now send DELETE $S?t=del with these headers:" -- \
+    "$S?t=del" --origin $A --method DELETE --header "X-Test: 1"
+expect "DELETE without --send: the command that sends it" 0 "X-Test: 1' --send" -- \
+    "$S?t=del" --origin $A --method DELETE --header "X-Test: 1"
+expect "DELETE without --send: the response's CORS check was not done" 0 \
+    "so the CORS check of its response was not done" -- "$S?t=del" --origin $A --method DELETE
+check "DELETE without --send, three more runs: still no DELETE arrived" absent DELETE del
+expect "DELETE --send: sent, and its response checked" 0 "allowed: a browser would let" -- \
+    "$S?t=delsend" --origin $A --method DELETE --send
+check "DELETE --send: the preflight arrived" arrived OPTIONS delsend
+check "DELETE --send: the DELETE arrived" arrived DELETE delsend
+expect "DELETE --send, refused preflight: blocked, nothing more sent" 1 "blocked" -- \
+    "$u/cors/data.json?t=delrefused" --origin $A --method DELETE --send
+check "DELETE --send, refused preflight: no DELETE arrived" \
+    sh -c "! grep -q '^DELETE /cors/data.json?t=delrefused ' '$log'"
+expect "GET: sent" 0 "allowed: a browser would let the page read this response (HTTP 200)" -- \
+    "$S?t=get" --origin $A
+check "GET: the GET arrived" arrived GET get
+expect "GET with a custom header: preflight, then the GET" 0 "allowed" -- \
+    "$S?t=getpre" --origin $A --header "X-Test: 1"
+check "GET with a custom header: the preflight arrived" arrived OPTIONS getpre
+check "GET with a custom header: the GET arrived" arrived GET getpre
+expect "HEAD: sent" 0 "allowed: a browser would let" -- "$S?t=head" --origin $A --method head
+check "HEAD: the HEAD arrived" arrived HEAD head
+expect "POST without a preflight, without --send: nothing sent, exit 3" 3 \
+    "not checked: a POST like this needs no preflight and corscheck did not send it" -- \
+    "$S?t=post" --origin $A --method POST --data "a=1" \
+    --header "Content-Type: application/x-www-form-urlencoded"
+check "POST without --send: nothing arrived" sh -c "! grep -q 't=post ' '$log'"
+expect "POST with JSON, without --send: the preflight only" 0 "and a body of 7 bytes" -- \
+    "$S?t=postjson" --origin $A --method POST --header "$J" --data '{"a":1}'
+check "POST with JSON, without --send: the preflight arrived" arrived OPTIONS postjson
+check "POST with JSON, without --send: no POST arrived" absent POST postjson
+expect "POST --send with a body: sent" 0 "allowed" -- \
+    "$S?t=postsend" --origin $A --method POST --data "hello" --send
+check "POST --send: the POST arrived with its body, as text/plain;charset=UTF-8" \
+    grep -q "^POST /safe/data.json?t=postsend 5 text/plain;charset=UTF-8$" "$log"
+expect "PATCH --send with JSON: sent" 0 "allowed" -- \
+    "$S?t=patch" --origin $A --method PATCH --header "$J" --data '{"a":1}' --send
+check "PATCH --send: the preflight arrived" arrived OPTIONS patch
+check "PATCH --send: the PATCH arrived, body and type as given" \
+    grep -q "^PATCH /safe/data.json?t=patch 7 application/json$" "$log"
+expect "a body with GET: usage error" 2 "has no body" -- "$S" --origin $A --data x
+
+# ---- options, exit statuses, man page ------------------------------------------------------
+version=$(sed -n '1s/^Changes with mod_cors \([0-9][^ ]*\).*/\1/p' "$top/CHANGES")
+expect "--help exits 0 and explains --send" 0 "--send" -- --help
+expect "--help has examples" 0 "Examples:" -- --help
+expect "--help lists the exit statuses" 0 "3  nothing was checked" -- --help
+check "--help writes to standard output" sh -c "'$cc' --help 2>/dev/null | grep -q 'usage: corscheck'"
+expect "--version: the version in CHANGES" 0 "corscheck (mod_cors) $version" -- --version
+expect "unknown option: exit 2, says which" 2 "unknown option '--bogus'" -- "$S" --origin $A --bogus
+check "unknown option: the usage on standard error only" \
+    sh -c "[ -z \"\$('$cc' --bogus 2>/dev/null)\" ] && '$cc' --bogus 2>&1 | grep -q 'usage: corscheck'"
+expect "an option without its value: exit 2" 2 "this option needs a value: '--origin'" -- "$S" --origin
+expect "--origin=VALUE works too" 0 "allowed" -- "$S" --origin=$A
+expect "not an http(s) URL: exit 2" 2 "must be http:// or https://" -- "file:///etc/passwd" --origin $A
+man1="$top/tools/corscheck.1"
+check "man page: no warnings from groff -man -ww" sh -c "[ -z \"\$(groff -man -ww -z '$man1' 2>&1)\" ]"
+check "man page: no warnings from man --warnings" \
+    sh -c "[ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z '$man1' 2>&1 >/dev/null)\" ]"
+check "man page: the version in CHANGES" grep -q "^\.TH CORSCHECK 1 .* \"mod_cors $version\"" "$man1"
+for opt in $("$cc" --help | grep -o -- '--[a-z]*' | sort -u); do
+    check "man page: documents $opt" grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$man1"
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
