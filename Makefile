@@ -1,7 +1,8 @@
 # Makefile - builds mod_cors with apxs, and runs the demo, the tests and the benchmarks.
 #
 #   make          build .libs/mod_cors.so
-#   make run      the demo: a page and an API on two loopback origins (conf-examples/demo.conf)
+#   make run      the demo: a page and an API on two loopback origins (conf-examples/demo.conf);
+#                 DEMO_PORT=8080 API_PORT=8081 fix the ports, DEMO_HOST=addr (127.0.0.1) the address
 #   make test     every test: core unit tests (plain and sanitized), Apache::Test under the
 #                 event and prefork MPMs, and the end-to-end suites
 #   make install  apxs -i, plus cors.load for a2enmod on Debian-style layouts

@@ -1,20 +1,24 @@
 # lib.sh - sourced by the e2e/ suites: throwaway httpd and PHP-FPM instances, checks, tally.
-#   e2e_init                 temp tree ($work), counters, cleanup on exit
-#   free_port                a free TCP port on 127.0.0.1
+# The httpd part is mk/httpd.sh's (see there); this adds the e2e layout and the tally.
+#   e2e_init                 temp tree ($work), counters, cleanup on exit (E2E_KEEP=1 keeps it)
+#   free_port                a free TCP port on 127.0.0.1, not handed out before in this suite
 #   httpd_up NAME MPM URL MODULE...   conf body on stdin; writes $work/NAME/httpd.conf with the
-#                            common head (logs in $work/NAME, mod_cors loaded), starts it and
-#                            waits until URL answers (bounded)
+#                            common head (logs in $work/NAME, mod_cors loaded, LogLevel
+#                            warn cors:info, access_log "%m %U %>s"), starts it and waits
+#                            until URL answers (bounded); exits if it does not
+#   wait_for URL             waits (bounded, 10 s) until URL gives any HTTP answer
 #   fpm_up PORT              PHP-FPM on 127.0.0.1:PORT, access log $work/fpm/access.log
 #   check NAME WANT GOT      one result line; is / like / count helpers below
 #   e2e_done                 prints "N passed, N failed" and sets the exit status
 top=$(cd "$(dirname "$0")/.." && pwd)
-mods=$(apxs -q LIBEXECDIR)
-module="$top/.libs/mod_cors.so"
+. "$top/mk/httpd.sh"
+mods=$HTTPD_MODS
+module=$HTTPD_MODULE
+HTTPD_LOGLEVEL="warn cors:info"
 
 e2e_init() {
-    [ -f "$module" ] || { echo "build first: make" >&2; exit 1; }
-    work=$(mktemp -d)
-    chmod 755 "$work"
+    httpd_require_module || exit 1
+    httpd_tmpdir work
     mkdir -p "$work/hits"
     chmod 777 "$work/hits"
     passed=0
@@ -24,36 +28,22 @@ e2e_init() {
 }
 
 e2e_cleanup() {
-    for conf in "$work"/*/httpd.conf; do
-        [ -f "$conf" ] || continue
-        pidfile="$(dirname "$conf")/httpd.pid"
-        [ -f "$pidfile" ] || continue
-        /usr/sbin/apache2 -f "$conf" -k stop 2>/dev/null
-        i=0
-        while [ -f "$pidfile" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    done
+    httpd_stop_all
     if [ -f "$work/fpm/fpm.pid" ]; then
         kill "$(cat "$work/fpm/fpm.pid")" 2>/dev/null
         i=0
         while [ -f "$work/fpm/fpm.pid" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     fi
-    [ -n "${E2E_KEEP:-}" ] && { echo "kept $work" >&2; return; }
-    rm -rf "$work"
+    [ -n "${E2E_KEEP:-}" ] && HTTPD_KEEP=1
+    httpd_cleanup
 }
 
 free_port() {
-    perl -MIO::Socket::INET -e \
-        'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport'
+    httpd_free_port
 }
 
-# Waits (bounded, 10 s) until URL gives any HTTP answer.
 wait_for() {
-    i=0
-    until curl -sk -o /dev/null "$1"; do
-        i=$((i + 1))
-        [ $i -lt 100 ] || return 1
-        sleep 0.1
-    done
+    httpd_wait "$1"
 }
 
 httpd_up() {
@@ -62,31 +52,12 @@ httpd_up() {
     dir="$work/$name"
     mkdir -p "$dir"
     {
-        echo "ServerRoot $dir"
-        echo "ServerName 127.0.0.1"
-        echo "DefaultRuntimeDir $dir"
-        echo "PidFile $dir/httpd.pid"
-        echo "ErrorLog $dir/error_log"
-        echo "LogLevel warn cors:info"
-        echo "LoadModule mpm_${mpm}_module $mods/mod_mpm_${mpm}.so"
-        for m in authz_core mime "$@"; do
-            case $m in
-                php) echo "LoadModule php_module $(ls "$mods"/libphp*.so | head -1)" ;;
-                *) echo "LoadModule ${m}_module $mods/mod_${m}.so" ;;
-            esac
-        done
-        echo "LoadModule cors_module $module"
-        [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
-        echo "TypesConfig /etc/mime.types"
+        httpd_base "$dir" "$mpm" "$@"
         echo 'LogFormat "%m %U %>s" brief'
         echo "CustomLog $dir/access_log brief"
         cat
     } > "$dir/httpd.conf"
-    if ! out=$(/usr/sbin/apache2 -f "$dir/httpd.conf" -k start 2>&1) || ! wait_for "$probe"; then
-        echo "httpd $name did not start: $out" >&2
-        cat "$dir/error_log" >&2 2>/dev/null
-        exit 1
-    fi
+    httpd_start "$dir" "$probe" || { echo "httpd $name did not start" >&2; exit 1; }
 }
 
 fpm_up() {
