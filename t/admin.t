@@ -13,24 +13,9 @@ use IO::Socket::INET ();
 plan tests => 18, need_module 'cors';
 
 my $app = 'https://app.example.com';
-my $log = Apache::Test::vars('t_logs') . '/error_log';
 my $res;
 
-sub acao { return scalar $_[0]->header('Access-Control-Allow-Origin') }
 
-sub log_since {
-    my ($start, $until) = @_;
-    my $text = '';
-    for (1 .. 50) {
-        open my $fh, '<', $log or die "$log: $!";
-        seek $fh, $start, 0;
-        local $/;
-        $text = <$fh> // '';
-        last if !$until || $text =~ $until;
-        select undef, undef, undef, 0.1;
-    }
-    return $text;
-}
 
 # An origin list without CORSEnable works, in a section and in an .htaccess file.
 $res = get_from '/admin/plain/data.txt', $app;
@@ -52,7 +37,7 @@ $res = get_from '/admin/plain/off/on/data.txt', $app;
 ok t_cmp(acao($res), $app, 'CORSEnable On below switches it back on');
 
 # CORSDebug where no origin list is in force.
-my $start = -s $log;
+my $start = log_size();
 $res = get_from '/admin/debug-only/data.txt', $app;
 ok t_cmp(scalar $res->header('X-CORS-Reason'), qr/no CORSAllowOrigin .* is in force/,
          'CORSDebug without an origin list says so');
@@ -62,7 +47,7 @@ $res = get_from '/admin/debug-only/data.txt';
 ok t_cmp(scalar $res->header('X-CORS-Reason'), undef, '... only to requests with an Origin');
 
 # Methods without any origin list: one warning per process and directory, not per request.
-$start = -s $log;
+$start = log_size();
 get_from '/admin/methods-only/data.txt', $app for 1 .. 10;
 my $lines = log_since($start, qr/no CORSAllowOrigin is in force there/);
 my @warned = $lines =~ /\[cors:warn\] \[pid (\d+)[^\n]*no CORSAllowOrigin is in force there/g;

@@ -14,25 +14,9 @@ use CorsTest;
 plan tests => 57, need_module 'cors';
 
 my $app = 'https://app.example.com';
-my $log = Apache::Test::vars('t_logs') . '/error_log';
 my $res;
 
-sub acao { return scalar $_[0]->header('Access-Control-Allow-Origin') }
 
-# Lines appended to the error log since $start, waiting (bounded) for one matching $until.
-sub log_since {
-    my ($start, $until) = @_;
-    my $text = '';
-    for (1 .. 50) {
-        open my $fh, '<', $log or die "$log: $!";
-        seek $fh, $start, 0;
-        local $/;
-        $text = <$fh> // '';
-        last if !$until || $text =~ $until;
-        select undef, undef, undef, 0.1;
-    }
-    return $text;
-}
 
 # ---- 3. a removal wins, whatever kind of item allows -----------------------------------------
 $res = get_from '/trust/pattern-minus-regex/data.txt', 'https://www.staging.example.com';
@@ -120,7 +104,7 @@ for my $url ('/trust/dirindex/', '/trust/ifdir/') {
 }
 
 # ---- 7. a regex's work per request is bounded ---------------------------------------------------
-my $start = -s $log;
+my $start = log_size();
 my $hostile = 'https://' . ('a' x 40) . '-.example.com';
 my $t0 = Time::HiRes::time();
 $res = get_from '/trust/redos/data.txt', $hostile;
@@ -133,7 +117,7 @@ $res = get_from '/trust/redos/data.txt', 'https://abc.example.com';
 ok t_cmp(acao($res), 'https://abc.example.com', '... while the origins it means still match');
 
 # ---- 8. warnings about an .htaccess policy are said once per process ---------------------------
-$start = -s $log;
+$start = log_size();
 for (1 .. 20) {
     get_from '/trust/htaccess/null/data.txt', 'null';
 }
@@ -146,7 +130,7 @@ ok t_cmp((grep { $_ > 1 } values %per_pid) ? 'repeated' : 'once', 'once',
          '... once per process, not once per request (' . scalar(@warned) . ' lines for 20 requests)');
 
 # ---- 1. a list too long for one .htaccess: 500 and one line naming file, directive and limit ---
-$start = -s $log;
+$start = log_size();
 $res = get_from '/trust/htaccess/toomany/data.txt', $app;
 ok t_cmp($res->code, 500, 'an .htaccess with 300 header names: 500');
 $lines = log_since($start, qr/toomany/);
@@ -160,7 +144,7 @@ ok t_cmp($res->content, '', '... answered by mod_cors itself: the ErrorDocument 
 $res = get_from '/trust/errdoc/nothing.txt', 'https://app.example.com';
 ok t_cmp($res->content, qr/ERRDOC-RAN/, '... while other errors still get it');
 
-$start = -s $log;
+$start = log_size();
 get_from '/trust/htaccess/conflict1/data.txt', 'https://a.example';
 get_from '/trust/htaccess/conflict2/data.txt', 'https://a.example';
 $lines = log_since($start, qr/conflict2.*sending no Access-Control-Allow-Credentials|sending no Access-Control-Allow-Credentials.*\n.*sending no/s);
@@ -169,7 +153,7 @@ ok t_cmp($lines, qr{cannot be combined with CORSAllowCredentials On.*/trust/htac
 ok t_cmp($lines, qr{cannot be combined with CORSAllowCredentials On.*/trust/htaccess/conflict2/},
          '... and another directory\'s too: one site\'s mistake hides no other\'s');
 
-$start = -s $log;
+$start = log_size();
 get_from '/trust/redos/data.txt', $hostile for 1 .. 10;
 $lines = log_since($start, qr/match limit/);
 my %limit_per_pid;
@@ -177,7 +161,7 @@ $limit_per_pid{$_}++ for $lines =~ /\[cors:warn\] \[pid (\d+)[^\n]*gave up at it
 ok t_cmp((grep { $_ > 1 } values %limit_per_pid) ? 'repeated' : 'once', 'once',
          'the match-limit warning is given once per process and regex, not per request');
 
-$start = -s $log;
+$start = log_size();
 $res = get_from '/trust/htaccess/regexes/data.txt', $app;
 ok t_cmp($res->code, 500, 'an .htaccess of 8 sections of 40 regexes: 500 (256 per request in all)');
 ok t_cmp(log_since($start, qr/regexes in the \.htaccess/),

@@ -5,9 +5,11 @@ use warnings FATAL => 'all';
 
 use Exporter 'import';
 use MIME::Base64 ();
+use Apache::Test ();
 use Apache::TestRequest qw(GET OPTIONS);
 
-our @EXPORT = qw(preflight get_from acao_lines cors_headers vary_has basic_auth);
+our @EXPORT = qw(preflight get_from acao_lines acao cors_headers vary_has basic_auth log_size
+                 log_since);
 
 # OPTIONS with Origin and Access-Control-Request-Method (a browser's preflight).
 sub preflight {
@@ -39,6 +41,31 @@ sub vary_has {
     my $vary = join ',', $res->headers->header('Vary');
     my @hits = grep { lc($_) eq lc($token) } map { s/^\s+|\s+$//gr } split /,/, $vary;
     return scalar @hits;
+}
+
+# The one Access-Control-Allow-Origin value (undef when there is none).
+sub acao {
+    return scalar $_[0]->header('Access-Control-Allow-Origin');
+}
+
+# The server's error log: its size now, and what was appended since a size, waiting (bounded,
+# 5 s) for a line matching $until, as the server writes its log after answering.
+sub error_log { return Apache::Test::vars('t_logs') . '/error_log' }
+
+sub log_size { return -s error_log() }
+
+sub log_since {
+    my ($start, $until) = @_;
+    my $text = '';
+    for (1 .. 50) {
+        open my $fh, '<', error_log() or die error_log() . ": $!";
+        seek $fh, $start, 0;
+        local $/;
+        $text = <$fh> // '';
+        last if !$until || $text =~ $until;
+        select undef, undef, undef, 0.1;
+    }
+    return $text;
 }
 
 sub basic_auth {
