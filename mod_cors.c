@@ -714,7 +714,15 @@ static void check_level_merged(void *baton, server_rec *s, const char *where,
                                const cors_policy *own, const cors_policy *merged, int inherited)
 {
     check_baton *cb = baton;
+    const cors_policy *spol = ap_get_module_config(s->lookup_defaults, &cors_module);
+    /* Refused only where it holds both as merged with its server alone and with the sections
+     * above it: either way another section, or a <Location> or .htaccess file below, may
+     * replace the list that makes the contradiction (a request then withholds credentials). */
     const char *err = cors_policy_conflict(merged);
+
+    if (err && own != spol && !cors_policy_conflict(cors_policy_merge(cb->ptemp, spol, own))) {
+        err = NULL;
+    }
     apr_array_header_t *warnings;
     int i;
 
