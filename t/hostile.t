@@ -28,14 +28,6 @@ sub raw {
     return $answer;
 }
 
-sub log_since {
-    my $start = shift;
-    open my $fh, '<', $log or die "$log: $!";
-    seek $fh, $start, 0;
-    local $/;
-    return <$fh> // '';
-}
-
 my @origins = (
     ['a path', "$app/x"],
     ['spaces', "$app x"],
