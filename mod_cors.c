@@ -202,6 +202,14 @@ static int first_in_process(const char *key)
     return !main_conf->warned || first_time_warned(main_conf->warned, key);
 }
 
+/* Where a message about the configuration goes: while it is read, through no server (the
+ * console at start-up, the main error log at a graceful restart), as a virtual host's record
+ * is not set up to log yet; at request time (.htaccess), the request's server. */
+static server_rec *config_log_server(cmd_parms *cmd)
+{
+    return ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM ? cmd->server : NULL;
+}
+
 /* A warning about the policy a directive sets.  An .htaccess file is read on every request,
  * so there each warning is logged once per process and file. */
 static void warn_policy(cmd_parms *cmd, const char *msg)
@@ -209,8 +217,8 @@ static void warn_policy(cmd_parms *cmd, const char *msg)
     const char *file = cmd->directive->filename;
 
     if (first_in_process(apr_psprintf(cmd->temp_pool, "%s\n%s", file, msg))) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s (%s:%d)", msg, file,
-                     cmd->directive->line_num);
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, config_log_server(cmd), "%s (%s:%d)", msg,
+                     file, cmd->directive->line_num);
     }
 }
 
@@ -274,7 +282,8 @@ static void note_normalised(cmd_parms *cmd, const char *item)
     if (cors_origin_parse(item, strlen(item), CORS_ORIGIN_PATTERN, &o) == CORS_ORIGIN_OK
         && cors_origin_check_config(cmd->temp_pool, item, &o, &normalised) == NULL
         && normalised) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, cmd->server, "%s: '%s' is read as '%s', "
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, cmd->server->is_virtual ? config_log_server(cmd)
+                     : cmd->server, "%s: '%s' is read as '%s', "
                      "the form browsers send (%s:%d)", cmd->cmd->name, item, normalised,
                      cmd->directive->filename, cmd->directive->line_num);
     }
@@ -535,7 +544,9 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
         if (err) {
             return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
         }
-        if (broad && pol->credentials != 1) {
+        /* At start-up the merged policies say it (check_config). */
+        if (broad && pol->credentials != 1
+            && ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
             warn_policy(cmd, apr_psprintf(cmd->temp_pool, "%s: '%s' matches any origin "
                                           "(it matched origins no policy means to allow): "
                                           "every site may read these answers; anchor it to "
@@ -707,6 +718,23 @@ typedef struct {
     int failed;
 } check_baton;
 
+/* A level that gives its own origin list but no CORSEnable, under a CORSEnable Off from
+ * above.  A virtual host's record is already merged with the main server's by now: it gave
+ * its own list when that list is not the main server's, and the Off came from the main
+ * server when it is the main server's Off. */
+static int origin_list_under_inherited_off(const check_baton *cb, server_rec *s,
+                                           const cors_policy *own)
+{
+    const cors_policy *main_pol = ap_get_module_config(cb->main_server->lookup_defaults,
+                                                       &cors_module);
+
+    if (own != ap_get_module_config(s->lookup_defaults, &cors_module) || !s->is_virtual) {
+        return own->enable == CORS_UNSET;
+    }
+    return own->enable == 0 && own->enable_where == main_pol->enable_where
+           && cors_set_identity(own->origins) != cors_set_identity(main_pol->origins);
+}
+
 /* Contradictions that only appear once levels are merged ("*" in a virtual host,
  * credentials in a <Location>) stop the start-up, as configtest runs this hook too.
  * Warnings are logged through the main server, so a virtual host's LogLevel hides none. */
@@ -738,6 +766,15 @@ static void check_level_merged(void *baton, server_rec *s, const char *where,
     }
     if (!policy_given(own)) {
         return;
+    }
+    /* An origin list under an inherited CORSEnable Off is the one place where "an origin list
+     * is all it takes" does not hold: say so, with the line that switched it off. */
+    if (own->origins && merged->enable == 0 && origin_list_under_inherited_off(cb, s, own)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cb->main_server, "mod_cors: in %s: the "
+                     "origin list has no effect: CORSEnable Off%s%s is in force there; add "
+                     "CORSEnable On to this section if it should apply", where,
+                     merged->enable_where ? " at " : "",
+                     merged->enable_where ? merged->enable_where : "");
     }
     warnings = apr_array_make(cb->ptemp, 2, sizeof(const char *));
     cors_policy_warnings(cb->ptemp, merged, warnings);
@@ -789,9 +826,7 @@ static void summarize_level(void *baton, server_rec *s, const char *where,
                  "%s; credentials %s", where,
                  cors_policy_enabled(merged) ? "on" : "off",
                  !o ? "none" : cors_set_is_any(o) ? "* (any)"
-                 : apr_psprintf(ptemp, "%lu item(s) in force%s",
-                                (unsigned long)cors_set_count_in_force(o),
-                                cors_set_has_denies(o) ? ", with removals" : ""),
+                 : cors_set_describe(ptemp, o, 6),
                  list_or(merged->methods, "GET, HEAD, POST"), list_or(merged->headers, "none"),
                  list_or(merged->expose, "none"), merged->credentials == 1 ? "On" : "Off");
 }
@@ -884,12 +919,24 @@ static void log_refusal(request_rec *r, cors_request_state *st, const char *what
                   r->uri, cors_answer_reason(r->pool, &st->answer));
 }
 
+/* What a request-time warning is said once for: the directory of a file, or, for a URL that
+ * maps to no file (a proxy, a handler), the level of configuration that set the policy, so
+ * no client can make it be said again with new URLs. */
+static const char *warning_scope(request_rec *r, const void *level)
+{
+    if (r->filename && r->filename[0] == '/') {
+        return ap_make_dirstr_parent(r->pool, r->filename);
+    }
+    return apr_psprintf(r->pool, "level %pp of %s", level, r->server->defn_name
+                        ? r->server->defn_name : "the main server");
+}
+
 /* A contradiction only a request shows (an .htaccess file's): logged once per process for
  * each directory it arises in, so one site's mistake hides no other's. */
 static void log_conflict(request_rec *r, const cors_policy *pol)
 {
     const char *conflict = cors_policy_conflict(pol);
-    const char *where = r->filename ? ap_make_dirstr_parent(r->pool, r->filename) : r->uri;
+    const char *where = warning_scope(r, pol->origins ? cors_set_identity(pol->origins) : NULL);
 
     if (first_in_process(apr_psprintf(r->pool, "conflict\n%s\n%s", where, conflict))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s (in the policy for %s; sending no "
@@ -1113,12 +1160,14 @@ static void warn_no_origins(request_rec *r, const cors_policy *pol)
         || !(pol->methods || pol->headers || pol->expose || pol->credentials != CORS_UNSET)) {
         return;
     }
-    where = r->filename ? ap_make_dirstr_parent(r->pool, r->filename) : r->uri;
+    where = warning_scope(r, cors_set_identity(pol->methods ? pol->methods
+                                               : pol->headers ? pol->headers : pol->expose));
     if (first_in_process(apr_psprintf(r->pool, "no origins\n%s", where))) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: CORSAllowMethods, "
                       "CORSAllowHeaders, CORSExposeHeaders or CORSAllowCredentials are given "
-                      "for %s, but no CORSAllowOrigin is in force there: they do nothing until "
-                      "an origin list is", where);
+                      "where %s is served, but no CORSAllowOrigin is in force there: they do "
+                      "nothing until an origin list is (said once per process for %s)",
+                      r->uri, r->filename && r->filename[0] == '/' ? where : "that section");
     }
 }
 

@@ -193,7 +193,14 @@ int cors_set_is_any(const cors_set *set);     /* "*" and nothing refused: a fixe
 int cors_set_has_null(const cors_set *set);   /* "null" allowed in effect (worth a warning) */
 int cors_set_has_broad(const cors_set *set);  /* a regex matching any origin allowed */
 size_t cors_set_count(const cors_set *set);   /* items at this level (for summaries) */
-size_t cors_set_count_in_force(const cors_set *set);  /* ... over the levels in force */
+
+/* The origin items in force over a chain, for the start-up summary: the allowed ones (the
+ * nearest level first, regexes as "~regex"), at most max of each kind, then the removed. */
+const char *cors_set_describe(apr_pool_t *p, const cors_set *set, int max);
+
+/* The configuration level a set's nearest items come from, the same for every request that
+ * merges that level (for saying something once per level); NULL for NULL. */
+const void *cors_set_identity(const cors_set *set);
 
 /* An allowed http:// origin other than loopback (credentials sent to it cross the network
  * in clear), or NULL.  Sealed sets only. */

@@ -448,3 +448,59 @@ const char *cors_set_insecure_origin(const cors_set *set)
     }
     return NULL;
 }
+
+static void describe_item(apr_hash_t *seen, apr_array_header_t *allowed,
+                          apr_array_header_t *removed, const char *key, int verdict)
+{
+    if (apr_hash_get(seen, key, APR_HASH_KEY_STRING)) {
+        return;                 /* a nearer level named it already: that verdict stands */
+    }
+    apr_hash_set(seen, key, APR_HASH_KEY_STRING, "");
+    APR_ARRAY_PUSH(verdict == CORS_ALLOW ? allowed : removed, const char *) = key;
+}
+
+static const char *first_of(apr_pool_t *p, const apr_array_header_t *names, int max)
+{
+    apr_array_header_t *shown = apr_array_make(p, max, sizeof(const char *));
+    int i;
+
+    for (i = 0; i < names->nelts && i < max; i++) {
+        APR_ARRAY_PUSH(shown, const char *) = APR_ARRAY_IDX(names, i, const char *);
+    }
+    return names->nelts > max
+           ? apr_psprintf(p, "%s (+%d more)", cors_join(p, shown), names->nelts - max)
+           : cors_join(p, shown);
+}
+
+const char *cors_set_describe(apr_pool_t *p, const cors_set *set, int max)
+{
+    apr_hash_t *seen = apr_hash_make(p);
+    apr_array_header_t *allowed = apr_array_make(p, 8, sizeof(const char *));
+    apr_array_header_t *removed = apr_array_make(p, 4, sizeof(const char *));
+    const cors_set *l;
+    int i;
+
+    for (l = set; l; l = l->parent) {
+        if (l->any != CORS_NONE) {
+            describe_item(seen, allowed, removed, "*", l->any);
+        }
+        for (i = 0; i < l->order->nelts; i++) {
+            const cors_item *it = APR_ARRAY_IDX(l->order, i, cors_item *);
+            describe_item(seen, allowed, removed, it->key, it->verdict);
+        }
+        for (i = 0; i < l->regexes->nelts; i++) {
+            const cors_regex_item *r = APR_ARRAY_IDX(l->regexes, i, cors_regex_item *);
+            describe_item(seen, allowed, removed, apr_psprintf(p, "~%s", r->source),
+                          r->verdict);
+        }
+        if (l->replaces) {
+            break;
+        }
+    }
+    if (!allowed->nelts) {
+        return "none";
+    }
+    return removed->nelts ? apr_psprintf(p, "%s; removed: %s", first_of(p, allowed, max),
+                                         first_of(p, removed, max))
+                          : first_of(p, allowed, max);
+}

@@ -108,6 +108,20 @@ const char *cors_policy_conflict(const cors_policy *pol)
     return NULL;
 }
 
+/* The first any-origin regex allowed in force. */
+static const char *broad_source(const cors_set *origins)
+{
+    int i;
+
+    for (i = 0; i < origins->eff_regexes->nelts; i++) {
+        const cors_regex_item *r = APR_ARRAY_IDX(origins->eff_regexes, i, cors_regex_item *);
+        if (r->broad && r->verdict == CORS_ALLOW) {
+            return r->source;
+        }
+    }
+    return "?";
+}
+
 void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_header_t *out)
 {
     const char *insecure;
@@ -119,9 +133,10 @@ void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_heade
     }
     if (pol->origins && cors_set_has_broad(pol->origins) && pol->credentials != 1) {
         APR_ARRAY_PUSH(out, const char *) =
-            "a CORSAllowOriginMatch regex matches any origin (it matched origins no policy "
-            "means to allow): every site may read these answers; anchor it to your own "
-            "domains, or write CORSAllowOrigin * if that is what you mean";
+            apr_psprintf(p, "CORSAllowOriginMatch '%s' matches any origin (it matched origins "
+                         "no policy means to allow): every site may read these answers; "
+                         "anchor it to your own domains, or write CORSAllowOrigin * if that "
+                         "is what you mean", broad_source(pol->origins));
     }
     if (pol->credentials == 1 && pol->origins
         && (insecure = cors_set_insecure_origin(pol->origins)) != NULL) {

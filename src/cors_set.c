@@ -360,18 +360,9 @@ size_t cors_set_count(const cors_set *set)
            + (set->regexes ? (size_t)set->regexes->nelts : 0);
 }
 
-size_t cors_set_count_in_force(const cors_set *set)
+const void *cors_set_identity(const cors_set *set)
 {
-    const cors_set *l;
-    size_t n = 0;
-
-    for (l = set; l; l = l->parent) {
-        n += cors_set_count(l);
-        if (l->replaces) {
-            break;
-        }
-    }
-    return n;
+    return set ? set->items : NULL;
 }
 
 const char *cors_set_value(const cors_set *set)

@@ -10,7 +10,7 @@ use CorsTest;
 use File::Temp ();
 use IO::Socket::INET ();
 
-plan tests => 18, need_module 'cors';
+plan tests => 19, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $res;
@@ -57,6 +57,14 @@ ok t_cmp(scalar(@warned) >= 1 ? 1 : 0, 1, 'methods where no origin list is in fo
 ok t_cmp((grep { $_ > 1 } values %per_pid) ? 'repeated' : 'once', 'once', '... once per process');
 $res = get_from '/admin/methods-only/data.txt', $app;
 ok t_cmp(acao($res), undef, '... and no CORS headers');
+$start = log_size();
+get_from "/admin/pxy/data.txt?$_", $app for 1 .. 3;
+get_from "/admin/pxy/a$_/data.txt", $app for 1 .. 10;
+$lines = log_since($start, qr/no CORSAllowOrigin is in force there/);
+my %pxy;
+$pxy{$_}++ for $lines =~ /\[cors:warn\] \[pid (\d+)[^\n]*no CORSAllowOrigin is in force there/g;
+ok t_cmp((grep { $_ > 1 } values %pxy) ? 'repeated' : 'once', 'once',
+         '... and under a proxy (URLs that map to no file), once per section, not per URL');
 
 # The start-up summary tells the truth: the policy in force in each section, the virtual host
 # named, a virtual host's own LogLevel honoured. A throwaway httpd of its own, started and
@@ -103,7 +111,7 @@ EOC
     }
     system('/usr/sbin/apache2', '-f', "$dir/httpd.conf", '-k', 'stop');
     for (1 .. 50) { last unless -f "$dir/httpd.pid"; select undef, undef, undef, 0.1; }
-    ok t_cmp($text, qr{<Directory \Q$dir\E/api/admin/> in the virtual host at .*\(api\.example\.test\): on; origins: 1 item\(s\) in force; methods GET, POST, DELETE; .*credentials On},
+    ok t_cmp($text, qr{<Directory \Q$dir\E/api/admin/> in the virtual host at .*\(api\.example\.test\): on; origins: https://app\.example\.com; methods GET, POST, DELETE; .*credentials On},
              'the summary shows what is in force in a section: methods and origins inherited');
     ok t_cmp($text, qr{<Directory \Q$dir\E/api/> in the virtual host at .*\(api\.example\.test\): on; .*methods GET, POST, DELETE;},
              '... each section, its virtual host named');

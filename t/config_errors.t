@@ -81,7 +81,7 @@ my @bad = (
     ["CORSAllowOrigin", qr/CORSAllowOrigin needs at least one value/],
 );
 
-plan tests => 2 * @bad + 15, need_module 'cors';
+plan tests => 2 * @bad + 17, need_module 'cors';
 
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
@@ -136,6 +136,11 @@ ok t_cmp($out, qr/'\^https:\/\/\(foo' is not a valid regular expression \(.* at 
 ($rc, $out) = configtest("<VirtualHost 127.0.0.1:9>\nServerName api.example.test\nLogLevel error\nCORSAllowOrigin null\n</VirtualHost>");
 ok t_cmp($out, qr/\[cors:warn\].*in the virtual host at .*\(api\.example\.test\): allowing the origin 'null'/,
          "the null warning is given whatever the virtual host's LogLevel, naming it");
+($rc, $out) = configtest("<VirtualHost 127.0.0.1:9>\nCORSAllowOrigin https://v1.example.com\nCORSAllowMethods patch\n</VirtualHost>");
+ok t_cmp($out, qr/'patch' is in lower case/, "a directive's warning inside a virtual host is given too");
+($rc, $out) = configtest("CORSEnable Off\n<VirtualHost 127.0.0.1:9>\nServerName v.example.test\nCORSAllowOrigin https://app.example.com\n</VirtualHost>");
+ok t_cmp($out, qr/in the virtual host at .*\(v\.example\.test\): the origin list has no effect: CORSEnable Off at .*httpd\.conf:\d+ is in force there/,
+         "an origin list under an inherited CORSEnable Off is warned about, naming the Off line");
 ($rc, $out) = configtest("CORSAllowMethods GET patch");
 ok t_cmp($out, qr/'patch' is in lower case: browsers send methods other than/, "a lower-case method is warned about");
 ($rc, $out) = configtest("LogLevel info\nCORSAllowOrigin http://[0:0:0:0:0:0:0:1]:8080");

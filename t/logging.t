@@ -49,7 +49,7 @@ ok t_cmp($lines, qr/\[cors:debug\].*CORS request allowed for origin 'https:\/\/a
 # Start-up summary: one line per section that sets a policy.
 open my $fh, '<', $log or die;
 my $all = do { local $/; <$fh> };
-ok t_cmp($all, qr/mod_cors: <Location \/api> in the main server: on; origins: 3 item\(s\) in force; methods GET, POST, PUT, DELETE, patch; request headers Content-Type, Authorization, X-Custom; exposed X-Request-Id; credentials On/,
+ok t_cmp($all, qr/mod_cors: <Location \/api> in the main server: on; origins: https:\/\/app\.example\.com, https:\/\/\*\.example\.org, http:\/\/localhost:\*; methods GET, POST, PUT, DELETE, patch; request headers Content-Type, Authorization, X-Custom; exposed X-Request-Id; credentials On/,
          'start-up summary of the /api policy, as in force there');
 
 # CORSDebug: the reason in a response header, only where switched on.

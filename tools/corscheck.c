@@ -323,8 +323,9 @@ static int cors_check(apr_pool_t *p, const options *o, exchange *ex, verdict *v)
     if (n == 0) {
         v->message = "No 'Access-Control-Allow-Origin' header is present on the requested "
                      "resource.";
-        v->fix = apr_psprintf(p, "allow the origin: with mod_cors, 'CORSAllowOrigin %s' and "
-                              "'CORSEnable On' for this location", o->origin);
+        v->fix = apr_psprintf(p, "allow the origin: with mod_cors, 'CORSAllowOrigin %s' for "
+                              "this location (and no 'CORSEnable Off' in force there)",
+                              o->origin);
         return 0;
     }
     if (n > 1 || strchr(acao, ',')) {
@@ -625,6 +626,12 @@ int main(int argc, char **argv)
     o.method = normalize_method(p, o.method);
     if (!cors_is_token(o.method, strlen(o.method))) {
         fprintf(stderr, "corscheck: '%s' is not a method name\n", o.method);
+        return EXIT_USAGE;
+    }
+    if (!strcasecmp(o.method, "CONNECT") || !strcasecmp(o.method, "TRACE")
+        || !strcasecmp(o.method, "TRACK")) {
+        fprintf(stderr, "corscheck: fetch() refuses the method %s (a forbidden method): no "
+                "browser sends it\n", o.method);
         return EXIT_USAGE;
     }
     if (o.data && safe_method(o.method)) {

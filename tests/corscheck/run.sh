@@ -230,6 +230,8 @@ check "PATCH --send: the preflight arrived" arrived OPTIONS patch
 check "PATCH --send: the PATCH arrived, body and type as given" \
     grep -q "^PATCH /safe/data.json?t=patch 7 application/json$" "$log"
 expect "a body with GET: usage error" 2 "has no body" -- "$S" --origin $A --data x
+expect "TRACE: fetch() refuses it, a usage error" 2 "forbidden method" -- "$S" --origin $A --method trace
+expect "CONNECT: a usage error too" 2 "forbidden method" -- "$S" --origin $A --method CONNECT
 
 # ---- options, exit statuses, man page ------------------------------------------------------
 version=$(sed -n '1s/^Changes with mod_cors \([0-9][^ ]*\).*/\1/p' "$top/CHANGES")
