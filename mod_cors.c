@@ -668,6 +668,43 @@ static const char *level_name(apr_pool_t *p, ap_conf_vector_t *sec, int url, ser
                         server_name(p, s));
 }
 
+/* An <If> is named by where it was written (its expression's text is not kept). */
+static const char *nested_name(apr_pool_t *p, ap_conf_vector_t *sec, int is_if)
+{
+    core_dir_config *cdc = ap_get_core_module_config(sec);
+
+    if (is_if) {
+        return cdc->condition && cdc->condition->filename
+               ? apr_psprintf(p, "<If> at %s:%u", cdc->condition->filename,
+                              cdc->condition->line_number)
+               : "<If>";
+    }
+    return apr_psprintf(p, "<Files%s %s>", is_regex_section(sec) ? "Match" : "",
+                        section_name(sec));
+}
+
+/* The <Files> and <If> sections held in a level (the server's defaults, a <Directory>, a
+ * <Location>), each merged onto what is in force in that level. */
+static void each_nested(apr_pool_t *ptemp, server_rec *s, ap_conf_vector_t *holder,
+                        const cors_policy *base, const char *in, int inherited, level_fn fn,
+                        void *baton)
+{
+    core_dir_config *cdc = ap_get_core_module_config(holder);
+    int n, i;
+
+    for (n = 0; cdc && n < 2; n++) {
+        apr_array_header_t *secs = n ? cdc->sec_if : cdc->sec_file;
+        ap_conf_vector_t **elts = secs ? (ap_conf_vector_t **)secs->elts : NULL;
+        for (i = 0; secs && i < secs->nelts; i++) {
+            const cors_policy *own = ap_get_module_config(elts[i], &cors_module);
+            if (own) {
+                fn(baton, s, apr_psprintf(ptemp, "%s in %s", nested_name(ptemp, elts[i], n), in),
+                   own, cors_policy_merge(ptemp, base, own), inherited);
+            }
+        }
+    }
+}
+
 /* A virtual host merged with the main server's defaults; a <Directory> with the
  * <Directory> sections above it; a <Location> with the <Location> sections that prefix it.
  * What .htaccess files and the <Directory> a URL maps to add is known only per request. */
@@ -682,6 +719,7 @@ static void each_level(apr_pool_t *ptemp, server_rec *main_server, level_fn fn, 
         int n, i, j;
 
         fn(baton, s, server_name(ptemp, s), spol, cors_policy_sealed(ptemp, spol), 0);
+        each_nested(ptemp, s, s->lookup_defaults, spol, server_name(ptemp, s), 0, fn, baton);
         for (n = 0; n < 2; n++) {
             apr_array_header_t *secs = n ? core->sec_url : core->sec_dir;
             int inherited = s->is_virtual ? (n ? main_core->sec_url : main_core->sec_dir)->nelts
@@ -701,6 +739,8 @@ static void each_level(apr_pool_t *ptemp, server_rec *main_server, level_fn fn, 
                 }
                 merged = cors_policy_merge(ptemp, merged, own);
                 fn(baton, s, level_name(ptemp, elts[i], n, s), own, merged, i < inherited);
+                each_nested(ptemp, s, elts[i], merged, level_name(ptemp, elts[i], n, s),
+                            i < inherited, fn, baton);
             }
         }
     }

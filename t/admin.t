@@ -10,7 +10,7 @@ use CorsTest;
 use File::Temp ();
 use IO::Socket::INET ();
 
-plan tests => 19, need_module 'cors';
+plan tests => 20, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $res;
@@ -99,6 +99,9 @@ CORSAllowMethods GET POST
     <Directory $dir/api/admin>
         CORSAllowCredentials On
     </Directory>
+    <Files "feed.json">
+        CORSAllowOrigin https://feeds.example.test
+    </Files>
 </VirtualHost>
 EOC
     close $fh;
@@ -115,6 +118,8 @@ EOC
              'the summary shows what is in force in a section: methods and origins inherited');
     ok t_cmp($text, qr{<Directory \Q$dir\E/api/> in the virtual host at .*\(api\.example\.test\): on; .*methods GET, POST, DELETE;},
              '... each section, its virtual host named');
+    ok t_cmp($text, qr{<Files feed\.json> in the virtual host at .*\(api\.example\.test\): on; origins: https://feeds\.example\.test;},
+             '... <Files> sections too');
     ok t_cmp($text =~ /mod_cors: the main server:/ ? 'logged' : 'quiet', 'quiet',
              "... the main server's own LogLevel (warn) keeps its line quiet");
     ok t_cmp($text =~ /mod_cors: .*api\/admin.*\n(?s:.*)mod_cors: .*api\/admin/ ? 'twice' : 'once', 'once',
