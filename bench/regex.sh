@@ -13,7 +13,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-mods=$(apxs -q LIBEXECDIR)
+. "$top/mk/httpd.sh"
 K=${REGEX_REQUESTS:-200}
 rounds=${REGEX_ROUNDS:-3}
 do_cg=${REGEX_CALLGRIND:-1}
@@ -22,21 +22,10 @@ do_cg=${REGEX_CALLGRIND:-1}
 KC=${REGEX_CG_REQUESTS:-50}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then K=100; rounds=1; fi
 out="$here/regex.txt"
-root=$(mktemp -d)
-chmod 755 "$root"
-pid=""
-stop() {
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    i=0
-    while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=""
-    rm -f "$root/httpd.pid"
-}
-trap 'stop; rm -rf "$root"' EXIT
+httpd_tmpdir root
+trap httpd_cleanup EXIT
 trap 'exit 130' INT TERM
+HTTPD_OUT=/dev/null     # httpd's and valgrind's own output
 
 # name|regex: the locations; "none" has no CORS at all. "normal" is what a regex should look
 # like; the others nest repetition (exponential backtracking without a limit). "twotld",
@@ -66,22 +55,10 @@ host253|https://$host253
 labels4|https://$(a 63).$(a 63).$(a 63).$(a 61)
 origin512|$(a 256)://$host253"
 
-port=$(perl -MIO::Socket::INET -e \
-    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+port=$(httpd_free_port)
 {
-    echo "ServerRoot $root"
-    echo "ServerName 127.0.0.1"
+    httpd_base "$root" prefork
     echo "Listen 127.0.0.1:$port"
-    echo "PidFile $root/httpd.pid"
-    echo "DefaultRuntimeDir $root"
-    echo "ErrorLog $root/error_log"
-    echo "LogLevel warn"
-    echo "LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so"
-    echo "LoadModule authz_core_module $mods/mod_authz_core.so"
-    echo "LoadModule mime_module $mods/mod_mime.so"
-    echo "LoadModule cors_module $top/.libs/mod_cors.so"
-    [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
-    echo "TypesConfig /etc/mime.types"
     echo "DocumentRoot $root/htdocs"
     echo "KeepAliveTimeout 30"
     echo "MaxKeepAliveRequests 0"
@@ -104,16 +81,8 @@ chmod -R a+rX "$root/htdocs"
 chmod 666 "$root/error_log"
 
 start() {   # [WRAPPER...]: httpd -X in the background, waits (bounded) until it answers
-    "$@" /usr/sbin/apache2 -X -f "$root/httpd.conf" >/dev/null 2>&1 &
-    pid=$!
-    i=0
-    until curl -s -o /dev/null "http://127.0.0.1:$port/nothing"; do
-        i=$((i + 1))
-        if [ $i -ge 600 ] || ! kill -0 "$pid" 2>/dev/null; then
-            echo "httpd did not start" >&2; cat "$root/error_log" >&2; exit 1
-        fi
-        sleep 0.1
-    done
+    httpd_start "$root" "http://127.0.0.1:$port/nothing" one "$@" ||
+        { echo "httpd did not start" >&2; exit 1; }
 }
 
 urls() {   # LOCATION [COUNT]: COUNT (K) copies of its URL
@@ -148,18 +117,18 @@ while [ "$r" -le "$rounds" ]; do
     done
     r=$((r + 1))
 done
-stop
+httpd_stop "$root"
 
 # ---- callgrind ----------------------------------------------------------------------------
 cg_total() {   # LOCATION ORIGIN COUNT: instructions of httpd -X serving COUNT requests
     cg="$root/callgrind.out"
     rm -f "$cg"; : > "$cg"; chmod 666 "$cg"
-    LD_BIND_NOW=1 start valgrind --tool=callgrind --callgrind-out-file="$cg"
+    start env LD_BIND_NOW=1 valgrind --tool=callgrind --callgrind-out-file="$cg"
     if [ "$3" -gt 0 ]; then
         # shellcheck disable=SC2046
         curl -s -H "Origin: $2" $(urls "$1" "$3") > /dev/null
     fi
-    stop
+    httpd_stop "$root"
     sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$cg" | head -n 1
 }
 : > "$root/instr"

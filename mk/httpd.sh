@@ -1,4 +1,5 @@
-# httpd.sh - a throwaway httpd for the scripts that need one (conf-examples/, e2e/, load/).
+# httpd.sh - a throwaway httpd for the scripts that need one (conf-examples/, e2e/, load/,
+# tests/, bench/).
 # POSIX sh, sourced after setting $top to the source tree:
 #     top=$(cd "$(dirname "$0")/.." && pwd)
 #     . "$top/mk/httpd.sh"
@@ -24,7 +25,8 @@
 #                                 shell) or one (-X, one process, a child of this shell, run
 #                                 under CMD if given, e.g. valgrind). On failure it says why
 #                                 (configtest output, error log), stops what it started and
-#                                 returns 1
+#                                 returns 1. $HTTPD_OUT, if set: the file fg and one modes
+#                                 append the child's stdout and stderr to (else this shell's)
 #   httpd_wait URL [TENTHS [DIR]] waits until URL answers, at most TENTHS tenths of a second
 #                                 (100); gives up early if DIR's child httpd has exited
 #   httpd_job DIR                 the pid of DIR's child httpd (fg and one modes)
@@ -124,6 +126,7 @@ httpd_base() {
 _httpd_tell() {
     echo "httpd in $1: $2" >&2
     [ -s "$1/error_log" ] && tail -n 20 "$1/error_log" >&2
+    [ -n "${HTTPD_OUT:-}" ] && [ -f "$HTTPD_OUT" ] && [ -s "$HTTPD_OUT" ] && tail -n 20 "$HTTPD_OUT" >&2
     return 0
 }
 
@@ -152,10 +155,10 @@ $_httpd_dir
                 httpd_stop "$_httpd_dir"
                 return 1
             fi ;;
-        fg) "$@" "$HTTPD_BIN" -f "$_httpd_dir/httpd.conf" -DFOREGROUND &
-            echo $! > "$_httpd_dir/httpd.job" ;;
-        one) "$@" "$HTTPD_BIN" -X -f "$_httpd_dir/httpd.conf" &
-            echo $! > "$_httpd_dir/httpd.job" ;;
+        fg) _httpd_bg "$@" "$HTTPD_BIN" -f "$_httpd_dir/httpd.conf" -DFOREGROUND
+            echo "$_httpd_pid" > "$_httpd_dir/httpd.job" ;;
+        one) _httpd_bg "$@" "$HTTPD_BIN" -X -f "$_httpd_dir/httpd.conf"
+            echo "$_httpd_pid" > "$_httpd_dir/httpd.job" ;;
         *) echo "httpd_start: unknown mode $_httpd_mode" >&2; return 1 ;;
     esac
     [ -n "$_httpd_url" ] || return 0
@@ -167,6 +170,16 @@ $_httpd_dir
         httpd_stop "$_httpd_dir"
         return 1
     fi
+}
+
+# CMD... in the background, its output to $HTTPD_OUT if set; its pid in _httpd_pid.
+_httpd_bg() {
+    if [ -n "${HTTPD_OUT:-}" ]; then
+        "$@" >>"$HTTPD_OUT" 2>&1 &
+    else
+        "$@" &
+    fi
+    _httpd_pid=$!
 }
 
 httpd_wait() {

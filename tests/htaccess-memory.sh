@@ -14,29 +14,17 @@
 # printed, and HTACCESS_FIGURES=FILE writes them as a markdown table for bench/RESULTS.md).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-mods=$(apxs -q LIBEXECDIR)
-module="$top/.libs/mod_cors.so"
-[ -f "$module" ] || { echo "build first: make" >&2; exit 1; }
+. "$top/mk/httpd.sh"
+httpd_require_module || exit 1
 N=${HTACCESS_REQUESTS:-20}
 SIZE=65536
 MEM_BOUND_KB=65536      # 64 MB
 TIME_BOUND_MS=2000
 
-root=$(mktemp -d)
-chmod 755 "$root"
-pid=""
-stop() {
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    i=0
-    while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=""
-    rm -f "$root/httpd.pid"     # -X leaves it behind: the next start would warn about it
-}
-trap 'stop; rm -rf "$root"' EXIT
+httpd_tmpdir root
+trap httpd_cleanup EXIT
 trap 'exit 130' INT TERM
+HTTPD_OUT="$root/stdout"
 
 passed=0
 failed=0
@@ -104,39 +92,18 @@ server_ms() {
 
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
-start() {   # CONF: httpd -X in the background, waits (bounded) for it to answer
-    /usr/sbin/apache2 -X -f "$1" >>"$root/stdout" 2>&1 &
-    pid=$!
-    i=0
-    until curl -s -o /dev/null "$url/probe.txt"; do
-        i=$((i + 1))
-        if [ $i -ge 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-            echo "httpd did not start" >&2; cat "$root/stdout" "$root/error_log" >&2 2>/dev/null
-            exit 1
-        fi
-        sleep 0.1
-    done
+start() {   # httpd -X (one process) in the background, waits (bounded) for it to answer
+    httpd_start "$root" "$url/probe.txt" one || { echo "httpd did not start" >&2; exit 1; }
+    pid=$(httpd_job "$root")
 }
 
-port=$(perl -MIO::Socket::INET -e \
-    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+port=$(httpd_free_port)
 url="http://127.0.0.1:$port"
 mkdir -p "$root/htdocs"
 echo probe > "$root/htdocs/probe.txt"
 {
-    echo "ServerRoot $root"
-    echo "ServerName 127.0.0.1"
+    httpd_base "$root" prefork
     echo "Listen 127.0.0.1:$port"
-    echo "PidFile $root/httpd.pid"
-    echo "DefaultRuntimeDir $root"
-    echo "ErrorLog $root/error_log"
-    echo "LogLevel warn"
-    echo "LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so"
-    echo "LoadModule authz_core_module $mods/mod_authz_core.so"
-    echo "LoadModule mime_module $mods/mod_mime.so"
-    echo "LoadModule cors_module $module"
-    [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
-    echo "TypesConfig /etc/mime.types"
     echo "DocumentRoot $root/htdocs"
     echo "KeepAlive Off"
     echo 'LogFormat "%D" us'
@@ -168,7 +135,7 @@ run_case() {   # DIRECTIVE VARIANT
         *) pre="-H Access-Control-Request-Method:GET" ;;   # CORSExposeHeaders, AddType
     esac
     : > "$root/error_log"
-    start "$root/httpd.conf"
+    start
     hwm0=$(status_kb "$pid" VmHWM) rss0=$(status_kb "$pid" VmRSS)
     log0=$(wc -l < "$root/error_log")
     : > "$root/access_log"      # the probe's line out: only the measured requests
@@ -190,7 +157,7 @@ run_case() {   # DIRECTIVE VARIANT
         i=$((i + 1))
     done
     hwm1=$(status_kb "$pid" VmHWM) rss1=$(status_kb "$pid" VmRSS)
-    stop
+    httpd_stop "$root"
     codes=$(sort "$root/codes" | uniq -c | awk '{printf "%s%s×%s", (NR > 1 ? " " : ""), $1, $2}')
     mean=$(awk '{s += $1} END {printf "%.1f", s * 1000 / NR}' "$root/times")
     max=$(awk '$1 > m {m = $1} END {printf "%.1f", m * 1000}' "$root/times")
@@ -232,7 +199,7 @@ echo data > "$root/htdocs/small/data.txt"
 printf 'CORSEnable On\nCORSAllowOrigin https://a.example\nCORSAllowHeaders X-Allow-Name-007\n' \
     > "$root/htdocs/small/.htaccess"
 chmod -R a+rX "$root/htdocs"
-start "$root/httpd.conf"
+start
 hwm0=$(status_kb "$pid" VmHWM) rss0=$(status_kb "$pid" VmRSS)
 : > "$root/access_log"
 : > "$root/times"
@@ -244,7 +211,7 @@ while [ $i -lt "$N" ]; do
     i=$((i + 1))
 done
 hwm1=$(status_kb "$pid" VmHWM) rss1=$(status_kb "$pid" VmRSS)
-stop
+httpd_stop "$root"
 mean=$(awk '{s += $1} END {printf "%.1f", s * 1000 / NR}' "$root/times")
 max=$(awk '$1 > m {m = $1} END {printf "%.1f", m * 1000}' "$root/times")
 served=$(server_ms)

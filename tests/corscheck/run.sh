@@ -5,12 +5,12 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc="$top/build/corscheck"
-mods=$(apxs -q LIBEXECDIR)
-root=$(mktemp -d)
-chmod 755 "$root"
-trap '/usr/sbin/apache2 -f "$root/httpd.conf" -k stop 2>/dev/null || true; sleep 0.5; rm -rf "$root"' EXIT
-port=$(perl -MIO::Socket::INET -e \
-    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+. "$top/mk/httpd.sh"
+httpd_require_module || exit 1
+httpd_tmpdir root
+trap httpd_cleanup EXIT
+trap 'exit 130' INT TERM
+port=$(httpd_free_port)
 u="http://127.0.0.1:$port"
 for d in cors recipe dup wildcreds auth401 novary safe; do
     mkdir -p "$root/htdocs/$d"
@@ -31,19 +31,9 @@ recipe='
     RewriteCond %{REQUEST_METHOD} OPTIONS
     RewriteRule ^ - [R=204,L]'
 {
-    echo "ServerRoot $root"
-    echo "ServerName 127.0.0.1"
+    httpd_base "$root" event authn_core authn_file auth_basic authz_user headers setenvif rewrite
     echo "Listen 127.0.0.1:$port"
-    echo "PidFile $root/httpd.pid"
-    echo "ErrorLog $root/error_log"
     echo "CustomLog $root/access_log \"%m %U%q %{Content-Length}i %{Content-Type}i\""
-    for m in mpm_event authz_core authn_core authn_file auth_basic authz_user mime headers \
-             setenvif rewrite; do
-        echo "LoadModule ${m}_module $mods/mod_${m}.so"
-    done
-    echo "LoadModule cors_module $top/.libs/mod_cors.so"
-    [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
-    echo "TypesConfig /etc/mime.types"
     echo "DocumentRoot $root/htdocs"
     echo "<Directory $root/htdocs/cors>"
     echo "    CORSEnable On"
@@ -79,9 +69,7 @@ recipe='
     echo "    Header always set Access-Control-Allow-Origin https://app.example"
     echo "</Directory>"
 } > "$root/httpd.conf"
-/usr/sbin/apache2 -f "$root/httpd.conf" -k start
-i=0
-until curl -s -o /dev/null "$u/"; do i=$((i + 1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done
+httpd_start "$root" "$u/" || exit 1
 
 passed=0
 failed=0
