@@ -70,24 +70,10 @@ ok t_cmp((grep { $_ > 1 } values %pxy) ? 'repeated' : 'once', 'once',
 # named, a virtual host's own LogLevel honoured. A throwaway httpd of its own, started and
 # stopped here (loopback, a free port).
 {
-    my $vars = Apache::Test::vars();
     my $dir = File::Temp::tempdir(CLEANUP => 1);
     chmod 0755, $dir;
-    chomp(my $mods = `apxs -q LIBEXECDIR`);
-    my $cors = "$vars->{serverroot}/../.libs/mod_cors.so";
     my $port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)->sockport;
-    my $user = $> == 0 ? "User $vars->{user}\nGroup $vars->{group}\n" : '';
-    open my $fh, '>', "$dir/httpd.conf" or die $!;
-    print $fh <<"EOC";
-ServerRoot $dir
-ServerName localhost
-LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
-LoadModule authz_core_module $mods/mod_authz_core.so
-LoadModule cors_module $cors
-${user}Listen 127.0.0.1:$port
-PidFile $dir/httpd.pid
-ErrorLog $dir/error_log
-LogLevel warn
+    write_conf($dir, "127.0.0.1:$port", <<"EOC");
 CORSAllowOrigin https://app.example.com
 CORSAllowMethods GET POST
 <VirtualHost 127.0.0.1:$port>
@@ -104,7 +90,6 @@ CORSAllowMethods GET POST
     </Files>
 </VirtualHost>
 EOC
-    close $fh;
     system('/usr/sbin/apache2', '-f', "$dir/httpd.conf", '-k', 'start') == 0 or die "start: $?";
     my $text = '';
     for (1 .. 50) {

@@ -5,11 +5,12 @@ use warnings FATAL => 'all';
 use File::Temp ();
 use Apache::Test;
 use Apache::TestUtil;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use CorsTest;
 
 my $vars = Apache::Test::vars();
 my $httpd = $vars->{httpd};
-my $cors = "$vars->{serverroot}/../.libs/mod_cors.so";
-chomp(my $mods = `apxs -q LIBEXECDIR`);
 
 my @bad = (
     # [config lines, what the message must say]
@@ -86,21 +87,7 @@ plan tests => 2 * @bad + 17, need_module 'cors';
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
 sub configtest {
-    my $lines = shift;
-    my $conf = "$dir/httpd.conf";
-    open my $fh, '>', $conf or die "$conf: $!";
-    print $fh <<"EOC";
-ServerRoot $dir
-ServerName localhost
-LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
-LoadModule authz_core_module $mods/mod_authz_core.so
-LoadModule cors_module $cors
-Listen 127.0.0.1:9
-PidFile $dir/httpd.pid
-ErrorLog $dir/error_log
-$lines
-EOC
-    close $fh;
+    my $conf = write_conf($dir, '127.0.0.1:9', shift);
     my $out = `$httpd -t -f $conf 2>&1`;
     return ($? >> 8, $out);
 }

@@ -9,7 +9,7 @@ use Apache::Test ();
 use Apache::TestRequest qw(GET OPTIONS);
 
 our @EXPORT = qw(preflight get_from acao_lines acao cors_headers vary_has basic_auth log_size
-                 log_since);
+                 log_since write_conf);
 
 # OPTIONS with Origin and Access-Control-Request-Method (a browser's preflight).
 sub preflight {
@@ -66,6 +66,32 @@ sub log_since {
         select undef, undef, undef, 0.1;
     }
     return $text;
+}
+
+# A throwaway httpd configuration in DIR: prefork, authz_core and the freshly built module,
+# listening on LISTEN (loopback), logging to DIR/error_log at warn, then the LINES given.
+# Returns the file's path.
+sub write_conf {
+    my ($dir, $listen, $lines) = @_;
+    my $vars = Apache::Test::vars();
+    my $cors = "$vars->{serverroot}/../.libs/mod_cors.so";
+    chomp(my $mods = `apxs -q LIBEXECDIR`);
+    my $user = $> == 0 ? "User $vars->{user}\nGroup $vars->{group}\n" : '';
+    open my $fh, '>', "$dir/httpd.conf" or die "$dir/httpd.conf: $!";
+    print $fh <<"EOC";
+ServerRoot $dir
+ServerName localhost
+LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule cors_module $cors
+${user}Listen $listen
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+LogLevel warn
+$lines
+EOC
+    close $fh;
+    return "$dir/httpd.conf";
 }
 
 sub basic_auth {

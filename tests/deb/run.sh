@@ -134,7 +134,7 @@ same_script() {   # same_script prerm|postrm
         [ "$(tr -s ' \t' ' ' <"$tmp/control/$1" | sed 's/^ //; s/ $//')" = "$(expected_script "$1")" ]
 }
 for s in prerm postrm; do
-    check "$s is what dh_apache2 generates (a2dismod cors)" same_script $s
+    check "$s is what dh_apache2 generates (it switches the module off on removal)" same_script $s
 done
 check "no maintainer script enables anything" sh -c \
     "! cat '$tmp/control/'*inst '$tmp/control/'*rm 2>/dev/null | grep -qE 'enmod|enconf|ensite|a2en'"
