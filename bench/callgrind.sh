@@ -2,6 +2,12 @@
 # callgrind.sh - instructions per request under callgrind (httpd -X), startup subtracted:
 # (run with K requests - run with none) / K. Repeatable whatever else the machine does.
 # Writes bench/callgrind.txt: setup size kind instructions-per-request
+#   CALLGRIND_REQUESTS=K   requests per run (1000)
+#   CALLGRIND_ONLY="..."   only the rows named, each as SETUP, SETUP:SIZE or SETUP:SIZE:KIND
+#                          (e.g. "floor ht-cors:1000 cors:1:get-allowed"); the file keeps its
+#                          other rows, and the ones measured replace theirs (or are added)
+#   CALLGRIND_OUT=FILE     write FILE instead of bench/callgrind.txt
+# BENCH_TOP / BENCH_FLOOR choose the modules measured (bench/conf.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/conf.sh
@@ -14,7 +20,8 @@ K=${CALLGRIND_REQUESTS:-1000}
 # they wake depends on timing: a few hundred instructions of noise per request.
 BENCH_MPM=prefork
 export BENCH_MPM
-out="$here/callgrind.txt"
+out=${CALLGRIND_OUT:-$here/callgrind.txt}
+only=${CALLGRIND_ONLY:-}
 root=$(mktemp -d)
 chmod 755 "$root"
 mkdir -p "$root/htdocs/api"
@@ -39,10 +46,11 @@ instructions() {
         >/dev/null 2>&1 &
     pid=$!
     i=0
-    until curl -s -o /dev/null "http://127.0.0.1:$port/nothing"; do
+    until curl -s -o /dev/null "$u"; do
         i=$((i + 1)); [ $i -lt 600 ] || { echo "no server" >&2; exit 1; }; sleep 0.1
     done
-    # That probe is one request more in every run, subtracted with the rest.
+    # That probe is one request more in every run, subtracted with the rest: what a first
+    # request costs once (an .htaccess file's first reading in a process) is not counted.
     if [ "$count" -gt 0 ]; then
         urls=$(i=0; while [ $i -lt "$count" ]; do printf '%s ' "$u"; i=$((i + 1)); done)
         # shellcheck disable=SC2086
@@ -55,15 +63,25 @@ instructions() {
     sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$cg" | head -n 1
 }
 
+wanted() {   # SETUP SIZE KIND: is the row in CALLGRIND_ONLY (or is there no filter)?
+    [ -z "$only" ] && return 0
+    for w in $only; do
+        case $w in "$1"|"$1:$2"|"$1:$2:$3") return 0 ;; esac
+    done
+    return 1
+}
+
+rows="$root/rows"
+: > "$rows"
 per_request() {   # SETUP SIZE KIND CURL-ARGS...
     setup=$1 size=$2 kind=$3; shift 3
+    wanted "$setup" "$size" "$kind" || return 0
     base=$(instructions "$setup" "$size" 0)
     total=$(instructions "$setup" "$size" "$K" "$@")
     per=$(( (total - base) / K ))
-    echo "$setup $size $kind $per" | tee -a "$out"
+    echo "$setup $size $kind $per" | tee -a "$rows"
 }
 
-: > "$out"
 ACRM="Access-Control-Request-Method: PUT"
 ACRH="Access-Control-Request-Headers: content-type,authorization,x-requested-with"
 for size in 1 10000; do
@@ -81,6 +99,7 @@ per_request cors 1 preflight-allowed -X OPTIONS -H "Origin: https://o1.example.c
 per_request cors 1 preflight-refused -X OPTIONS -H "Origin: https://refused.example" -H "$ACRM"
 per_request cors 10000 preflight-allowed -X OPTIONS -H "Origin: https://o10000.example.com" -H "$ACRM" -H "$ACRH"
 per_request cors 10000 get-refused -H "Origin: https://refused.example"
+per_request cors 10000 get-no-origin
 per_request cors pattern get-allowed -H "Origin: https://o1.example.com"
 per_request cors regex get-allowed -H "Origin: https://o1.example.com"
 for size in 1 1000; do
@@ -88,3 +107,47 @@ for size in 1 1000; do
     per_request recipe "$size" get-allowed -H "Origin: $o"
     per_request recipe "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
 done
+
+# The floor (bench/floor/mod_cors_floor.c): the same header lines for the same requests, with
+# no decision. cors / floor is what mod_cors's decisions and bookkeeping cost.
+for size in 1 10000; do
+    o=$(bench_origin "$size")
+    per_request floor "$size" get-allowed -H "Origin: $o"
+    per_request floor "$size" get-refused -H "Origin: https://refused.example"
+    per_request floor "$size" get-no-origin
+    per_request floor "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
+done
+per_request floor 1 preflight-refused -X OPTIONS -H "Origin: https://refused.example" -H "$ACRM"
+
+# The policy in htdocs/api/.htaccess, read again on every request. ht-none: overrides
+# allowed, no file (what looking for one costs); ht-comments: ht-cors 1000's bytes commented
+# out (what httpd costs to read that file); ht-headers: a static 7-line file of headers;
+# ht-floor: ht-cors's file read by no-op handlers, the floor module writing its headers.
+per_request ht-none 1 get-allowed -H "Origin: https://o1.example.com"
+per_request ht-none 1 options-preflight-bytes -X OPTIONS -H "Origin: https://o1.example.com" -H "$ACRM" -H "$ACRH"
+per_request ht-headers 1 get-allowed -H "Origin: https://o1.example.com"
+for size in 1 21 1000; do
+    o=$(bench_origin "$size")
+    per_request ht-cors "$size" get-allowed -H "Origin: $o"
+    [ "$size" = 21 ] ||
+        per_request ht-cors "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
+done
+for size in 1 21 1000; do
+    o=$(bench_origin "$size")
+    per_request ht-floor "$size" get-allowed -H "Origin: $o"
+    [ "$size" = 21 ] ||
+        per_request ht-floor "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
+done
+per_request ht-recipe 21 get-allowed -H "Origin: $(bench_origin 21)"
+per_request ht-comments 1000 get-allowed -H "Origin: $(bench_origin 1000)"
+
+# All rows, or the old file with the rows measured put in (in place, or at the end).
+if [ -z "$only" ] || [ ! -f "$out" ]; then
+    cp "$rows" "$root/new"
+else
+    awk 'NR == FNR { v[$1 " " $2 " " $3] = $0; order[++n] = $1 " " $2 " " $3; next }
+         { k = $1 " " $2 " " $3; if (k in v) { print v[k]; done[k] = 1 } else print }
+         END { for (i = 1; i <= n; i++) if (!(order[i] in done)) print v[order[i]] }' \
+        "$rows" "$out" > "$root/new"
+fi
+cat "$root/new" > "$out"

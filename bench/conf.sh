@@ -1,15 +1,119 @@
 # conf.sh - sourced by bench scripts: writes one benchmark server configuration.
 #   bench_conf FILE ROOT PORT SETUP SIZE
-#     SETUP: none | static | recipe | cors      SIZE: number of exact origins, or "pattern" / "regex"
+#     SETUP: none | static | recipe | cors | floor               (policy in the <Directory>)
+#            ht-none | ht-headers | ht-cors | ht-floor | ht-recipe | ht-comments   (an .htaccess)
+#     SIZE: number of exact origins, or "pattern" / "regex" (cors only)
 #     BENCH_MPM: event (default) or prefork; callgrind uses prefork, whose -X serves requests in
 #     the one thread that reads them, so no thread hand-off adds to the count.
+#     BENCH_TOP: the tree whose .libs/mod_cors.so is loaded (default: this script's caller's ..);
+#     BENCH_FLOOR: the floor module (default: $BENCH_TOP/bench/floor/.libs/mod_cors_floor.so).
 # Origins are https://o1.example.com ... https://oN.example.com; requests come from o1 (first) or
 # oN (last) and are allowed, or from https://refused.example.
+# The ht-* setups write ROOT/htdocs/api/.htaccess (and the others remove it): one ROOT serves
+# one of them at a time.
 # shellcheck shell=sh
+
+# bench_origins SIZE PER-LINE LEAD: the SIZE origins, PER-LINE to a line, each line after LEAD.
+bench_origins() {
+    awk -v n="$1" -v k="$2" -v lead="$3" 'BEGIN {
+        for (i = 1; i <= n; i++) {
+            printf "%s%s", (i % k == 1 || k == 1) ? lead : " ", "https://o" i ".example.com"
+            if (i % k == 0 || i == n) printf "\n"
+        } }'
+}
+
+# bench_policy SETUP SIZE: the setup's policy lines, unindented.
+bench_policy() {
+    case $1 in
+    none|ht-none) ;;
+    static)
+        # Not a policy: the same three header lines, always. What emitting them costs.
+        echo "Header always set Access-Control-Allow-Origin https://o1.example.com"
+        echo "Header always set Access-Control-Allow-Credentials true"
+        echo "Header always merge Vary Origin"
+        ;;
+    cors)
+        echo "CORSEnable On"
+        case $2 in
+        pattern) echo "CORSAllowOrigin https://*.example.com" ;;
+        regex) echo "CORSAllowOriginMatch ^https://o[0-9]+\\.example\\.com\$" ;;
+        *) bench_origins "$2" 1 "CORSAllowOrigin " ;;
+        esac
+        echo "CORSAllowMethods GET POST PUT"
+        echo "CORSAllowHeaders Content-Type Authorization X-Requested-With"
+        echo "CORSAllowCredentials On"
+        echo "CORSMaxAge 600"
+        ;;
+    floor)
+        # bench/floor/mod_cors_floor.c: the header lines cors writes for the bench requests,
+        # with no decision (the one origin requests come from, compared with strcmp).
+        echo "CORSFloor On"
+        echo "CORSFloorOrigin $(bench_origin "$2")"
+        echo "CORSFloorCredentials On"
+        echo "CORSFloorMethods \"GET, POST, PUT\""
+        echo "CORSFloorHeaders \"Content-Type, Authorization, X-Requested-With\""
+        echo "CORSFloorMaxAge 600"
+        ;;
+    recipe|ht-recipe)
+        # REFERENCE.md section 4, as blog posts give it.
+        bench_alt=$(bench_origins "$2" "$2" "" | sed 's/ /|/g; s/\./\\./g')
+        echo "SetEnvIf Origin \"^($bench_alt)\$\" ORIGIN_OK=\$0"
+        echo "Header always set Access-Control-Allow-Origin %{ORIGIN_OK}e env=ORIGIN_OK"
+        echo "Header always set Access-Control-Allow-Credentials true env=ORIGIN_OK"
+        echo "Header always set Access-Control-Allow-Methods \"GET, POST, PUT\" env=ORIGIN_OK"
+        echo "Header always set Access-Control-Allow-Headers \"Content-Type, Authorization, X-Requested-With\" env=ORIGIN_OK"
+        echo "Header always set Access-Control-Max-Age 600 env=ORIGIN_OK"
+        echo "Header always merge Vary Origin"
+        echo "RewriteEngine On"
+        echo "RewriteCond %{REQUEST_METHOD} OPTIONS"
+        echo "RewriteRule ^ - [R=204,L]"
+        ;;
+    ht-headers)
+        # The reference: a static 7-line .htaccess of the header lines ht-cors 1 answers with.
+        echo "Header always set Access-Control-Allow-Origin https://o1.example.com"
+        echo "Header always set Access-Control-Allow-Credentials true"
+        echo "Header always set Access-Control-Allow-Methods \"GET, POST, PUT\""
+        echo "Header always set Access-Control-Allow-Headers \"Content-Type, Authorization, X-Requested-With\""
+        echo "Header always set Access-Control-Max-Age 600"
+        echo "Header always set Access-Control-Expose-Headers X-Request-Id"
+        echo "AddType application/json .json"
+        ;;
+    ht-cors)
+        # 7 lines as a site writes them; a long list 20 origins to a line (1000: 50 lines).
+        bench_per_line=$2
+        [ "$2" -gt 100 ] && bench_per_line=20
+        bench_origins "$2" "$bench_per_line" "CORSAllowOrigin "
+        echo "CORSAllowMethods GET POST PUT"
+        echo "CORSAllowHeaders Content-Type Authorization X-Requested-With"
+        echo "CORSAllowCredentials On"
+        echo "CORSMaxAge 600"
+        echo "CORSExposeHeaders X-Request-Id"
+        echo "CORSEnable On"
+        ;;
+    ht-floor)
+        # ht-cors's very file, its directives read and ignored by the floor module, which
+        # writes ht-cors's header lines from the <Directory>: the floor for ht-cors.
+        bench_policy ht-cors "$2"
+        ;;
+    ht-comments)
+        # ht-cors's very bytes, each line commented out: what httpd costs to read the file.
+        bench_policy ht-cors "$2" | sed 's/^/#/'
+        ;;
+    *) echo "bench_conf: unknown setup $1" >&2; return 1 ;;
+    esac
+}
+
 bench_conf() {
     file=$1 root=$2 port=$3 setup=$4 size=$5
     mods=$(apxs -q LIBEXECDIR)
     top=${BENCH_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+    floor_so=${BENCH_FLOOR:-$top/bench/floor/.libs/mod_cors_floor.so}
+    if { [ "$setup" = floor ] || [ "$setup" = ht-floor ]; } && [ ! -f "$floor_so" ]; then
+        echo "bench_conf: no $floor_so (make bench/floor/.libs/mod_cors_floor.so)" >&2
+        return 1
+    fi
+    htaccess="$root/htdocs/api/.htaccess"
+    rm -f "$htaccess"
     {
         echo "ServerRoot $root"
         echo "ServerName 127.0.0.1"
@@ -22,7 +126,10 @@ bench_conf() {
         for m in authz_core mime headers setenvif rewrite; do
             echo "LoadModule ${m}_module $mods/mod_${m}.so"
         done
-        [ "$setup" = cors ] && echo "LoadModule cors_module $top/.libs/mod_cors.so"
+        case $setup in
+        cors|ht-cors) echo "LoadModule cors_module $top/.libs/mod_cors.so" ;;
+        floor|ht-floor) echo "LoadModule cors_floor_module $floor_so" ;;
+        esac
         [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'
         echo "TypesConfig /etc/mime.types"
         echo "DocumentRoot $root/htdocs"
@@ -30,47 +137,27 @@ bench_conf() {
         echo "MaxKeepAliveRequests 0"
         # Every setup puts its policy in the site's one <Directory> section, as a site
         # would: the comparison is the policy's cost, not that of a section added for it.
+        # The ht-* setups put it in htdocs/api/.htaccess, as a site without access to the
+        # server's configuration must, and only allow overrides here.
         echo "<Directory $root/htdocs>"
         echo "    Require all granted"
         case $setup in
-        none) ;;
-        static)
-            # Not a policy: the same three header lines, always. What emitting them costs.
-            echo "    Header always set Access-Control-Allow-Origin https://o1.example.com"
-            echo "    Header always set Access-Control-Allow-Credentials true"
-            echo "    Header always merge Vary Origin"
+        ht-floor)
+            echo "    AllowOverride All"
+            bench_policy floor "$size" | sed 's/^/    /'
+            echo "    CORSFloorExpose X-Request-Id"
             ;;
-        cors)
-            echo "    CORSEnable On"
-            case $size in
-            pattern) echo "    CORSAllowOrigin https://*.example.com" ;;
-            regex) echo "    CORSAllowOriginMatch ^https://o[0-9]+\\.example\\.com\$" ;;
-            *) i=1; while [ "$i" -le "$size" ]; do
-                   echo "    CORSAllowOrigin https://o$i.example.com"; i=$((i + 1)); done ;;
-            esac
-            echo "    CORSAllowMethods GET POST PUT"
-            echo "    CORSAllowHeaders Content-Type Authorization X-Requested-With"
-            echo "    CORSAllowCredentials On"
-            echo "    CORSMaxAge 600"
-            ;;
-        recipe)
-            # REFERENCE.md section 4, as blog posts give it.
-            alt=$(i=1; while [ "$i" -le "$size" ]; do
-                      [ "$i" -gt 1 ] && printf '|'; printf 'https://o%d\\.example\\.com' "$i"; i=$((i + 1)); done)
-            echo "    SetEnvIf Origin \"^($alt)\$\" ORIGIN_OK=\$0"
-            echo "    Header always set Access-Control-Allow-Origin %{ORIGIN_OK}e env=ORIGIN_OK"
-            echo "    Header always set Access-Control-Allow-Credentials true env=ORIGIN_OK"
-            echo "    Header always set Access-Control-Allow-Methods \"GET, POST, PUT\" env=ORIGIN_OK"
-            echo "    Header always set Access-Control-Allow-Headers \"Content-Type, Authorization, X-Requested-With\" env=ORIGIN_OK"
-            echo "    Header always set Access-Control-Max-Age 600 env=ORIGIN_OK"
-            echo "    Header always merge Vary Origin"
-            echo "    RewriteEngine On"
-            echo "    RewriteCond %{REQUEST_METHOD} OPTIONS"
-            echo "    RewriteRule ^ - [R=204,L]"
-            ;;
+        ht-*) echo "    AllowOverride All" ;;
+        *) bench_policy "$setup" "$size" | sed 's/^/    /' ;;
         esac
         echo "</Directory>"
     } > "$file"
+    case $setup in
+    ht-none) ;;
+    ht-*) mkdir -p "$root/htdocs/api"
+          bench_policy "$setup" "$size" > "$htaccess"
+          chmod 644 "$htaccess" ;;
+    esac
 }
 
 # The origin a request kind sends for a configuration of SIZE origins.

@@ -13,6 +13,15 @@ echo "== policy core (bench/micro.c)"
 ./build/micro > "$here/micro.txt"
 cat "$here/micro.txt"
 
+echo "== the floor's response lines against mod_cors's (bench/floor/compare.sh)"
+# The floor is a measure only while it answers as mod_cors does: said here, not fatal.
+if cmp_out=$(sh "$here/floor/compare.sh" 2>&1); then
+    printf '%s\n' "$cmp_out" | grep '^== .*floor'
+else
+    printf '%s\n' "$cmp_out"
+    echo "warning: the floor no longer answers as mod_cors does: its figures compare nothing"
+fi
+
 echo "== instructions per request (callgrind)"
 sh "$here/callgrind.sh"
 
@@ -67,14 +76,40 @@ floor=$(cg none 1 options-preflight-bytes)
     echo "| setup | origins | request | instructions | × no CORS |"
     echo "|---|---|---|---|---|"
     while read -r setup size kind n; do
-        base=$none
-        case $kind in options-*|preflight-*) base=$floor ;; esac
+        case $setup in
+        ht-*) base=$(cg ht-none 1 get-allowed) ;;
+        *) base=$none ;;
+        esac
+        case $kind in
+        options-*|preflight-*)
+            case $setup in
+            ht-*) base=$(cg ht-none 1 options-preflight-bytes) ;;
+            *) base=$floor ;;
+            esac ;;
+        esac
         echo "| $setup | $size | $kind | $n | $(ratio "$n" "$base") |"
     done < "$here/callgrind.txt"
     echo
     echo "For GET the baseline is httpd without CORS serving the same GET (with \`Origin\`); for"
     echo "OPTIONS it is httpd answering the same preflight bytes itself (\`options-preflight-bytes\`:"
-    echo "reading three more request headers is httpd's cost, whoever answers)."
+    echo "reading three more request headers is httpd's cost, whoever answers). The \`ht-*\` setups"
+    echo "keep their policy in an \`.htaccess\` (read on every request): their baseline is \`ht-none\`,"
+    echo "overrides allowed and no file. \`ht-comments\` is \`ht-cors\` 1000's file with every line"
+    echo "commented out: what httpd itself costs to read it."
+    echo
+    echo "### mod_cors against the floor"
+    echo
+    echo "\`floor\` (bench/floor/mod_cors_floor.c) writes the same header lines for the same requests"
+    echo "from the same hooks, with no decision: one origin compared with strcmp, fixed values."
+    echo
+    echo "| origins | request | cors | floor | cors / floor |"
+    echo "|---|---|---|---|---|"
+    for size in 1 10000; do
+        for k in get-allowed get-refused get-no-origin preflight-allowed; do
+            c=$(cg cors "$size" "$k"); f=$(cg floor "$size" "$k")
+            echo "| $size | $k | $c | $f | $(ratio "$c" "$f") |"
+        done
+    done
     echo
     echo "## Targets"
     echo

@@ -3,7 +3,18 @@ build/micro: bench/micro.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
 	$(CC) -std=gnu99 -O2 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ bench/micro.c $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
+# The floor: mod_cors's header lines for the bench requests with no decision (bench setup
+# "floor"). A fixture, loaded by bench/conf.sh only: make install leaves it alone.
+FLOOR_SO := bench/floor/.libs/mod_cors_floor.so
+$(FLOOR_SO): bench/floor/mod_cors_floor.c
+	$(APXS) -c -Wc,-std=c99 $(addprefix -Wc$(comma),$(WARN)) -o bench/floor/mod_cors_floor.so $<
+
+# The floor's response lines against mod_cors's, for the bench requests.
+.PHONY: bench-floor-compare
+bench-floor-compare: build $(FLOOR_SO)
+	sh bench/floor/compare.sh
+
 .PHONY: bench
-bench: build build/micro
+bench: build build/micro $(FLOOR_SO)
 	@$(NEED) $(BUILD_PKGS) wrk valgrind curl perl
 	sh bench/run.sh
