@@ -132,6 +132,9 @@ void cors_split_items(apr_pool_t *p, const char *text, apr_array_header_t *out);
 typedef int (*cors_token_fn)(void *baton, const char *name, size_t len);
 const char *cors_each_request_header(const char *value, unsigned int *elements,
                                      unsigned int *names, cors_token_fn fn, void *baton);
+/* The same, each name lower-cased (in a buffer valid during the call): the request path. */
+const char *cors_each_request_header_lower(const char *value, unsigned int *elements,
+                                           unsigned int *names, cors_token_fn fn, void *baton);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Sets: the origin, method and header lists of one configuration level                     */
@@ -244,12 +247,18 @@ typedef struct {
     int preflight_status;       /* CORS_UNSET, 200, 204 */
     int private_network;        /* CORS_UNSET, 0, 1 */
     int debug;                  /* CORS_UNSET, 0, 1 */
+    /* Not the core's: the glue's mark on an .htaccess level whose lines it found in its
+     * cache, where the policy they build is kept (these fields then stay unset). */
+    const void *cached;
     /* Derived when sealed, for the request path: */
     int sealed;
+    int empty;                  /* the level says nothing (most sections, server defaults) */
     int conflict;               /* credentials with "*" (or an any-origin regex) or "*" exposed */
 } cors_policy;
 
 cors_policy *cors_policy_make(apr_pool_t *p);
+/* The same for a level embedded in a larger record (the glue's per-directory record). */
+void cors_policy_init(cors_policy *pol);
 
 /* The merge of two levels, sealed. */
 const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,

@@ -100,12 +100,11 @@ typedef struct {
     int authorization;          /* asked for authorization, which "*" does not answer */
 } header_check;
 
-static int check_header(void *baton, const char *name, size_t len)
+/* name comes lower-cased (cors_each_request_header_lower). */
+static int check_header(void *baton, const char *lower, size_t len)
 {
     header_check *hc = baton;
-    char lower[CORS_TOKEN_MAX];
 
-    cors_lower(lower, name, len);
     if (!cors_header_allowed(hc->headers, lower, len)) {
         hc->refused = apr_pstrmemdup(hc->pool, lower, len);
         return 1;
@@ -190,8 +189,8 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
     hc.refused = NULL;
     hc.authorization = 0;
     for (i = 0; i < req->request_header_lines; i++) {
-        const char *bad = cors_each_request_header(req->request_headers[i], &elements, &names,
-                                                   check_header, &hc);
+        const char *bad = cors_each_request_header_lower(req->request_headers[i], &elements,
+                                                         &names, check_header, &hc);
         if (bad) {
             refuse(ans, CORS_REFUSED_MALFORMED, bad);
             return;

@@ -56,6 +56,10 @@ struct cors_set {
     const char *value;          /* methods, headers: the header value (without "*") */
 };
 
+/* The hash function and table maker of every core hash (see cors_list.c). */
+unsigned int cors_hash(const char *key, apr_ssize_t *klen);
+apr_hash_t *cors_hash_make(apr_pool_t *p);
+
 /* ASCII lower-casing into dst (which holds at least len bytes); no locale. */
 void cors_lower(char *dst, const char *src, size_t len);
 

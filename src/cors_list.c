@@ -38,6 +38,45 @@ int cors_equal_nocase(const char *a, const char *b, size_t len)
     return 1;
 }
 
+/* The core's hashes are looked up with what a request sends (an origin, a method, header
+ * names), so their function runs on every request: eight bytes at a time instead of APR's
+ * byte-at-a-time default. */
+unsigned int cors_hash(const char *key, apr_ssize_t *klen)
+{
+    const unsigned char *p = (const unsigned char *)key;
+    apr_size_t n;
+    apr_uint64_t h, w = 0;
+    apr_uint32_t a, b;
+
+    if (*klen == APR_HASH_KEY_STRING) {
+        *klen = (apr_ssize_t)strlen(key);
+    }
+    n = (apr_size_t)*klen;
+    h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (; n > 8; n -= 8, p += 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    /* The last 1 to 8 bytes in overlapping loads (the length is already in h). */
+    if (n >= 4) {
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        w = ((apr_uint64_t)a << 32) | b;
+    }
+    else if (n > 0) {
+        w = ((apr_uint64_t)p[0] << 16) | ((apr_uint64_t)p[n / 2] << 8) | p[n - 1];
+    }
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return (unsigned int)h;
+}
+
+apr_hash_t *cors_hash_make(apr_pool_t *p)
+{
+    return apr_hash_make_custom(p, cors_hash);
+}
+
 /* RFC 9110 tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" /
  * "`" / "|" / "~" / DIGIT / ALPHA.  A table: every request's header names go through it. */
 static const unsigned char tchar[256] = {
@@ -53,6 +92,23 @@ static const unsigned char tchar[256] = {
     ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
     ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
     ['y'] = 1, ['z'] = 1,
+};
+
+/* tchar lower-cased, 0 for anything else: one look-up both checks and folds a name. */
+static const unsigned char lower_tchar[256] = {
+    ['!'] = '!', ['#'] = '#', ['$'] = '$', ['%'] = '%', ['&'] = '&', ['\''] = '\'',
+    ['*'] = '*', ['+'] = '+', ['-'] = '-', ['.'] = '.', ['^'] = '^', ['_'] = '_', ['`'] = '`',
+    ['|'] = '|', ['~'] = '~',
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
 };
 
 int cors_is_token(const char *s, size_t len)
@@ -113,12 +169,14 @@ void cors_split_items(apr_pool_t *p, const char *text, apr_array_header_t *out)
     }
 }
 
-/* One pass per element: the token scan is also the validity check, so an element is looked
- * at once, and every loop stops at a bound whatever the value holds. */
-const char *cors_each_request_header(const char *value, unsigned int *elements,
-                                     unsigned int *names, cors_token_fn fn, void *baton)
+/* One pass per element: the token scan is also the validity check (and, for the request
+ * path, the lower-casing), so an element is looked at once, and every loop stops at a bound
+ * whatever the value holds. */
+static const char *each_name(const char *value, unsigned int *elements, unsigned int *names,
+                             cors_token_fn fn, void *baton, int lower)
 {
     const char *s = value;
+    char folded[CORS_TOKEN_MAX + 1];
 
     for (;;) {
         const char *start;
@@ -131,10 +189,19 @@ const char *cors_each_request_header(const char *value, unsigned int *elements,
             s++;
         }
         start = s;
-        while (tchar[(unsigned char)*s] && (size_t)(s - start) <= CORS_TOKEN_MAX) {
-            s++;
+        if (lower) {
+            unsigned char c;
+            for (len = 0; (c = lower_tchar[(unsigned char)*s]) != 0 && len <= CORS_TOKEN_MAX;
+                 s++) {
+                folded[len++] = (char)c;
+            }
         }
-        len = (size_t)(s - start);
+        else {
+            while (tchar[(unsigned char)*s] && (size_t)(s - start) <= CORS_TOKEN_MAX) {
+                s++;
+            }
+            len = (size_t)(s - start);
+        }
         if (len > CORS_TOKEN_MAX) {
             return "Access-Control-Request-Headers names a header longer than any "
                    "browser sends";
@@ -153,7 +220,7 @@ const char *cors_each_request_header(const char *value, unsigned int *elements,
             if (++*names > CORS_REQ_HEADERS_MAX) {
                 return "Access-Control-Request-Headers names too many headers";
             }
-            if (fn(baton, start, len)) {
+            if (fn(baton, lower ? folded : start, len)) {
                 return NULL;
             }
         }
@@ -162,4 +229,16 @@ const char *cors_each_request_header(const char *value, unsigned int *elements,
         }
         s++;
     }
+}
+
+const char *cors_each_request_header(const char *value, unsigned int *elements,
+                                     unsigned int *names, cors_token_fn fn, void *baton)
+{
+    return each_name(value, elements, names, fn, baton, 0);
+}
+
+const char *cors_each_request_header_lower(const char *value, unsigned int *elements,
+                                           unsigned int *names, cors_token_fn fn, void *baton)
+{
+    return each_name(value, elements, names, fn, baton, 1);
 }

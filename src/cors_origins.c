@@ -391,9 +391,13 @@ int cors_origin_allowed(apr_pool_t *p, const cors_set *origins, const char *orig
     /* Browsers send origins already normalised: a list of exact origins alone settles the
      * question with one look-up, allowed or not.  Pattern keys share the hash and all hold
      * a '*', which no origin does. */
-    if (exact_only(origins) && len <= CORS_ORIGIN_MAX && !memchr(origin, '*', len)
-        && already_normal(origin, len)) {
-        return key_verdict(origins, origin, len) == CORS_ALLOW;
+    if (exact_only(origins) && len <= CORS_ORIGIN_MAX && !memchr(origin, '*', len)) {
+        /* Every key is normal: a hit is an origin sent in normal form, and so is settled
+         * without checking the form first. */
+        v = key_verdict(origins, origin, len);
+        if (v != CORS_NONE || already_normal(origin, len)) {
+            return v == CORS_ALLOW;
+        }
     }
     if (cors_origin_parse(origin, len, 0, &o) != CORS_ORIGIN_OK) {
         return 0;

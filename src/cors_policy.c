@@ -1,19 +1,27 @@
 /* cors_policy.c - one configuration level's policy, and how levels merge from server to .htaccess. */
+#include <string.h>
+
 #include <apr_strings.h>
 
 #include "cors_internal.h"
 
 cors_policy *cors_policy_make(apr_pool_t *p)
 {
-    cors_policy *pol = apr_pcalloc(p, sizeof(*pol));
+    cors_policy *pol = apr_palloc(p, sizeof(*pol));
 
+    cors_policy_init(pol);
+    return pol;
+}
+
+void cors_policy_init(cors_policy *pol)
+{
+    memset(pol, 0, sizeof(*pol));
     pol->enable = CORS_UNSET;
     pol->credentials = CORS_UNSET;
     pol->max_age = CORS_UNSET;
     pol->preflight_status = CORS_UNSET;
     pol->private_network = CORS_UNSET;
     pol->debug = CORS_UNSET;
-    return pol;
 }
 
 #define MERGE_INT(field) (add->field != CORS_UNSET ? add->field : base->field)
@@ -37,6 +45,7 @@ void cors_policy_seal(apr_pool_t *p, cors_policy *pol)
     pol->headers = (cors_set *)cors_set_sealed(p, pol->headers);
     pol->expose = (cors_set *)cors_set_sealed(p, pol->expose);
     pol->conflict = cors_policy_conflict(pol) != NULL;
+    pol->empty = says_nothing(pol);
     pol->sealed = 1;
 }
 
@@ -61,10 +70,10 @@ const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,
 {
     cors_policy *pol;
 
-    if (says_nothing(add)) {
+    if (add->sealed ? add->empty : says_nothing(add)) {
         return cors_policy_sealed(p, base);
     }
-    if (says_nothing(base)) {
+    if (base->sealed ? base->empty : says_nothing(base)) {
         return cors_policy_sealed(p, add);
     }
     pol = apr_palloc(p, sizeof(*pol));
@@ -81,7 +90,9 @@ const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,
     pol->preflight_status = MERGE_INT(preflight_status);
     pol->private_network = MERGE_INT(private_network);
     pol->debug = MERGE_INT(debug);
+    pol->cached = NULL;
     pol->conflict = cors_policy_conflict(pol) != NULL;
+    pol->empty = 0;
     pol->sealed = 1;
     return pol;
 }

@@ -46,7 +46,7 @@ cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind)
     cors_set *set = apr_pcalloc(p, sizeof(*set));
 
     set->kind = kind;
-    set->items = apr_hash_make(p);
+    set->items = cors_hash_make(p);
     set->order = apr_array_make(p, 4, sizeof(cors_item *));
     set->any = CORS_NONE;
     if (kind == CORS_SET_ORIGINS) {

@@ -5,10 +5,9 @@
 
 #include "cors_internal.h"
 
-/* Browsers upper-case these six (Fetch "normalize a method"); every other method is sent as
- * the script wrote it and compared as sent. */
-static const char *const browser_methods[] = { "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT" };
-#define N_BROWSER_METHODS (sizeof(browser_methods) / sizeof(browser_methods[0]))
+/* Browsers upper-case DELETE GET HEAD OPTIONS POST PUT (Fetch "normalize a method"; see
+ * cors_method_normal); every other method is sent as the script wrote it and compared as
+ * sent. */
 
 /* What CORSAllowMethods allows where no level says otherwise. */
 static const char *const default_methods[] = { "GET", "HEAD", "POST" };
@@ -16,22 +15,34 @@ static const char *const default_methods[] = { "GET", "HEAD", "POST" };
 
 const char *cors_method_normal(const char *method, size_t len)
 {
-    size_t i;
+    const char *candidate;
 
-    for (i = 0; i < N_BROWSER_METHODS; i++) {
-        if (strlen(browser_methods[i]) == len && cors_equal_nocase(method, browser_methods[i], len)) {
-            return browser_methods[i];
-        }
+    /* Told apart by length and first letter: asked on every preflight. */
+    switch (len) {
+    case 3:
+        candidate = (method[0] | 0x20) == 'g' ? "GET" : "PUT";
+        break;
+    case 4:
+        candidate = (method[0] | 0x20) == 'h' ? "HEAD" : "POST";
+        break;
+    case 6:
+        candidate = "DELETE";
+        break;
+    case 7:
+        candidate = "OPTIONS";
+        break;
+    default:
+        return NULL;
     }
-    return NULL;
+    return cors_equal_nocase(method, candidate, len) ? candidate : NULL;
 }
 
 /* GET, HEAD and POST need no permission: a simple request with them is never preflighted,
  * and a browser accepts them whatever Access-Control-Allow-Methods says. */
 static int is_safelisted(const char *normal)
 {
-    return normal && (strcmp(normal, "GET") == 0 || strcmp(normal, "HEAD") == 0
-                      || strcmp(normal, "POST") == 0);
+    return normal
+           && (normal[0] == 'G' || normal[0] == 'H' || (normal[0] == 'P' && normal[1] == 'O'));
 }
 
 static const char *method_error(apr_pool_t *p, const char *item, size_t len, int verdict,
@@ -130,8 +141,8 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
     apr_array_header_t *names = apr_array_make(p, set->edits->nelts + 3, sizeof(const char *));
     int any = CORS_NONE, i;
 
-    set->allowed = apr_hash_make(p);
-    set->denied = apr_hash_make(p);
+    set->allowed = cors_hash_make(p);
+    set->denied = cors_hash_make(p);
     set->eff_replaces = set->replaces;
     if (set->kind == CORS_SET_METHODS && !set->replaces) {
         size_t d;

@@ -810,6 +810,31 @@ static int collect(void *baton, const char *name, size_t len)
     return 0;
 }
 
+/* Names of every length up to 64, each differing from the next only in its last byte: the
+ * sets' hash reads the last bytes of a key separately, and must tell them all apart. */
+static void test_hash_tails(apr_pool_t *p, unit_counts *u)
+{
+    cors_set *headers = cors_set_make(p, CORS_SET_HEADERS);
+    char name[66];
+    size_t len;
+
+    for (len = 1; len <= 64; len++) {
+        memset(name, 'a', len);
+        name[len - 1] = 'b';
+        name[len] = '\0';
+        cors_set_add(p, headers, name, CORS_ITEM_PLAIN);
+    }
+    cors_set_seal(p, headers);
+    for (len = 1; len <= 64; len++) {
+        memset(name, 'a', len);
+        name[len - 1] = 'b';
+        CHECK(u, cors_header_allowed(headers, name, len), "length %u found", (unsigned)len);
+        name[len - 1] = 'c';
+        CHECK(u, !cors_header_allowed(headers, name, len), "length %u, last byte changed, not "
+              "found", (unsigned)len);
+    }
+}
+
 static void test_request_headers(apr_pool_t *p, unit_counts *u)
 {
     static const struct {
@@ -841,11 +866,29 @@ static void test_request_headers(apr_pool_t *p, unit_counts *u)
         c.seen[0] = '\0';
         err = cors_each_request_header(cases[i].value, &elements, &names, collect, &c);
         if (cases[i].names) {
+            /* The request path's variant: the same names, lower-cased as they are read. */
+            collected lc;
+            unsigned int el = 0, nm = 0;
+            size_t k;
+            char *want = apr_pstrdup(p, cases[i].names);
+            const char *lerr;
+            lc.seen[0] = '\0';
+            lerr = cors_each_request_header_lower(cases[i].value, &el, &nm, collect, &lc);
+            for (k = 0; want[k]; k++) {
+                want[k] = (char)(want[k] >= 'A' && want[k] <= 'Z' ? want[k] + 32 : want[k]);
+            }
+            CHECK(u, lerr == NULL && el == elements && nm == names,
+                  "'%s': the lower-casing reader agrees", cases[i].value);
+            CHECK_STR(u, lc.seen, want, cases[i].value);
             CHECK(u, err == NULL, "'%s' should parse: %s", cases[i].value, err ? err : "");
             CHECK_STR(u, c.seen, cases[i].names, cases[i].value);
         }
         else {
+            collected lc;
+            unsigned int el = 0, nm = 0;
             CHECK(u, err != NULL, "'%s' should be refused", cases[i].value);
+            CHECK(u, cors_each_request_header_lower(cases[i].value, &el, &nm, collect, &lc)
+                     != NULL, "'%s' is refused lower-cased too", cases[i].value);
         }
     }
     {
@@ -1246,6 +1289,7 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_config_errors(p, u);
     test_tokens(p, u);
     test_request_headers(p, u);
+    test_hash_tails(p, u);
     test_preflight(p, u);
     test_actual(p, u);
     test_reason_is_quotable(p, u);
