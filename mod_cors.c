@@ -47,6 +47,7 @@
 #include "util_filter.h"
 
 #include "cors.h"
+#include "mod_cors_htaccess.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
@@ -65,6 +66,10 @@ APLOG_USE_MODULE(cors);
  * once per child process and file, and at most this many are remembered. */
 #define CORS_WARNED_MAX         1024
 
+/* What the .htaccess cache of one process may hold before it starts afresh (the old lines
+ * go once the requests reading them end): about 500,000 origins' worth. */
+#define CORS_HTACCESS_CACHE_BYTES   (8 * 1024 * 1024)
+
 /* Per process: the warnings already given (made at child_init, so one per process). */
 typedef struct {
     apr_pool_t *pool;
@@ -76,6 +81,7 @@ typedef struct {
 typedef struct {
     ap_filter_rec_t *filter;            /* looked up once at post_config */
     cors_warned *warned;                /* the main server's only */
+    cors_htcache *htcache;              /* the main server's only: per process */
     const cors_psl_below *below;        /* the main server's only: for .htaccess files */
 } cors_server_conf;
 
@@ -108,14 +114,42 @@ static const char *const owned_headers[] = {
 /* ---------------------------------------------------------------------------------------- */
 /* Configuration                                                                             */
 
+/* The per-directory record: a level as the core sees it, and for an .htaccess file where its
+ * CORS lines stand in the process's cache.  A file read again unchanged only walks the cache:
+ * pol stays empty, and pol.cached points at the last line, whose policy is used when httpd
+ * merges the level.  The first line not found there makes the level "live": pol gets the
+ * lines read so far and every later line is applied to it, as at start-up. */
+typedef struct {
+    cors_policy pol;                    /* first: the record is used as a cors_policy */
+    const cors_htline *line;            /* .htaccess: the last CORS line read, or NULL */
+    cors_htpin *pin;                    /* .htaccess: the cache generation this request reads */
+    int live;
+    int unkept;                         /* a line was not kept: none after it is */
+} cors_dir_conf;
+
+/* What a directive does, reached through cmd->info: the command table's entries all go
+ * through read_directive, which at request time looks the line up in the cache first. */
+typedef struct {
+    const char *(*take)(cmd_parms *cmd, void *dconf, const char *args);  /* RAW_ARGS, TAKE1 */
+    const char *(*flag)(cmd_parms *cmd, void *dconf, int on);            /* FLAG */
+    size_t offset;                      /* the cors_policy field it sets, where one */
+} cors_directive;
+
+static size_t field_of(const cmd_parms *cmd)
+{
+    return ((const cors_directive *)cmd->info)->offset;
+}
+
 /* The levels read at start-up, sealed in place at post_config (see cors_set_seal): kept on
  * the configuration pool, so each configuration cycle has its own list. */
 #define LEVELS_KEY "mod_cors levels"
 
 static void *create_cors_dir_config(apr_pool_t *p, char *dir)
 {
-    cors_policy *pol = cors_policy_make(p);
+    cors_dir_conf *dc = apr_pcalloc(p, sizeof(*dc));
+    cors_policy *pol = &dc->pol;
 
+    cors_policy_init(pol);
     (void)dir;
     /* .htaccess levels are made per request and sealed as a copy when used. */
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
@@ -130,9 +164,20 @@ static void *create_cors_dir_config(apr_pool_t *p, char *dir)
     return pol;
 }
 
+static const cors_policy *htaccess_policy(apr_pool_t *p, const cors_dir_conf *dc);
+
+/* The level a record stands for: itself, or for an .htaccess file read unchanged, the
+ * policy its lines built the first time. */
+static const cors_policy *level_of(apr_pool_t *p, const cors_policy *pol)
+{
+    return pol->cached ? htaccess_policy(p, (const cors_dir_conf *)pol) : pol;
+}
+
+/* Either side may be a section's own record or a merge's result: httpd merges the sections
+ * of one walk (<Files> in an .htaccess file, <Location>) among themselves first. */
 static void *merge_cors_dir_config(apr_pool_t *p, void *basev, void *addv)
 {
-    return (void *)cors_policy_merge(p, basev, addv);
+    return (void *)cors_policy_merge(p, level_of(p, basev), level_of(p, addv));
 }
 
 static void *create_cors_server_config(apr_pool_t *p, server_rec *s)
@@ -162,9 +207,14 @@ static const char *set_enable(cmd_parms *cmd, void *dconf, int on)
 
 static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
 {
-    const char *err = ap_set_flag_slot(cmd, dconf, on);
+    *(int *)((char *)dconf + field_of(cmd)) = on;
+    return NULL;
+}
 
-    return err ? err : check_level(cmd, dconf);
+static const char *set_checked_flag(cmd_parms *cmd, void *dconf, int on)
+{
+    set_flag(cmd, dconf, on);
+    return check_level(cmd, dconf);
 }
 
 static int first_time_warned(cors_warned *w, const char *key)
@@ -367,7 +417,7 @@ static cors_set_kind kind_of(size_t offset)
 /* CORSAllowOrigin, CORSAllowMethods, CORSAllowHeaders, CORSExposeHeaders. */
 static const char *set_list(cmd_parms *cmd, void *dconf, const char *args)
 {
-    size_t offset = (size_t)cmd->info;
+    size_t offset = field_of(cmd);
     cors_set **slot = (cors_set **)((char *)dconf + offset);
     cors_set_kind kind = kind_of(offset);
     apr_array_header_t *items = apr_array_make(cmd->temp_pool, 8, sizeof(const char *));
@@ -493,26 +543,35 @@ static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex 
     return NULL;
 }
 
-/* .htaccess files are parsed on every request and may hold many sections: the regexes one
- * request compiles are bounded as a whole, not per section.  Counted on the request's pool. */
+/* .htaccess files may hold many sections: the regexes one request's files hold are bounded
+ * as a whole, not per section.  Counted on the request's pool. */
 #define REGEX_COUNT_KEY "mod_cors regexes compiled"
 
-static const char *count_htaccess_regex(cmd_parms *cmd)
+static apr_size_t *regex_count(apr_pool_t *p)
 {
     apr_size_t *count = NULL;
+
+    apr_pool_userdata_get((void **)&count, REGEX_COUNT_KEY, p);
+    if (!count) {
+        count = apr_pcalloc(p, sizeof(*count));
+        apr_pool_userdata_setn(count, REGEX_COUNT_KEY, NULL, p);
+    }
+    return count;
+}
+
+static const char *count_htaccess_regexes(cmd_parms *cmd, int n)
+{
+    apr_size_t *count;
 
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
         return NULL;
     }
-    apr_pool_userdata_get((void **)&count, REGEX_COUNT_KEY, cmd->pool);
-    if (!count) {
-        count = apr_pcalloc(cmd->pool, sizeof(*count));
-        apr_pool_userdata_setn(count, REGEX_COUNT_KEY, NULL, cmd->pool);
-    }
-    if (++*count > CORS_LIST_MAX) {
+    count = regex_count(cmd->pool);
+    *count += (apr_size_t)n;
+    if (*count > CORS_LIST_MAX) {
         return apr_psprintf(cmd->pool, "%s: more than %d regexes in the .htaccess files of "
-                            "one request (each is compiled again on every request); use exact "
-                            "origins or *.domain patterns", cmd->cmd->name, CORS_LIST_MAX);
+                            "one request; use exact origins or *.domain patterns",
+                            cmd->cmd->name, CORS_LIST_MAX);
     }
     return NULL;
 }
@@ -535,7 +594,7 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
         const char *source = APR_ARRAY_IDX(items, i, const char *);
         cors_regex *re = NULL;
         int broad = 0;
-        if ((err = count_htaccess_regex(cmd)) != NULL
+        if ((err = count_htaccess_regexes(cmd, 1)) != NULL
             || (err = compile_regex(cmd, source, &re)) != NULL) {
             return err;
         }
@@ -587,32 +646,181 @@ static const char *set_preflight_status(cmd_parms *cmd, void *dconf, const char 
     return NULL;
 }
 
-#define LIST(name, field, help) \
-    AP_INIT_RAW_ARGS(name, set_list, (void *)APR_OFFSETOF(cors_policy, field), OR_FILEINFO, help)
-#define FLAG(name, field, handler, help) \
-    AP_INIT_FLAG(name, handler, (void *)APR_OFFSETOF(cors_policy, field), OR_FILEINFO, help)
+/* ---- .htaccess: the lines of an unchanged file are looked up, not parsed again ---------- */
+
+static const char *apply_directive(cmd_parms *cmd, void *dconf, const char *args, int on)
+{
+    const cors_directive *d = cmd->info;
+
+    return d->take ? d->take(cmd, dconf, args) : d->flag(cmd, dconf, on);
+}
+
+/* Applies a cached line again (cors_htcache_replay): the handler sees the command, the
+ * file and line it came from, and pools; baton is the server it is logged for. */
+static const char *apply_cached_line(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
+                                     const cors_htkey *key, void *dconf)
+{
+    cmd_parms parms;
+    ap_directive_t where;
+
+    memset(&parms, 0, sizeof(parms));
+    memset(&where, 0, sizeof(where));
+    where.directive = key->cmd->name;
+    where.args = key->args;
+    where.filename = key->file;
+    where.line_num = key->line_num;
+    parms.cmd = key->cmd;
+    parms.info = key->cmd->cmd_data;
+    parms.override = OR_FILEINFO;
+    parms.directive = &where;
+    parms.pool = pool;
+    parms.temp_pool = scratch;
+    parms.server = baton;
+    return apply_directive(&parms, dconf, key->args, key->flag);
+}
+
+static cors_policy *make_level(apr_pool_t *p)
+{
+    return cors_policy_make(p);
+}
+
+static cors_htcache *process_htcache(void)
+{
+    cors_server_conf *main_conf = ap_get_module_config(ap_server_conf->module_config,
+                                                       &cors_module);
+    return main_conf->htcache;
+}
+
+static const cors_policy *htaccess_policy(apr_pool_t *p, const cors_dir_conf *dc)
+{
+    return cors_htcache_policy(dc->pin, dc->line, p, make_level, apply_cached_line,
+                               ap_server_conf);
+}
+
+/* The first line of this file not in the cache: the level gets the lines read so far (each
+ * was checked when it was first read, and their regexes are already counted), then is read
+ * on as at start-up. */
+static void go_live(cmd_parms *cmd, cors_dir_conf *dc)
+{
+    apr_size_t *count = regex_count(cmd->pool);
+    apr_size_t counted = *count;
+
+    dc->live = 1;
+    dc->pol.cached = NULL;
+    if (dc->line) {
+        cors_htcache_replay(dc->line, cmd->pool, cmd->temp_pool, apply_cached_line,
+                            cmd->server, &dc->pol);
+    }
+    *count = counted;
+}
+
+/* A directive line read at request time: one cache look-up when the file is unchanged;
+ * otherwise applied, and remembered (with its error: a bad line stays bad). */
+static const char *htaccess_line(cmd_parms *cmd, cors_dir_conf *dc, cors_htcache *cache,
+                                 const char *args, int on)
+{
+    cors_htkey key;
+    const cors_htline *found;
+    const char *err;
+    apr_size_t *count, before;
+
+    key.cmd = cmd->cmd;
+    key.file = cmd->directive->filename;
+    key.line_num = cmd->directive->line_num;
+    key.args = args;
+    key.flag = on;
+    if (!dc->pin) {
+        dc->pin = cors_htcache_pin(cache, cmd->pool);
+    }
+    if (!dc->live) {
+        found = cors_htcache_find(dc->pin, dc->line, &key);
+        if (found) {
+            if (cors_htline_error(found)) {
+                return apr_pstrdup(cmd->pool, cors_htline_error(found));
+            }
+            if (cors_htline_regexes(found)
+                && (err = count_htaccess_regexes(cmd, cors_htline_regexes(found))) != NULL) {
+                return err;
+            }
+            dc->line = found;
+            dc->pol.cached = found;
+            return NULL;
+        }
+        go_live(cmd, dc);
+    }
+    count = regex_count(cmd->pool);
+    before = *count;
+    err = apply_directive(cmd, &dc->pol, args, on);
+    /* Past the per-request regex bound the line is not at fault: it depends on the other
+     * files the request reads, so it is not remembered.  A line not remembered ends the
+     * chain for this reading of the file (a later line must not follow the one before). */
+    if (!dc->unkept && *count <= CORS_LIST_MAX) {
+        dc->line = cors_htcache_add(dc->pin, dc->line, &key, err, (int)(*count - before));
+    }
+    dc->unkept |= dc->line == NULL || *count > CORS_LIST_MAX;
+    return err;
+}
+
+static const char *read_directive(cmd_parms *cmd, void *dconf, const char *args, int on)
+{
+    cors_htcache *cache;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM
+        || (cache = process_htcache()) == NULL) {
+        return apply_directive(cmd, dconf, args, on);
+    }
+    return htaccess_line(cmd, dconf, cache, args, on);
+}
+
+static const char *read_take(cmd_parms *cmd, void *dconf, const char *args)
+{
+    return read_directive(cmd, dconf, args, 0);
+}
+
+static const char *read_flag(cmd_parms *cmd, void *dconf, int on)
+{
+    return read_directive(cmd, dconf, on ? "On" : "Off", on);
+}
+
+#define FIELD(field) APR_OFFSETOF(cors_policy, field)
+
+static const cors_directive enable_d = { NULL, set_enable, FIELD(enable) };
+static const cors_directive origins_d = { set_list, NULL, FIELD(origins) };
+static const cors_directive origin_regex_d = { set_origin_regex, NULL, FIELD(origins) };
+static const cors_directive methods_d = { set_list, NULL, FIELD(methods) };
+static const cors_directive headers_d = { set_list, NULL, FIELD(headers) };
+static const cors_directive expose_d = { set_list, NULL, FIELD(expose) };
+static const cors_directive credentials_d = { NULL, set_checked_flag, FIELD(credentials) };
+static const cors_directive max_age_d = { set_max_age, NULL, FIELD(max_age) };
+static const cors_directive preflight_status_d = { set_preflight_status, NULL,
+                                                   FIELD(preflight_status) };
+static const cors_directive private_network_d = { NULL, set_flag, FIELD(private_network) };
+static const cors_directive debug_d = { NULL, set_flag, FIELD(debug) };
+
+#define RAW(name, d, help) AP_INIT_RAW_ARGS(name, read_take, (void *)&d, OR_FILEINFO, help)
+#define TAKE1(name, d, help) AP_INIT_TAKE1(name, read_take, (void *)&d, OR_FILEINFO, help)
+#define FLAG(name, d, help) AP_INIT_FLAG(name, read_flag, (void *)&d, OR_FILEINFO, help)
 
 static const command_rec cors_cmds[] = {
-    FLAG("CORSEnable", enable, set_enable,
+    FLAG("CORSEnable", enable_d,
          "Off to switch the policy off below this point, On to switch it back on (a "
          "location with an origin list is on by default)"),
-    LIST("CORSAllowOrigin", origins,
-         "origins allowed: https://host[:port], https://*.domain, http://host:*, *, null; "
-         "+item/-item edit the inherited list"),
-    AP_INIT_RAW_ARGS("CORSAllowOriginMatch", set_origin_regex, NULL, OR_FILEINFO,
-                     "regular expressions an origin must match as a whole"),
-    LIST("CORSAllowMethods", methods, "methods allowed in preflights (default GET HEAD POST)"),
-    LIST("CORSAllowHeaders", headers, "request headers allowed in preflights, or *"),
-    LIST("CORSExposeHeaders", expose, "response headers scripts may read, or *"),
-    FLAG("CORSAllowCredentials", credentials, set_flag,
+    RAW("CORSAllowOrigin", origins_d,
+        "origins allowed: https://host[:port], https://*.domain, http://host:*, *, null; "
+        "+item/-item edit the inherited list"),
+    RAW("CORSAllowOriginMatch", origin_regex_d,
+        "regular expressions an origin must match as a whole"),
+    RAW("CORSAllowMethods", methods_d, "methods allowed in preflights (default GET HEAD POST)"),
+    RAW("CORSAllowHeaders", headers_d, "request headers allowed in preflights, or *"),
+    RAW("CORSExposeHeaders", expose_d, "response headers scripts may read, or *"),
+    FLAG("CORSAllowCredentials", credentials_d,
          "On to allow cookies and HTTP authentication (Access-Control-Allow-Credentials)"),
-    AP_INIT_TAKE1("CORSMaxAge", set_max_age, NULL, OR_FILEINFO,
-                  "seconds browsers may cache a preflight answer (0..86400)"),
-    AP_INIT_TAKE1("CORSPreflightStatus", set_preflight_status, NULL, OR_FILEINFO,
-                  "status of an allowed preflight answer: 204 (default) or 200"),
-    FLAG("CORSAllowPrivateNetwork", private_network, ap_set_flag_slot,
+    TAKE1("CORSMaxAge", max_age_d, "seconds browsers may cache a preflight answer (0..86400)"),
+    TAKE1("CORSPreflightStatus", preflight_status_d,
+          "status of an allowed preflight answer: 204 (default) or 200"),
+    FLAG("CORSAllowPrivateNetwork", private_network_d,
          "On to answer Access-Control-Request-Private-Network"),
-    FLAG("CORSDebug", debug, ap_set_flag_slot,
+    FLAG("CORSDebug", debug_d,
          "On to say in an " CORS_DEBUG_HEADER " response header why CORS headers were not sent"),
     { NULL }
 };
@@ -905,7 +1113,7 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     return OK;
 }
 
-/* Per-process state: the warnings .htaccess files have given. */
+/* Per-process state: the warnings .htaccess files have given, and their parsed lines. */
 static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 {
     cors_server_conf *sconf = ap_get_module_config(s->module_config, &cors_module);
@@ -923,6 +1131,7 @@ static void cors_child_init(apr_pool_t *pchild, server_rec *s)
     }
 #endif
     sconf->warned = w;
+    sconf->htcache = cors_htcache_make(pchild, CORS_HTACCESS_CACHE_BYTES);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -942,7 +1151,11 @@ static cors_request_state *request_state(request_rec *r)
     cors_request_state *st = ap_get_module_config(r->request_config, &cors_module);
 
     if (!st) {
-        st = apr_pcalloc(r->pool, sizeof(*st));
+        /* The answer is written whole when a decision is made (and only read after). */
+        st = apr_palloc(r->pool, sizeof(*st));
+        st->policy = NULL;
+        st->decided = 0;
+        st->logged = 0;
         ap_set_module_config(r->request_config, &cors_module, st);
     }
     return st;
@@ -996,7 +1209,8 @@ static void add_if(apr_table_t *t, const char *name, const char *value)
 static void merge_vary(request_rec *r, const char *token)
 {
     const char *out = apr_table_get(r->headers_out, "Vary");
-    const char *err = apr_table_get(r->err_headers_out, "Vary");
+    const char *err = apr_is_empty_table(r->err_headers_out) ? NULL
+                      : apr_table_get(r->err_headers_out, "Vary");
 
     if ((out && ap_find_token(r->pool, out, token))
         || (err && ap_find_token(r->pool, err, token))) {
@@ -1013,8 +1227,11 @@ static int has_owned_header(const apr_table_t *t)
     int i;
 
     for (i = 0; i < arr->nelts; i++) {
-        if (e[i].key && (e[i].key[0] == 'A' || e[i].key[0] == 'a')
-            && strncasecmp(e[i].key, "Access-Control-", 15) == 0) {
+        const char *k = e[i].key;
+        /* "Acce" then 's', so Accept-Ranges (on every static file) costs no call */
+        if (k && (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c' && (k[2] | 0x20) == 'c'
+            && (k[3] | 0x20) == 'e' && (k[4] | 0x20) == 's'
+            && strncasecmp(k, "Access-Control-", 15) == 0) {
             return 1;
         }
     }
@@ -1095,8 +1312,9 @@ static const cors_policy *request_policy(request_rec *orig, cors_request_state *
 {
     if (!st->policy) {
         st->policy = cors_policy_sealed(orig->pool,
-                                        ap_get_module_config(orig->per_dir_config,
-                                                             &cors_module));
+                                        level_of(orig->pool,
+                                                 ap_get_module_config(orig->per_dir_config,
+                                                                      &cors_module)));
     }
     return st->policy;
 }
@@ -1133,6 +1351,70 @@ static int refuse_preflight(request_rec *r)
     return HTTP_FORBIDDEN;
 }
 
+/* Whether a header name (any case) is name, given in lower case: letters and '-', which
+ * "| 0x20" leaves as they are or folds (and to which no other character of a header name,
+ * a token, folds).  Stops at the first difference. */
+static int header_is(const char *key, const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if ((key[i] | 0x20) != name[i]) {
+            return 0;
+        }
+    }
+    return key[len] == '\0';
+}
+
+static apr_uint64_t folded8(const char *s)
+{
+    apr_uint64_t w;
+
+    memcpy(&w, s, 8);
+    return w | 0x2020202020202020ULL;
+}
+
+/* "Access-Control-Request-" in any case, as three eight-byte compares (key holds at least 23
+ * bytes). */
+static int is_acr_prefix(const char *key)
+{
+    return folded8(key) == folded8("access-c") && folded8(key + 8) == folded8("ontrol-r")
+           && folded8(key + 15) == folded8("request-");
+}
+
+/* The four headers a preflight is read from, in one pass over the request's headers (httpd
+ * has already joined repeated lines, with ", ", which the list parser accepts).  The first
+ * of each counts, as apr_table_get would have it. */
+static void read_preflight_headers(const apr_table_t *in, cors_request *req, const char **acrh,
+                                   const char **pn)
+{
+    const apr_array_header_t *arr = apr_table_elts(in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    memset(req, 0, sizeof(*req));
+    *acrh = *pn = NULL;
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key, **slot = NULL;
+        size_t len;
+        if (!k || ((k[0] | 0x20) != 'o' && (k[0] | 0x20) != 'a')) {
+            continue;
+        }
+        len = strlen(k);
+        if (len == 6) {
+            slot = header_is(k, "origin", 6) ? &req->origin : NULL;
+        }
+        else if ((len == 29 || len == 30 || len == 38) && is_acr_prefix(k)) {
+            slot = header_is(k + 23, "method", 6) ? &req->method
+                   : header_is(k + 23, "headers", 7) ? acrh
+                   : header_is(k + 23, "private-network", 15) ? pn : NULL;
+        }
+        if (slot && !*slot) {
+            *slot = e[i].val;
+        }
+    }
+}
+
 /* header_parser: runs for the request the browser sent once its per-dir configuration is
  * final, and before access control and authentication, which a preflight never passes. */
 static int cors_answer_preflight(request_rec *r)
@@ -1150,16 +1432,12 @@ static int cors_answer_preflight(request_rec *r)
     if (r->method_number != M_OPTIONS || !cors_policy_enabled(pol)) {
         return DECLINED;
     }
-    req.origin = apr_table_get(r->headers_in, "Origin");
-    req.method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
+    read_preflight_headers(r->headers_in, &req, &acrh, &pn);
     if (!req.origin || !req.method || !*req.method) {
         return DECLINED;        /* an ordinary OPTIONS request */
     }
-    /* httpd joins repeated request header lines with ", ", which the list parser accepts. */
-    acrh = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
     req.request_headers = &acrh;
     req.request_header_lines = acrh ? 1 : 0;
-    pn = apr_table_get(r->headers_in, "Access-Control-Request-Private-Network");
     req.private_network = pn && !strcasecmp(pn, "true");
 
     cors_decide_preflight(r->pool, pol, &req, &st->answer);
@@ -1214,6 +1492,7 @@ static void warn_no_origins(request_rec *r, const cors_policy *pol)
 static void insert_cors_filter(request_rec *r)
 {
     request_rec *orig;
+    cors_request_state *st;
     const cors_policy *pol;
     cors_server_conf *sconf;
 
@@ -1221,7 +1500,8 @@ static void insert_cors_filter(request_rec *r)
         return;                 /* subrequests' headers are not sent */
     }
     orig = original_request(r);
-    pol = request_policy(orig, request_state(orig));
+    st = request_state(orig);
+    pol = request_policy(orig, st);
     if (r == orig) {
         warn_no_origins(r, pol);
     }
@@ -1231,7 +1511,7 @@ static void insert_cors_filter(request_rec *r)
         return;
     }
     sconf = ap_get_module_config(r->server->module_config, &cors_module);
-    ap_add_output_filter_handle(sconf->filter, NULL, r, r->connection);
+    ap_add_output_filter_handle(sconf->filter, st, r, r->connection);
 }
 
 /* Runs once per response, on its first brigade: by then the handler, a backend or
@@ -1240,8 +1520,8 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
     request_rec *orig = original_request(r);
-    cors_request_state *st = request_state(orig);
-    const cors_policy *pol = request_policy(orig, st);
+    cors_request_state *st = f->ctx;    /* the browser's request's, given at insertion */
+    const cors_policy *pol = st->policy;
 
     if (!cors_policy_enabled(pol)) {
         say_off(r, orig, pol);

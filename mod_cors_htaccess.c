@@ -1,0 +1,338 @@
+/* mod_cors_htaccess.c - the per-process cache of .htaccess directive lines and the policies they build. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+#include <string.h>
+
+#include "apr_allocator.h"
+#include "apr_general.h"
+#include "apr_hash.h"
+#include "apr_strings.h"
+#include "apr_thread_mutex.h"
+
+#include "ap_mpm.h"
+
+#include "mod_cors_htaccess.h"
+
+/* What a built policy is counted as, per byte of the directive text it was built from: the
+ * parsed items, their hash slots and the sealed views take about 12 bytes of pool per byte
+ * of origin text (measured: tests/htaccess-memory.sh), and regexes about 3 KB each. */
+#define POLICY_BYTES_PER_TEXT   16
+#define POLICY_BYTES_PER_REGEX  4096
+
+typedef struct generation {
+    apr_pool_t *pool;
+    apr_hash_t *lines;          /* key bytes (see key_bytes) -> cors_htline */
+    apr_size_t bytes;           /* what the lines and policies hold, as counted here */
+    unsigned int users;         /* requests pinning it */
+    int retired;                /* no longer current: destroyed when users falls to 0 */
+} generation;
+
+struct cors_htcache {
+    apr_pool_t *pool;           /* its own allocator: used only under lock */
+    apr_thread_mutex_t *lock;   /* NULL where the MPM runs no threads */
+    generation *current;
+    apr_size_t bound;           /* bytes one generation may hold before the next starts */
+    apr_uint64_t seed;          /* per process, leads every key: no one can aim collisions */
+};
+
+struct cors_htline {
+    const cors_htline *parent;
+    cors_htkey key;             /* file and args copied into the generation */
+    const char *error;
+    int regexes;
+    apr_size_t chain_text;      /* argument bytes from the file's first CORS line to this */
+    int chain_regexes;
+    const cors_policy *policy;  /* built on first use, then shared */
+};
+
+struct cors_htpin {
+    cors_htcache *cache;
+    generation *gen;
+};
+
+/* A line's key in the generation's hash: fixed-size, with the argument text (and, for a
+ * file's first line, the file name) as length and 64-bit hash; a hit is then compared with
+ * the text itself, so a collision can only cost a miss. */
+typedef struct {
+    const cors_htline *parent;
+    const command_rec *cmd;
+    int line_num;
+    int flag;
+    apr_size_t args_len;
+    apr_uint64_t args_hash;
+    apr_uint64_t file_hash;     /* 0 but for a first line */
+} key_head;
+
+static void lock(cors_htcache *c)
+{
+#if APR_HAS_THREADS
+    if (c->lock) {
+        apr_thread_mutex_lock(c->lock);
+    }
+#endif
+    (void)c;
+}
+
+static void unlock(cors_htcache *c)
+{
+#if APR_HAS_THREADS
+    if (c->lock) {
+        apr_thread_mutex_unlock(c->lock);
+    }
+#endif
+    (void)c;
+}
+
+/* Sixteen bytes at a time in two lanes (a thousand origins are 27 KB, hashed on every
+ * request), seeded per process so no file can aim at collisions. */
+static apr_uint64_t hash_text(apr_uint64_t seed, const char *text, apr_size_t n)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    apr_uint64_t h1 = seed ^ (n * 0x9e3779b97f4a7c15ULL), h2 = ~seed, a, b;
+
+    for (; n >= 16; n -= 16, p += 16) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + 8, 8);
+        h1 = (h1 ^ a) * 0xff51afd7ed558ccdULL;
+        h2 = (h2 ^ b) * 0xc4ceb9fe1a85ec53ULL;
+        h1 ^= h1 >> 32;
+        h2 ^= h2 >> 29;
+    }
+    for (a = 0; n > 0; n--) {
+        a = (a << 8) | p[n - 1];
+    }
+    h1 = (h1 ^ a ^ (h2 * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+    return h1 ^ (h1 >> 33);
+}
+
+static unsigned int hash_head(const char *key, apr_ssize_t *klen)
+{
+    const key_head *k = (const key_head *)key;
+
+    (void)klen;
+    return (unsigned int)(k->args_hash ^ (k->args_hash >> 32)
+                          ^ ((apr_uintptr_t)k->parent >> 4) ^ (apr_uint64_t)k->line_num);
+}
+
+static generation *generation_make(cors_htcache *c)
+{
+    generation *g;
+    apr_pool_t *p;
+
+    apr_pool_create(&p, c->pool);
+    apr_pool_tag(p, "mod_cors_htaccess_generation");
+    g = apr_pcalloc(p, sizeof(*g));
+    g->pool = p;
+    g->lines = apr_hash_make_custom(p, hash_head);
+    return g;
+}
+
+cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes)
+{
+    apr_allocator_t *alloc = NULL;
+    cors_htcache *c = apr_pcalloc(pchild, sizeof(*c));
+
+    apr_allocator_create(&alloc);
+    apr_pool_create_ex(&c->pool, pchild, NULL, alloc);
+    apr_allocator_owner_set(alloc, c->pool);
+    /* What a retired generation frees is kept for the next one, up to one generation. */
+    apr_allocator_max_free_set(alloc, bytes);
+    c->bound = bytes;
+    if (apr_generate_random_bytes((unsigned char *)&c->seed, sizeof(c->seed)) != APR_SUCCESS) {
+        c->seed = (apr_uint64_t)(apr_uintptr_t)c ^ (apr_uint64_t)apr_time_now();
+    }
+#if APR_HAS_THREADS
+    {
+        int threaded = 0;
+        ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
+        if (threaded) {
+            apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+        }
+    }
+#endif
+    c->current = generation_make(c);
+    return c;
+}
+
+static apr_status_t unpin(void *data)
+{
+    cors_htpin *pin = data;
+    cors_htcache *c = pin->cache;
+
+    lock(c);
+    if (--pin->gen->users == 0 && pin->gen->retired) {
+        apr_pool_destroy(pin->gen->pool);
+    }
+    unlock(c);
+    return APR_SUCCESS;
+}
+
+#define PIN_KEY "mod_cors htaccess pin"
+
+cors_htpin *cors_htcache_pin(cors_htcache *c, apr_pool_t *rp)
+{
+    cors_htpin *pin = NULL;
+
+    apr_pool_userdata_get((void **)&pin, PIN_KEY, rp);
+    if (pin) {
+        return pin;
+    }
+    pin = apr_palloc(rp, sizeof(*pin));
+    pin->cache = c;
+    lock(c);
+    pin->gen = c->current;
+    pin->gen->users++;
+    unlock(c);
+    apr_pool_cleanup_register(rp, pin, unpin, apr_pool_cleanup_null);
+    apr_pool_userdata_setn(pin, PIN_KEY, NULL, rp);
+    return pin;
+}
+
+static void make_head(const cors_htpin *pin, const cors_htline *parent, const cors_htkey *key,
+                      key_head *head)
+{
+    apr_uint64_t seed = pin->cache->seed;
+
+    memset(head, 0, sizeof(*head));
+    head->parent = parent;
+    head->cmd = key->cmd;
+    head->line_num = key->line_num;
+    head->flag = key->flag;
+    head->args_len = strlen(key->args);
+    head->args_hash = hash_text(seed, key->args, head->args_len);
+    if (!parent) {
+        head->file_hash = hash_text(seed, key->file, strlen(key->file)) | 1;
+    }
+}
+
+/* The line under head, if its text is key's (under lock). */
+static cors_htline *lookup(generation *g, const key_head *head, const cors_htkey *key)
+{
+    cors_htline *line = apr_hash_get(g->lines, head, sizeof(*head));
+
+    if (line && (memcmp(line->key.args, key->args, head->args_len) != 0
+                 || (!head->parent && strcmp(line->key.file, key->file) != 0))) {
+        return NULL;
+    }
+    return line;
+}
+
+const cors_htline *cors_htcache_find(cors_htpin *pin, const cors_htline *parent,
+                                     const cors_htkey *key)
+{
+    key_head head;
+    const cors_htline *line;
+
+    make_head(pin, parent, key, &head);
+    lock(pin->cache);
+    line = lookup(pin->gen, &head, key);
+    unlock(pin->cache);
+    return line;
+}
+
+/* Called under lock: counts bytes, and starts the next generation when this one is full
+ * (requests holding it keep it until they end). */
+static void account(cors_htcache *c, generation *g, apr_size_t bytes)
+{
+    g->bytes += bytes;
+    if (g == c->current && g->bytes > c->bound) {
+        g->retired = 1;
+        c->current = generation_make(c);
+        if (g->users == 0) {
+            apr_pool_destroy(g->pool);
+        }
+    }
+}
+
+const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
+                                    const cors_htkey *key, const char *error, int regexes)
+{
+    cors_htcache *c = pin->cache;
+    generation *g = pin->gen;
+    cors_htline *line;
+    key_head head;
+
+    make_head(pin, parent, key, &head);
+    lock(c);
+    line = lookup(g, &head, key);
+    /* A different line under the same key (a 64-bit collision) is simply not kept. */
+    if (!line && !apr_hash_get(g->lines, &head, sizeof(head))) {
+        key_head *k = apr_pmemdup(g->pool, &head, sizeof(head));
+        line = apr_pcalloc(g->pool, sizeof(*line));
+        line->parent = parent;
+        line->key = *key;
+        line->key.file = parent ? parent->key.file : apr_pstrdup(g->pool, key->file);
+        line->key.args = apr_pstrmemdup(g->pool, key->args, head.args_len);
+        line->error = error ? apr_pstrdup(g->pool, error) : NULL;
+        line->regexes = regexes;
+        line->chain_text = (parent ? parent->chain_text : 0) + head.args_len;
+        line->chain_regexes = (parent ? parent->chain_regexes : 0) + regexes;
+        apr_hash_set(g->lines, k, sizeof(*k), line);
+        account(c, g, sizeof(*line) + sizeof(*k) + head.args_len + 64);
+    }
+    unlock(c);
+    return line;
+}
+
+const char *cors_htline_error(const cors_htline *line)
+{
+    return line->error;
+}
+
+int cors_htline_regexes(const cors_htline *line)
+{
+    return line->regexes;
+}
+
+const char *cors_htcache_replay(const cors_htline *line, apr_pool_t *pool,
+                                apr_pool_t *scratch, cors_htapply_fn apply, void *baton,
+                                void *dconf)
+{
+    const cors_htline *chain[64], **lines = chain;
+    int n = 0, size = 64;
+    const cors_htline *l;
+    const char *err = NULL;
+
+    for (l = line; l; l = l->parent) {
+        if (n == size) {
+            const cors_htline **more = apr_palloc(scratch, 2 * size * sizeof(*more));
+            memcpy(more, lines, size * sizeof(*more));
+            lines = more;
+            size *= 2;
+        }
+        lines[n++] = l;
+    }
+    while (n-- > 0 && !err) {
+        err = apply(baton, pool, scratch, &lines[n]->key, dconf);
+    }
+    return err;
+}
+
+const cors_policy *cors_htcache_policy(cors_htpin *pin, const cors_htline *line,
+                                       apr_pool_t *scratch, cors_htmake_fn make,
+                                       cors_htapply_fn apply, void *baton)
+{
+    cors_htcache *c = pin->cache;
+    cors_htline *l = (cors_htline *)line;
+    const cors_policy *pol;
+
+    lock(c);
+    if (!l->policy) {
+        /* Built under the lock, in the generation's pool: once per file version and
+         * generation, at most a millisecond for a thousand origins. */
+        cors_policy *built = make(pin->gen->pool);
+        if (cors_htcache_replay(line, pin->gen->pool, scratch, apply, baton, built) == NULL) {
+            cors_policy_seal(pin->gen->pool, built);
+            l->policy = built;
+            account(c, pin->gen, sizeof(*built) + POLICY_BYTES_PER_TEXT * line->chain_text
+                    + POLICY_BYTES_PER_REGEX * (apr_size_t)line->chain_regexes);
+        }
+    }
+    pol = l->policy;
+    unlock(c);
+    return pol;
+}

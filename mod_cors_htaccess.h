@@ -1,0 +1,75 @@
+/* mod_cors_htaccess.h - the per-process cache of .htaccess directive lines and the policies they build. */
+#ifndef MOD_CORS_HTACCESS_H
+#define MOD_CORS_HTACCESS_H
+
+#include "apr_pools.h"
+#include "httpd.h"
+#include "http_config.h"
+
+#include "cors.h"
+
+/*
+ * httpd reads a .htaccess file again on every request and calls each directive's handler.
+ * The cache remembers each CORS directive line under the line before it, so a file is a
+ * chain of lines and an unchanged file walks an unchanged chain:
+ *
+ *   key:   (the line before, the directive, file and line number, the argument text as read)
+ *   value: the line, its error if it had one, and once a request has used the chain ending
+ *          at it, the sealed policy those lines build
+ *
+ * A line found in the chain costs one hash look-up of its text; nothing is parsed.  Any
+ * change to the file changes a key, so the chain from there on is new: a policy is only
+ * ever served for the text httpd has just read.  Lines and policies are immutable once
+ * added, and live in a generation: when a generation outgrows its share of the bound, a new
+ * one starts and the old one goes once the last request using it ends.
+ */
+
+typedef struct cors_htcache cors_htcache;
+typedef struct cors_htline cors_htline;
+
+/* One directive line as httpd handed it over. */
+typedef struct {
+    const command_rec *cmd;
+    const char *file;
+    int line_num;
+    const char *args;           /* RAW_ARGS as written, TAKE1's word, "On"/"Off" for FLAG */
+    int flag;
+} cors_htkey;
+
+/* Applies one cached line to a policy being built in pool (see cors_htcache_policy). */
+typedef const char *(*cors_htapply_fn)(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
+                                       const cors_htkey *key, void *dconf);
+
+/* Made at child_init: bytes is the bound on what one generation holds (see the .c file). */
+cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes);
+
+/* The generation a request reads and adds to, held until rp is destroyed. */
+typedef struct cors_htpin cors_htpin;
+cors_htpin *cors_htcache_pin(cors_htcache *c, apr_pool_t *rp);
+
+/* The line key follows parent (NULL: the file's first CORS line) with, or NULL. */
+const cors_htline *cors_htcache_find(cors_htpin *pin, const cors_htline *parent,
+                                     const cors_htkey *key);
+
+/* Remember a line just applied: error is what the handler returned (NULL if it took the
+ * line), regexes the number of regexes it compiled.  Returns the line as kept, or NULL in
+ * the (astronomically rare) case of another line's key. */
+const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
+                                    const cors_htkey *key, const char *error, int regexes);
+
+const char *cors_htline_error(const cors_htline *line);
+int cors_htline_regexes(const cors_htline *line);
+
+/* Apply the lines from the file's first up to line, in order, to dconf. */
+const char *cors_htcache_replay(const cors_htline *line, apr_pool_t *pool,
+                                apr_pool_t *scratch, cors_htapply_fn apply, void *baton,
+                                void *dconf);
+
+/* The sealed policy of the lines up to line: built once per generation by make (which
+ * returns a fresh level in pool) and replaying the lines into it, then shared. */
+typedef cors_policy *(*cors_htmake_fn)(apr_pool_t *pool);
+const cors_policy *cors_htcache_policy(cors_htpin *pin, const cors_htline *line,
+                                       apr_pool_t *scratch, cors_htmake_fn make,
+                                       cors_htapply_fn apply, void *baton);
+
+#endif
