@@ -679,9 +679,25 @@ static const char *apply_cached_line(void *baton, apr_pool_t *pool, apr_pool_t *
     return apply_directive(&parms, dconf, key->args, key->flag);
 }
 
+/* A level built from cached lines, in the cache's pool: the regexes of its lines were counted
+ * against the bound of the requests that read them, so the count on this pool starts at 0
+ * for each level built (one at a time, under the cache's lock). */
 static cors_policy *make_level(apr_pool_t *p)
 {
+    *regex_count(p) = 0;
     return cors_policy_make(p);
+}
+
+/* Lines whose regexes the request has already counted (when it found them in the cache),
+ * applied again in the request's pool without counting them twice. */
+static void replay_counted_lines(const cors_htline *line, apr_pool_t *pool, apr_pool_t *scratch,
+                                 server_rec *s, cors_policy *level)
+{
+    apr_size_t *count = regex_count(pool);
+    apr_size_t counted = *count;
+
+    cors_htcache_replay(line, pool, scratch, apply_cached_line, s, level);
+    *count = counted;
 }
 
 static cors_htcache *process_htcache(void)
@@ -693,8 +709,18 @@ static cors_htcache *process_htcache(void)
 
 static const cors_policy *htaccess_policy(apr_pool_t *p, const cors_dir_conf *dc)
 {
-    return cors_htcache_policy(dc->pin, dc->line, p, make_level, apply_cached_line,
-                               ap_server_conf);
+    const cors_policy *pol = cors_htcache_policy(dc->pin, dc->line, p, make_level,
+                                                 apply_cached_line, ap_server_conf);
+    cors_policy *again;
+
+    if (pol) {
+        return pol;
+    }
+    /* Lines that were taken once and no longer build a level cannot happen; should they,
+     * the request reads them again, as without a cache. */
+    again = cors_policy_make(p);
+    replay_counted_lines(dc->line, p, p, ap_server_conf, again);
+    return cors_policy_sealed(p, again);
 }
 
 /* The first line of this file not in the cache: the level gets the lines read so far (each
@@ -702,16 +728,11 @@ static const cors_policy *htaccess_policy(apr_pool_t *p, const cors_dir_conf *dc
  * on as at start-up. */
 static void go_live(cmd_parms *cmd, cors_dir_conf *dc)
 {
-    apr_size_t *count = regex_count(cmd->pool);
-    apr_size_t counted = *count;
-
     dc->live = 1;
     dc->pol.cached = NULL;
     if (dc->line) {
-        cors_htcache_replay(dc->line, cmd->pool, cmd->temp_pool, apply_cached_line,
-                            cmd->server, &dc->pol);
+        replay_counted_lines(dc->line, cmd->pool, cmd->temp_pool, cmd->server, &dc->pol);
     }
-    *count = counted;
 }
 
 /* A directive line read at request time: one cache look-up when the file is unchanged;

@@ -14,12 +14,17 @@
 #include "apr_thread_mutex.h"
 
 #include "ap_mpm.h"
+#include "http_log.h"
+#include "http_main.h"
 
 #include "mod_cors_htaccess.h"
 
-/* What a built policy is counted as, per byte of the directive text it was built from: the
- * parsed items, their hash slots and the sealed views take about 12 bytes of pool per byte
- * of origin text (measured: tests/htaccess-memory.sh), and regexes about 3 KB each. */
+APLOG_USE_MODULE(cors);
+
+/* What a built policy is counted as, per byte of the directive text it was built from, and
+ * per regex: generous (the parsed items, their hash slots and the sealed views of a list of
+ * origins take about half this; tests/htaccess-memory.sh's churn case keeps a process within
+ * a few MB of where it started while the cache starts afresh every eight 64 KB versions). */
 #define POLICY_BYTES_PER_TEXT   16
 #define POLICY_BYTES_PER_REGEX  4096
 
@@ -240,6 +245,9 @@ static void account(cors_htcache *c, generation *g, apr_size_t bytes)
 {
     g->bytes += bytes;
     if (g == c->current && g->bytes > c->bound) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, ap_server_conf, "mod_cors: this process's cache "
+                     "of .htaccess lines holds %" APR_SIZE_T_FMT " bytes, over its bound; it "
+                     "starts afresh (each file is parsed once more)", g->bytes);
         g->retired = 1;
         c->current = generation_make(c);
         if (g->users == 0) {

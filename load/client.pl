@@ -2,25 +2,31 @@
 # client.pl - load client: N processes, each request from its own allowed origin, every answer
 # checked: complete, 200, and Access-Control-Allow-Origin equal to that request's origin.
 # Usage: client.pl PORT CLIENTS SECONDS   Prints "requests bad" totals.
+#        client.pl PORT CLIENTS SECONDS versions   the same against /ht/data.txt, whose .htaccess
+#        load.sh keeps switching between version A (origins 1-500, exposing X-Version-A) and B
+#        (501-1000, X-Version-B): an answer may refuse, but one that allows must be the whole
+#        of one version. Prints "requests bad allowed-by-A allowed-by-B".
 use strict;
 use warnings;
 use IO::Socket::INET ();
 
-my ($port, $clients, $seconds) = @ARGV;
+my ($port, $clients, $seconds, $mode) = @ARGV;
+$mode //= 'api';
 my @kids;
 pipe(my $rd, my $wr) or die "pipe: $!";
 for my $c (1 .. $clients) {
     my $pid = fork() // die "fork: $!";
     if ($pid == 0) {
         close $rd;
-        my ($n, $bad, $i) = (0, 0, 0);
+        my ($n, $bad, $i, $by_a, $by_b) = (0, 0, 0, 0, 0);
+        my $path = $mode eq 'versions' ? '/ht/data.txt' : '/api/data.txt';
         my $end = time + $seconds;
         while (time < $end) {
             # A different allowed origin for every request of every client.
             my $origin = 'https://o' . (1 + ($c * 7919 + $i++) % 1000) . '.example';
             my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 10);
             unless ($s) { $bad++; $n++; next; }
-            print $s "GET /api/data.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: $origin\r\n"
+            print $s "GET $path HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: $origin\r\n"
                    . "Connection: close\r\n\r\n";
             local $/;
             my $r = eval { local $SIG{ALRM} = sub { die "timeout\n" }; alarm 10; my $x = <$s>; alarm 0; $x } // '';
@@ -29,24 +35,41 @@ for my $c (1 .. $clients) {
             $head //= '';
             my ($len) = $head =~ /^Content-Length: (\d+)\r?$/mi;
             my @acao = $head =~ /^Access-Control-Allow-Origin: (.*?)\r?$/mgi;
-            if ($head !~ m{^HTTP/1\.1 200 } || @acao != 1 || $acao[0] ne $origin
-                || !defined $len || length($body // '') != $len) {
+            my $wrong;
+            if ($mode eq 'versions') {
+                my ($k) = $origin =~ /o(\d+)\./;
+                my @aceh = $head =~ /^Access-Control-Expose-Headers: (.*?)\r?$/mgi;
+                my $want = $k <= 500 ? 'X-Version-A' : 'X-Version-B';
+                $wrong = $head !~ m{^HTTP/1\.1 200 } || !defined $len
+                         || length($body // '') != $len || @acao > 1
+                         || (@acao && ($acao[0] ne $origin || "@aceh" ne $want))
+                         || (!@acao && @aceh);
+                $by_a++ if @acao && !$wrong && $k <= 500;
+                $by_b++ if @acao && !$wrong && $k > 500;
+            }
+            else {
+                $wrong = $head !~ m{^HTTP/1\.1 200 } || @acao != 1 || $acao[0] ne $origin
+                         || !defined $len || length($body // '') != $len;
+            }
+            if ($wrong) {
                 $bad++;
                 print STDERR "bad answer for $origin: " . substr($head, 0, 200) . "\n" if $bad <= 3;
             }
         }
-        print $wr "$n $bad\n";
+        print $wr "$n $bad $by_a $by_b\n";
         close $wr;
         exit 0;
     }
     push @kids, $pid;
 }
 close $wr;
-my ($total, $bad) = (0, 0);
+my ($total, $bad, $by_a, $by_b) = (0, 0, 0, 0);
 while (my $line = <$rd>) {
-    my ($n, $b) = split ' ', $line;
+    my ($n, $b, $x, $y) = split ' ', $line;
     $total += $n;
     $bad += $b;
+    $by_a += $x;
+    $by_b += $y;
 }
 waitpid $_, 0 for @kids;
-print "$total $bad\n";
+print $mode eq 'versions' ? "$total $bad $by_a $by_b\n" : "$total $bad\n";

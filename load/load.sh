@@ -15,7 +15,24 @@ check() {
 }
 
 server_init event
-server_conf "ThreadsPerChild 25" "ServerLimit 4" "MaxRequestWorkers 100" "GracefulShutdownTimeout 10"
+server_conf "ThreadsPerChild 25" "ServerLimit 4" "MaxRequestWorkers 100" "GracefulShutdownTimeout 10" \
+    "<Directory $root/htdocs/ht>" "    AllowOverride FileInfo" "</Directory>"
+mkdir -p "$root/htdocs/ht"
+echo "hello from the .htaccess" > "$root/htdocs/ht/data.txt"
+# version A|B: 500 origins in 25 lines of 20, and the header that tells the version.
+version() {
+    awk -v v="$1" 'BEGIN {
+        first = v == "A" ? 1 : 501
+        for (l = 0; l < 25; l++) {
+            printf "CORSAllowOrigin"
+            for (k = 0; k < 20; k++) printf " https://o%d.example", first + 20 * l + k
+            printf "\n"
+        }
+        printf "CORSExposeHeaders X-Version-%s\n", v
+    }'
+}
+version A > "$root/htdocs/ht/.htaccess"
+chmod -R a+rX "$root/htdocs"
 server_start
 
 perl "$(dirname "$0")/client.pl" "$port" "$clients" "$seconds" > "$root/result" &
@@ -32,6 +49,29 @@ echo "# $clients clients, $seconds s, $seconds graceful restarts: $total request
 check "load ran (more than 1,000 requests)" test "$total" -gt 1000
 check "every answer complete, 200, with its own request's origin" test "$bad" -eq 0
 check "no child crashed" test -z "$(grep -E 'Segmentation fault|exit signal' "$root/error_log" || true)"
+
+# .htaccess: threads of four processes read a file switched between two versions every
+# 100 ms (each written aside and renamed over it, as an editor saves): every answer that
+# allows must be one whole version, and both versions must have been in force.
+vseconds=$((seconds / 3 + 1))
+perl "$(dirname "$0")/client.pl" "$port" "$clients" "$vseconds" versions > "$root/vresult" &
+client=$!
+i=0
+while kill -0 "$client" 2>/dev/null && [ $i -lt $((vseconds * 20)) ]; do
+    case $((i % 2)) in 0) v=B ;; *) v=A ;; esac
+    version "$v" > "$root/htdocs/ht/.htaccess.new"
+    chmod 644 "$root/htdocs/ht/.htaccess.new"
+    mv "$root/htdocs/ht/.htaccess.new" "$root/htdocs/ht/.htaccess"
+    sleep 0.1
+    i=$((i + 1))
+done
+wait "$client"
+read -r vtotal vbad by_a by_b < "$root/vresult"
+echo "# .htaccess switched every 100 ms for $vseconds s: $vtotal requests, $vbad bad, allowed by A $by_a, by B $by_b"
+check ".htaccess switched under load: requests ran (more than 1,000)" test "$vtotal" -gt 1000
+check "... every answer whole: refused, or allowed with its own version's headers" test "$vbad" -eq 0
+check "... both versions were in force" test "$by_a" -gt 0 -a "$by_b" -gt 0
+check "... no child crashed" test -z "$(grep -E 'Segmentation fault|exit signal' "$root/error_log" || true)"
 
 # A graceful restart with a changed policy takes effect for new requests.
 new=https://brand-new.example

@@ -13,7 +13,17 @@ check() {
 
 # 1. memcheck: every path through mod_cors, hostile input included.
 server_init prefork
-server_conf
+server_conf "<Directory $root/htdocs/ht>" "    AllowOverride FileInfo" "</Directory>"
+mkdir -p "$root/htdocs/ht"
+echo "hello from the .htaccess" > "$root/htdocs/ht/data.txt"
+# put TEXT: the .htaccess, replaced whole.
+put() {
+    printf '%s\n' "$@" > "$root/htdocs/ht/.htaccess.new"
+    chmod -R a+rX "$root/htdocs"
+    mv "$root/htdocs/ht/.htaccess.new" "$root/htdocs/ht/.htaccess"
+}
+put "CORSAllowOrigin https://o7.example" "CORSAllowOriginMatch ^https://r[0-9]+\\.example\$" \
+    '<Files "data.txt">' "CORSAllowOrigin +https://f.example" "</Files>" "CORSAllowMethods PUT"
 server_start valgrind --tool=memcheck --error-limit=no --num-callers=30 \
     --log-file="$root/memcheck.log"
 o=https://o7.example
@@ -35,11 +45,40 @@ for n in 1 2 3 4 5; do
     curl -s -o /dev/null "$url/api/data.txt" -H "Origin: https://$(head -c 6000 /dev/zero | tr '\0' a).example"
     curl -s -o /dev/null "$url/api/data.txt" -H "Origin: $(printf 'https://x\001y')"
 done
+# .htaccess: lines found in the cache, a file edited (read again from the changed line), a
+# bad line (remembered with its error), and enough 64 KB versions to start new generations.
+acao() { curl -s -o /dev/null -D - "$@" | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p'; }
+ht_first=$(acao "$url/ht/data.txt" -H "Origin: https://f.example")
+for n in 1 2 3; do
+    curl -s -o /dev/null "$url/ht/data.txt" -H "Origin: $o"
+    curl -s -o /dev/null "$url/ht/data.txt" -H "Origin: https://r42.example"
+    curl -s -o /dev/null "$url/ht/data.txt" -H "Origin: https://f.example"
+    curl -s -o /dev/null -X OPTIONS "$url/ht/data.txt" -H "Origin: $o" \
+        -H 'Access-Control-Request-Method: PUT'
+done
+put "CORSAllowOrigin https://o7.example" "CORSAllowMethods DELETE"
+curl -s -o /dev/null -X OPTIONS "$url/ht/data.txt" -H "Origin: $o" -H 'Access-Control-Request-Method: DELETE'
+put "CORSAllowOrigin https://o7.example" "CORSAllowMethods -GET"
+curl -s -o /dev/null "$url/ht/data.txt" -H "Origin: $o"
+curl -s -o /dev/null "$url/ht/data.txt" -H "Origin: $o"
+v=1
+while [ $v -le 12 ]; do
+    awk -v v=$v 'BEGIN { for (l = 0; l < 100; l++) { printf "CORSAllowOrigin"
+        for (k = 0; k < 20; k++) printf " https://v%d-o%d.example.com", v, 20 * l + k; print "" } }' \
+        > "$root/htdocs/ht/.htaccess.new"
+    chmod 644 "$root/htdocs/ht/.htaccess.new"
+    mv "$root/htdocs/ht/.htaccess.new" "$root/htdocs/ht/.htaccess"
+    curl -s -o /dev/null "$url/ht/data.txt" -H "Origin: https://v$v-o5.example.com"
+    ht_last=$(acao "$url/ht/data.txt" -H "Origin: https://v$v-o5.example.com")
+    v=$((v + 1))
+done
 server_stop
 errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$root/memcheck.log" | tail -n 1)
 ours=$(grep -cE "mod_cors\.so|cors_[a-z_]+ \(" "$root/memcheck.log" || true)
 echo "# memcheck: ${errors:-?} errors in all, $ours stack frames in mod_cors"
 check "memcheck ran to the end" test -n "$errors"
+check "... through the .htaccess paths (a <Files> line; the 12th 64 KB version)" \
+    test "$ht_first $ht_last" = "https://f.example https://v12-o5.example.com"
 check "no memcheck error in mod_cors code" test "$ours" -eq 0
 [ "$ours" -eq 0 ] || grep -B5 -A25 "Invalid\|uninitialised\|definitely" "$root/memcheck.log" | head -80
 

@@ -224,5 +224,55 @@ for dir in CORSAllowMethods CORSAllowHeaders CORSExposeHeaders; do
     done
 done
 
+# ---- one file rewritten again and again: the per-process cache of parsed lines stays bounded.
+# Each version is a distinct 64 KB list of origins (what a site whose list keeps changing, or
+# many sites sharing a process, put in its cache), read by one request that its newest origin
+# must pass and the version before's must not. Without eviction the process would keep every
+# version's parsed list (about 1 MB each); the cache starts a new generation past 8 MB.
+VERSIONS=${HTACCESS_VERSIONS:-150}
+CHURN_BOUND_KB=40960    # 40 MB: twice a generation's bound, and what it under-counts
+d="$root/htdocs/churn"
+mkdir -p "$d"
+echo data > "$d/data.txt"
+chmod -R a+rX "$root/htdocs"
+# version V: lines of 20 origins https://vV-oI.example.com, to 64 KB.
+version() {
+    awk -v v="$1" -v size="$SIZE" 'BEGIN {
+        n = 0; i = 0
+        while (n < size) {
+            line = "CORSAllowOrigin"
+            for (k = 0; k < 20; k++) line = line sprintf(" https://v%d-o%d.example.com", v, ++i)
+            print line; n += length(line) + 1
+        }
+        printf "CORSAllowOrigin +https://v%d-last.example.com\n", v
+    }'
+}
+sed -i 's/^LogLevel .*/LogLevel warn cors:info/' "$root/httpd.conf"
+grep -q '^LogLevel warn cors:info' "$root/httpd.conf" || echo "LogLevel warn cors:info" >> "$root/httpd.conf"
+: > "$root/error_log"
+start
+rss0=$(status_kb "$pid" VmRSS)
+: > "$root/churn"
+v=1
+while [ "$v" -le "$VERSIONS" ]; do
+    version "$v" > "$d/.htaccess.tmp" && chmod 644 "$d/.htaccess.tmp" && mv "$d/.htaccess.tmp" "$d/.htaccess"
+    new=$(curl -s -o /dev/null -D - -H "Origin: https://v$v-last.example.com" "$url/churn/data.txt" \
+          | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p')
+    old=$(curl -s -o /dev/null -D - -H "Origin: https://v$((v - 1))-last.example.com" "$url/churn/data.txt" \
+          | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p')
+    [ "$new" = "https://v$v-last.example.com" ] && [ -z "$old" ] && echo ok >> "$root/churn"
+    [ $((v % 50)) -eq 0 ] && echo "# churn: after $v versions VmRSS $(status_kb "$pid" VmRSS) kB (from $rss0)"
+    v=$((v + 1))
+done
+rss1=$(status_kb "$pid" VmRSS) hwm1=$(status_kb "$pid" VmHWM)
+httpd_stop "$root"
+check "churn: each of $VERSIONS versions allowed its own origin at once, not the one before" \
+    "$VERSIONS" "$(grep -c ok "$root/churn" || true)"
+below "churn: VmRSS growth over $VERSIONS versions of a 64 KB list, kB" $((rss1 - rss0)) $CHURN_BOUND_KB
+fresh=$(grep -c "cache of .htaccess lines holds .* it starts afresh" "$root/error_log" || true)
+echo "# churn: the cache started afresh $fresh times"
+below "churn: ... because the cache started afresh (more than 10 times), times" 10 "$fresh"
+[ -z "$figures" ] || echo "| (cache) CORSAllowOrigin, $VERSIONS versions | 64 KB each | $((2 * VERSIONS)) answers | VmRSS $rss0 → $rss1, VmHWM $hwm1 | | +$((rss1 - rss0)) kB | | |" >> "$figures"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
