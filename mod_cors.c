@@ -1418,7 +1418,10 @@ static void read_preflight_headers(const apr_table_t *in, cors_request *req, con
     for (i = 0; i < arr->nelts; i++) {
         const char *k = e[i].key, **slot = NULL;
         size_t len;
-        if (!k || ((k[0] | 0x20) != 'o' && (k[0] | 0x20) != 'a')) {
+        /* Accept, Accept-Encoding, Accept-Language... part at the fifth byte */
+        if (!k || ((k[0] | 0x20) != 'o' && ((k[0] | 0x20) != 'a' || (k[1] | 0x20) != 'c'
+                                           || (k[2] | 0x20) != 'c' || (k[3] | 0x20) != 'e'
+                                           || (k[4] | 0x20) != 's'))) {
             continue;
         }
         len = strlen(k);

@@ -2,6 +2,8 @@
 #ifndef CORS_INTERNAL_H
 #define CORS_INTERNAL_H
 
+#include <string.h>
+
 #include "cors.h"
 
 /* Verdicts stored in a set: an item allows or (as "-item") refuses. */
@@ -24,6 +26,12 @@ typedef struct {
     int verdict;
     int broad;                  /* matches origins nobody means to allow: "any origin" */
 } cors_regex_item;
+
+/* A sealed set's look-up table (cors_index.c): built from a hash whose keys and values
+ * never change again, read on every request. */
+typedef struct cors_index cors_index;
+cors_index *cors_index_from_hash(apr_pool_t *p, apr_hash_t *h);
+const void *cors_index_get(const cors_index *ix, const char *key, size_t len);
 
 struct cors_set {
     cors_set_kind kind;
@@ -53,10 +61,41 @@ struct cors_set {
     apr_array_header_t *eff_regexes;  /* origins: cors_regex_item * in force over the chain */
     apr_hash_t *allowed;        /* methods, headers: key -> cors_item * allowed in force */
     apr_hash_t *denied;         /* methods, headers: lower-case name -> "" removed in force */
+    const cors_index *own_index;      /* origins: items, once sealed (copies share it) */
+    const cors_index *allowed_index;  /* methods, headers: allowed and denied, as read */
+    const cors_index *denied_index;
     const char *value;          /* methods, headers: the header value (without "*") */
 };
 
-/* The hash function and table maker of every core hash (see cors_list.c). */
+/* The hash of every core table, looked up with what a request sends (an origin, a method,
+ * header names): eight bytes at a time instead of APR's byte-at-a-time default, the last 1
+ * to 8 in overlapping loads (the length is already mixed in).  Inline: cors_index_get runs
+ * it on every look-up. */
+static inline unsigned int cors_hash_bytes(const char *key, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)key;
+    apr_uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
+    apr_uint32_t a, b;
+
+    for (; n > 8; n -= 8, p += 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    if (n >= 4) {
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        w = ((apr_uint64_t)a << 32) | b;
+    }
+    else if (n > 0) {
+        w = ((apr_uint64_t)p[0] << 16) | ((apr_uint64_t)p[n / 2] << 8) | p[n - 1];
+    }
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return (unsigned int)h;
+}
+
+/* The same as an apr_hashfunc_t, and the table maker of every core hash (cors_list.c). */
 unsigned int cors_hash(const char *key, apr_ssize_t *klen);
 apr_hash_t *cors_hash_make(apr_pool_t *p);
 

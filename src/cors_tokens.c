@@ -34,7 +34,9 @@ const char *cors_method_normal(const char *method, size_t len)
     default:
         return NULL;
     }
-    return cors_equal_nocase(method, candidate, len) ? candidate : NULL;
+    /* Browsers send these upper case: compared as bytes first. */
+    return memcmp(method, candidate, len) == 0 || cors_equal_nocase(method, candidate, len)
+           ? candidate : NULL;
 }
 
 /* GET, HEAD and POST need no permission: a simple request with them is never preflighted,
@@ -176,6 +178,8 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
         }
     }
     set->value = names->nelts ? cors_join(p, names) : NULL;
+    set->allowed_index = cors_index_from_hash(p, set->allowed);
+    set->denied_index = cors_index_from_hash(p, set->denied);
 }
 
 /* Methods and headers are short: the merged level is built flat from both levels' edits, so
@@ -209,7 +213,7 @@ static int denied(const cors_set *set, const char *name, size_t len)
         return 1;               /* longer than any name a list can hold: never allowed */
     }
     cors_lower(lower, name, len);
-    return apr_hash_get(set->denied, lower, (apr_ssize_t)len) != NULL;
+    return cors_index_get(set->denied_index, lower, len) != NULL;
 }
 
 int cors_method_allowed(const cors_set *methods, const char *method, size_t len)
@@ -222,8 +226,7 @@ int cors_method_allowed(const cors_set *methods, const char *method, size_t len)
     if (!methods || denied(methods, method, len)) {
         return 0;
     }
-    if (normal ? apr_hash_get(methods->allowed, normal, APR_HASH_KEY_STRING) != NULL
-               : apr_hash_get(methods->allowed, method, (apr_ssize_t)len) != NULL) {
+    if (cors_index_get(methods->allowed_index, normal ? normal : method, len) != NULL) {
         return 1;
     }
     return methods->eff_any;
@@ -234,7 +237,7 @@ int cors_header_allowed(const cors_set *headers, const char *name, size_t len)
     if (!headers || denied(headers, name, len)) {
         return 0;
     }
-    if (apr_hash_get(headers->allowed, name, (apr_ssize_t)len)) {
+    if (cors_index_get(headers->allowed_index, name, len)) {
         return 1;
     }
     return headers->eff_any && !(len == 13 && memcmp(name, "authorization", 13) == 0);
