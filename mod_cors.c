@@ -68,7 +68,7 @@ APLOG_USE_MODULE(cors);
 
 /* What the .htaccess cache of one process may hold before it starts afresh (the old lines
  * go once the requests reading them end): about 500,000 origins' worth. */
-#define CORS_HTACCESS_CACHE_BYTES   (8 * 1024 * 1024)
+#define CORS_HTACCESS_CACHE_BYTES   ((apr_size_t)8 * 1024 * 1024)
 
 /* Per process: the warnings already given (made at child_init, so one per process). */
 typedef struct {
@@ -132,6 +132,7 @@ typedef struct {
 typedef struct {
     const char *(*take)(cmd_parms *cmd, void *dconf, const char *args);  /* RAW_ARGS, TAKE1 */
     const char *(*flag)(cmd_parms *cmd, void *dconf, int on);            /* FLAG */
+    /* cppcheck-suppress unusedStructMember ; read through cmd->info, in field_of */
     size_t offset;                      /* the cors_policy field it sets, where one */
 } cors_directive;
 
@@ -818,9 +819,9 @@ static const cors_directive preflight_status_d = { set_preflight_status, NULL,
 static const cors_directive private_network_d = { NULL, set_flag, FIELD(private_network) };
 static const cors_directive debug_d = { NULL, set_flag, FIELD(debug) };
 
-#define RAW(name, d, help) AP_INIT_RAW_ARGS(name, read_take, (void *)&d, OR_FILEINFO, help)
-#define TAKE1(name, d, help) AP_INIT_TAKE1(name, read_take, (void *)&d, OR_FILEINFO, help)
-#define FLAG(name, d, help) AP_INIT_FLAG(name, read_flag, (void *)&d, OR_FILEINFO, help)
+#define RAW(name, d, help) AP_INIT_RAW_ARGS(name, read_take, (void *)&(d), OR_FILEINFO, help)
+#define TAKE1(name, d, help) AP_INIT_TAKE1(name, read_take, (void *)&(d), OR_FILEINFO, help)
+#define FLAG(name, d, help) AP_INIT_FLAG(name, read_flag, (void *)&(d), OR_FILEINFO, help)
 
 static const command_rec cors_cmds[] = {
     FLAG("CORSEnable", enable_d,

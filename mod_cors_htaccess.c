@@ -301,14 +301,15 @@ const char *cors_htcache_replay(const cors_htline *line, apr_pool_t *pool,
                                 void *dconf)
 {
     const cors_htline *chain[64], **lines = chain;
-    int n = 0, size = 64;
+    apr_size_t n = 0, size = 64;
     const cors_htline *l;
     const char *err = NULL;
 
     for (l = line; l; l = l->parent) {
         if (n == size) {
-            const cors_htline **more = apr_palloc(scratch, 2 * size * sizeof(*more));
-            memcpy(more, lines, size * sizeof(*more));
+            const cors_htline **more = apr_palloc(scratch,
+                                                  2 * size * sizeof(const cors_htline *));
+            memcpy(more, lines, size * sizeof(const cors_htline *));
             lines = more;
             size *= 2;
         }

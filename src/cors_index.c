@@ -37,8 +37,9 @@ cors_index *cors_index_from_hash(apr_pool_t *p, apr_hash_t *h)
         unsigned int hash, at;
         apr_hash_this(hi, &key, &klen, &value);
         hash = cors_hash_bytes(key, (size_t)klen);
-        for (at = hash; ix->slots[at & ix->mask].key; at++) {
-            continue;
+        at = hash;
+        while (ix->slots[at & ix->mask].key) {
+            at++;       /* the next slot: the table is never more than half full */
         }
         ix->slots[at & ix->mask].hash = hash;
         ix->slots[at & ix->mask].len = (unsigned int)klen;
