@@ -7,7 +7,8 @@
 #                          (e.g. "floor ht-cors:1000 cors:1:get-allowed"); the file keeps its
 #                          other rows, and the ones measured replace theirs (or are added)
 #   CALLGRIND_OUT=FILE     write FILE instead of bench/callgrind.txt
-# BENCH_TOP / BENCH_FLOOR choose the modules measured (bench/conf.sh).
+# BENCH_TOP / BENCH_FLOOR choose the modules measured (bench/conf.sh); BENCH_BEFORE, a built
+# tree of the release before, adds its rows (setups before, ht-before) beside cors's.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/conf.sh
@@ -73,13 +74,24 @@ wanted() {   # SETUP SIZE KIND: is the row in CALLGRIND_ONLY (or is there no fil
 
 rows="$root/rows"
 : > "$rows"
-per_request() {   # SETUP SIZE KIND CURL-ARGS...
+measure() {   # SETUP SIZE KIND CURL-ARGS...
     setup=$1 size=$2 kind=$3; shift 3
     wanted "$setup" "$size" "$kind" || return 0
     base=$(instructions "$setup" "$size" 0)
     total=$(instructions "$setup" "$size" "$K" "$@")
     per=$(( (total - base) / K ))
     echo "$setup $size $kind $per" | tee -a "$rows"
+}
+# Every cors and ht-cors row is measured again with the release before (setups before and
+# ht-before) when BENCH_BEFORE names its built tree.
+per_request() {   # SETUP SIZE KIND CURL-ARGS...
+    measure "$@"
+    if [ -n "${BENCH_BEFORE:-}" ]; then
+        case $1 in
+        cors) shift; measure before "$@" ;;
+        ht-cors) shift; measure ht-before "$@" ;;
+        esac
+    fi
 }
 
 ACRM="Access-Control-Request-Method: PUT"

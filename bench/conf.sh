@@ -2,6 +2,8 @@
 #   bench_conf FILE ROOT PORT SETUP SIZE
 #     SETUP: none | static | recipe | cors | floor               (policy in the <Directory>)
 #            ht-none | ht-headers | ht-cors | ht-floor | ht-recipe | ht-comments   (an .htaccess)
+#            before | ht-before: cors and ht-cors with the module of BENCH_BEFORE (a built tree
+#            of the release before)
 #     SIZE: number of exact origins, or "pattern" / "regex" (cors only)
 #     BENCH_MPM: event (default) or prefork; callgrind uses prefork, whose -X serves requests in
 #     the one thread that reads them, so no thread hand-off adds to the count.
@@ -90,6 +92,8 @@ bench_policy() {
         echo "CORSExposeHeaders X-Request-Id"
         echo "CORSEnable On"
         ;;
+    before) bench_policy cors "$2" ;;          # the same policies, for the release before
+    ht-before) bench_policy ht-cors "$2" ;;
     ht-floor)
         # ht-cors's very file, its directives read and ignored by the floor module, which
         # writes ht-cors's header lines from the <Directory>: the floor for ht-cors.
@@ -128,6 +132,7 @@ bench_conf() {
         done
         case $setup in
         cors|ht-cors) echo "LoadModule cors_module $top/.libs/mod_cors.so" ;;
+        before|ht-before) echo "LoadModule cors_module ${BENCH_BEFORE:?no BENCH_BEFORE}/.libs/mod_cors.so" ;;
         floor|ht-floor) echo "LoadModule cors_floor_module $floor_so" ;;
         esac
         [ "$(id -u)" -eq 0 ] && printf 'User www-data\nGroup www-data\n'

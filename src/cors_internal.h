@@ -17,7 +17,16 @@ typedef struct {
                                  * header name lower-cased */
     const char *name;           /* as first written: headers are sent in the admin's spelling */
     int verdict;                /* CORS_ALLOW or CORS_DENY */
+    unsigned int len;           /* of key: set when the item is indexed (cors_index_add) */
 } cors_item;
+
+/* A level's items by key (cors_index.c): added while the level is read, never removed;
+ * cors_index_items lists them in the order added (cors_item *). */
+typedef struct cors_index cors_index;
+cors_index *cors_index_make(apr_pool_t *p, int expected);
+void cors_index_add(apr_pool_t *p, cors_index *ix, cors_item *it, size_t len);
+cors_item *cors_index_get(const cors_index *ix, const char *key, size_t len);
+apr_array_header_t *cors_index_items(const cors_index *ix);
 
 typedef struct {
     const char *source;         /* as the admin wrote it: the regex's key and its message */
@@ -27,18 +36,12 @@ typedef struct {
     int broad;                  /* matches origins nobody means to allow: "any origin" */
 } cors_regex_item;
 
-/* A sealed set's look-up table (cors_index.c): built from a hash whose keys and values
- * never change again, read on every request. */
-typedef struct cors_index cors_index;
-cors_index *cors_index_from_hash(apr_pool_t *p, apr_hash_t *h);
-const void *cors_index_get(const cors_index *ix, const char *key, size_t len);
-
 struct cors_set {
     cors_set_kind kind;
     int replaces;               /* this level gave a plain (replacing) list */
     int sealed;                 /* the derived part below is computed and never written again */
-    apr_hash_t *items;          /* key -> cors_item *: this level's own items */
-    apr_array_header_t *order;  /* cors_item *, in the order first given */
+    cors_index *items;          /* this level's own items, by key */
+    apr_array_header_t *order;  /* cors_item *, in the order first given (items' own list) */
     apr_array_header_t *edits;  /* methods and headers: every edit in order (cors_item), replayed
                                  * when a merge flattens levels */
     apr_array_header_t *regexes;/* origins: cors_regex_item *, one per source */
@@ -59,11 +62,8 @@ struct cors_set {
     unsigned int eff_exacts : 1;
     apr_array_header_t *own_denies;   /* origins: this level's keys whose verdict is a removal */
     apr_array_header_t *eff_regexes;  /* origins: cors_regex_item * in force over the chain */
-    apr_hash_t *allowed;        /* methods, headers: key -> cors_item * allowed in force */
-    apr_hash_t *denied;         /* methods, headers: lower-case name -> "" removed in force */
-    const cors_index *own_index;      /* origins: items, once sealed (copies share it) */
-    const cors_index *allowed_index;  /* methods, headers: allowed and denied, as read */
-    const cors_index *denied_index;
+    cors_index *allowed;        /* methods, headers: the items allowed in force */
+    cors_index *denied;         /* methods, headers: lower-case names removed in force */
     const char *value;          /* methods, headers: the header value (without "*") */
 };
 

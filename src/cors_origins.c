@@ -82,8 +82,7 @@ static int key_verdict(const cors_set *chain, const char *key, size_t len)
     const cors_set *l;
 
     for (l = chain; l; l = l->parent) {
-        const cors_item *it = l->own_index ? cors_index_get(l->own_index, key, len)
-                                           : apr_hash_get(l->items, key, (apr_ssize_t)len);
+        const cors_item *it = cors_index_get(l->items, key, len);
         if (it) {
             return it->verdict;
         }
@@ -181,9 +180,7 @@ void cors_origins_seal(apr_pool_t *p, cors_set *set)
     if (!set->own_denies) {
         set->own_denies = removals_of(p, set);
     }
-    if (!set->own_index) {
-        set->own_index = cors_index_from_hash(p, set->items);
-    }
+
     set->eff_replaces = set->replaces || (set->parent && set->parent->eff_replaces);
     set->eff_any = star_verdict(set) == CORS_ALLOW;
     set->eff_null = null_v == CORS_ALLOW;

@@ -46,8 +46,8 @@ cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind)
     cors_set *set = apr_pcalloc(p, sizeof(*set));
 
     set->kind = kind;
-    set->items = cors_hash_make(p);
-    set->order = apr_array_make(p, 4, sizeof(cors_item *));
+    set->items = cors_index_make(p, 0);
+    set->order = cors_index_items(set->items);
     set->any = CORS_NONE;
     if (kind == CORS_SET_ORIGINS) {
         set->regexes = apr_array_make(p, 1, sizeof(cors_regex_item *));
@@ -67,13 +67,12 @@ cors_item *cors_set_put(apr_pool_t *p, cors_set *set, const char *key, size_t le
         set->any = verdict;
     }
     else {
-        it = apr_hash_get(set->items, key, (apr_ssize_t)len);
+        it = cors_index_get(set->items, key, len);
         if (!it) {
             it = apr_palloc(p, sizeof(*it));
             it->key = key;
             it->name = name;
-            apr_hash_set(set->items, key, (apr_ssize_t)len, it);
-            APR_ARRAY_PUSH(set->order, cors_item *) = it;
+            cors_index_add(p, set->items, it, len);     /* and to order, its list */
         }
         it->verdict = verdict;
     }
@@ -334,7 +333,7 @@ int cors_set_has_null(const cors_set *set)
     if (set->sealed) {
         return set->eff_null;
     }
-    it = apr_hash_get(set->items, "null", 4);
+    it = cors_index_get(set->items, "null", 4);
     return it && it->verdict == CORS_ALLOW;
 }
 
@@ -356,7 +355,7 @@ int cors_set_has_broad(const cors_set *set)
 
 size_t cors_set_count(const cors_set *set)
 {
-    return apr_hash_count(set->items) + (set->any != CORS_NONE ? 1 : 0)
+    return (size_t)set->order->nelts + (set->any != CORS_NONE ? 1 : 0)
            + (set->regexes ? (size_t)set->regexes->nelts : 0);
 }
 

@@ -102,8 +102,7 @@ const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int 
         key = lower;
         name = apr_pstrmemdup(p, item, len);
     }
-    if (!apr_hash_get(set->items, key, (apr_ssize_t)len)
-        && apr_hash_count(set->items) >= CORS_LIST_MAX) {
+    if (!cors_index_get(set->items, key, len) && set->order->nelts >= CORS_LIST_MAX) {
         return apr_psprintf(p, "more than %d %s names in one section (a limit far beyond real "
                             "lists, which keeps an .htaccess file cheap to read on every "
                             "request); list fewer, or use *", CORS_LIST_MAX, what);
@@ -122,16 +121,16 @@ static const char *lower_dup(apr_pool_t *p, const char *s)
     return out;
 }
 
-static void allow(apr_pool_t *p, cors_set *set, apr_array_header_t *order, const char *key,
-                  const char *name)
+static void allow(apr_pool_t *p, cors_set *set, const char *key, const char *name)
 {
-    if (!apr_hash_get(set->allowed, key, APR_HASH_KEY_STRING)) {
+    size_t len = strlen(key);
+
+    if (!cors_index_get(set->allowed, key, len)) {
         cors_item *it = apr_palloc(p, sizeof(*it));
         it->key = key;
         it->name = name;
         it->verdict = CORS_ALLOW;
-        apr_hash_set(set->allowed, key, APR_HASH_KEY_STRING, it);
-        APR_ARRAY_PUSH(order, cors_item *) = it;
+        cors_index_add(p, set->allowed, it, len);
     }
 }
 
@@ -139,17 +138,21 @@ static void allow(apr_pool_t *p, cors_set *set, apr_array_header_t *order, const
  * (any case), a removal refuses the name in any case, whatever allows it. */
 void cors_tokens_seal(apr_pool_t *p, cors_set *set)
 {
-    apr_array_header_t *order = apr_array_make(p, set->edits->nelts + 3, sizeof(cors_item *));
+    apr_array_header_t *order;
     apr_array_header_t *names = apr_array_make(p, set->edits->nelts + 3, sizeof(const char *));
+    /* Removals are replayed into a hash (an allowance may take one back), then indexed. */
+    apr_hash_t *denied = cors_hash_make(p);
+    apr_hash_index_t *hi;
     int any = CORS_NONE, i;
 
-    set->allowed = cors_hash_make(p);
-    set->denied = cors_hash_make(p);
+    set->allowed = cors_index_make(p, set->edits->nelts + 3);
+    set->denied = cors_index_make(p, 0);
+    order = cors_index_items(set->allowed);
     set->eff_replaces = set->replaces;
     if (set->kind == CORS_SET_METHODS && !set->replaces) {
         size_t d;
         for (d = 0; d < N_DEFAULT_METHODS; d++) {
-            allow(p, set, order, default_methods[d], default_methods[d]);
+            allow(p, set, default_methods[d], default_methods[d]);
         }
     }
     for (i = 0; i < set->edits->nelts; i++) {
@@ -161,25 +164,33 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
         }
         lower = set->kind == CORS_SET_HEADERS ? e->key : lower_dup(p, e->key);
         if (e->verdict == CORS_ALLOW) {
-            apr_hash_set(set->denied, lower, APR_HASH_KEY_STRING, NULL);
-            allow(p, set, order, e->key, e->name);
+            apr_hash_set(denied, lower, APR_HASH_KEY_STRING, NULL);
+            allow(p, set, e->key, e->name);
         }
         else {
-            apr_hash_set(set->denied, lower, APR_HASH_KEY_STRING, "");
+            apr_hash_set(denied, lower, APR_HASH_KEY_STRING, "");
         }
     }
     set->eff_any = any == CORS_ALLOW;
-    set->eff_denies = apr_hash_count(set->denied) > 0;
+    for (hi = apr_hash_count(denied) ? apr_hash_first(p, denied) : NULL; hi;
+         hi = apr_hash_next(hi)) {
+        const void *key;
+        apr_ssize_t klen;
+        cors_item *it = apr_palloc(p, sizeof(*it));
+        apr_hash_this(hi, &key, &klen, NULL);
+        it->key = it->name = key;
+        it->verdict = CORS_DENY;
+        cors_index_add(p, set->denied, it, (size_t)klen);
+    }
+    set->eff_denies = cors_index_items(set->denied)->nelts > 0;
     for (i = 0; i < order->nelts; i++) {
         const cors_item *it = APR_ARRAY_IDX(order, i, cors_item *);
         const char *lower = set->kind == CORS_SET_HEADERS ? it->key : lower_dup(p, it->key);
-        if (!apr_hash_get(set->denied, lower, APR_HASH_KEY_STRING)) {
+        if (!cors_index_get(set->denied, lower, strlen(lower))) {
             APR_ARRAY_PUSH(names, const char *) = it->name;
         }
     }
     set->value = names->nelts ? cors_join(p, names) : NULL;
-    set->allowed_index = cors_index_from_hash(p, set->allowed);
-    set->denied_index = cors_index_from_hash(p, set->denied);
 }
 
 /* Methods and headers are short: the merged level is built flat from both levels' edits, so
@@ -213,7 +224,7 @@ static int denied(const cors_set *set, const char *name, size_t len)
         return 1;               /* longer than any name a list can hold: never allowed */
     }
     cors_lower(lower, name, len);
-    return cors_index_get(set->denied_index, lower, len) != NULL;
+    return cors_index_get(set->denied, lower, len) != NULL;
 }
 
 int cors_method_allowed(const cors_set *methods, const char *method, size_t len)
@@ -226,7 +237,7 @@ int cors_method_allowed(const cors_set *methods, const char *method, size_t len)
     if (!methods || denied(methods, method, len)) {
         return 0;
     }
-    if (cors_index_get(methods->allowed_index, normal ? normal : method, len) != NULL) {
+    if (cors_index_get(methods->allowed, normal ? normal : method, len) != NULL) {
         return 1;
     }
     return methods->eff_any;
@@ -237,7 +248,7 @@ int cors_header_allowed(const cors_set *headers, const char *name, size_t len)
     if (!headers || denied(headers, name, len)) {
         return 0;
     }
-    if (cors_index_get(headers->allowed_index, name, len)) {
+    if (cors_index_get(headers->allowed, name, len)) {
         return 1;
     }
     return headers->eff_any && !(len == 13 && memcmp(name, "authorization", 13) == 0);

@@ -9,7 +9,7 @@ use Apache::TestUtil;
 use Apache::TestRequest qw(GET OPTIONS);
 use CorsTest;
 
-plan tests => 67, need_module 'cors';
+plan tests => 69, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $res;
@@ -142,3 +142,19 @@ $res = OPTIONS '/api/data.txt', Origin => $app, 'Access-Control-Request-Method' 
 ok t_cmp($res->code, 204, 'preflight with a body: 204');
 $res = GET '/api/data.txt', Origin => $app;
 ok t_cmp($res->code, 200, '... and the next request on the server is fine');
+
+# A preflight with a body (no browser sends one): answered, and the body is not read as the
+# next request on the connection, whether it came with a length or chunked.
+use IO::Socket::INET ();
+for my $framing ("Content-Length: 5\r\n\r\nhello", "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") {
+    my ($host, $port) = split /:/, Apache::TestRequest::hostport();
+    my $sock = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Timeout => 10);
+    print $sock "OPTIONS /api/data.txt HTTP/1.1\r\nHost: $host\r\nOrigin: $app\r\n"
+        . "Access-Control-Request-Method: PUT\r\n$framing"
+        . "GET /api/data.txt HTTP/1.1\r\nHost: $host\r\nConnection: close\r\n\r\n";
+    local $/;
+    my $all = eval { local $SIG{ALRM} = sub { die "timeout\n" }; alarm 10; my $x = <$sock>; alarm 0; $x } // '';
+    my @status = $all =~ m{^HTTP/1\.1 (\d+)}mg;
+    my ($how) = $framing =~ /^([A-Za-z-]+)/;
+    ok t_cmp("@status", '204 200', "a preflight with a body ($how), then a GET on the same connection");
+}

@@ -153,7 +153,6 @@ static int floor_preflight(request_rec *r)
     add_if(r->headers_out, "Access-Control-Allow-Headers", c->headers);
     add_if(r->headers_out, "Access-Control-Max-Age", c->max_age);
     apr_table_mergen(r->headers_out, "Vary", "Origin");
-    ap_discard_request_body(r);
     r->status = HTTP_NO_CONTENT;
     return DONE;
 }
