@@ -141,7 +141,7 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
     apr_array_header_t *order;
     apr_array_header_t *names = apr_array_make(p, set->edits->nelts + 3, sizeof(const char *));
     /* Removals are replayed into a hash (an allowance may take one back), then indexed. */
-    apr_hash_t *denied = cors_hash_make(p);
+    apr_hash_t *removed = cors_hash_make(p);
     apr_hash_index_t *hi;
     int any = CORS_NONE, i;
 
@@ -164,15 +164,15 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
         }
         lower = set->kind == CORS_SET_HEADERS ? e->key : lower_dup(p, e->key);
         if (e->verdict == CORS_ALLOW) {
-            apr_hash_set(denied, lower, APR_HASH_KEY_STRING, NULL);
+            apr_hash_set(removed, lower, APR_HASH_KEY_STRING, NULL);
             allow(p, set, e->key, e->name);
         }
         else {
-            apr_hash_set(denied, lower, APR_HASH_KEY_STRING, "");
+            apr_hash_set(removed, lower, APR_HASH_KEY_STRING, "");
         }
     }
     set->eff_any = any == CORS_ALLOW;
-    for (hi = apr_hash_count(denied) ? apr_hash_first(p, denied) : NULL; hi;
+    for (hi = apr_hash_count(removed) ? apr_hash_first(p, removed) : NULL; hi;
          hi = apr_hash_next(hi)) {
         const void *key;
         apr_ssize_t klen;
