@@ -514,6 +514,30 @@ static int match_bounded(const void *data, const char *s, size_t len, apr_pool_t
     return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
+/* What the regexes compiled into a pool take (the .htaccess cache counts it): PCRE2's size
+ * of the code, and the contexts beside it. */
+#define COMPILED_KEY "mod_cors compiled bytes"
+
+static apr_size_t *compiled_bytes(apr_pool_t *p)
+{
+    apr_size_t *bytes = NULL;
+
+    apr_pool_userdata_get((void **)&bytes, COMPILED_KEY, p);
+    if (!bytes) {
+        bytes = apr_pcalloc(p, sizeof(*bytes));
+        apr_pool_userdata_setn(bytes, COMPILED_KEY, NULL, p);
+    }
+    return bytes;
+}
+
+static void note_compiled(apr_pool_t *p, const pcre2_code *code)
+{
+    size_t size = 0;
+
+    pcre2_pattern_info(code, PCRE2_INFO_SIZE, &size);
+    *compiled_bytes(p) += size + 512;
+}
+
 static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex **out)
 {
     pcre2_general_context *mem = pcre2_general_context_create(pool_alloc, pool_free,
@@ -540,6 +564,7 @@ static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex 
     re->limits = pcre2_match_context_create(mem);
     pcre2_set_match_limit(re->limits, CORS_REGEX_MATCH_LIMIT);
     pcre2_set_heap_limit(re->limits, CORS_REGEX_HEAP_LIMIT);
+    note_compiled(cmd->pool, re->code);
     *out = re;
     return NULL;
 }
@@ -680,13 +705,22 @@ static const char *apply_cached_line(void *baton, apr_pool_t *pool, apr_pool_t *
     return apply_directive(&parms, dconf, key->args, key->flag);
 }
 
-/* A level built from cached lines, in the cache's pool: the regexes of its lines were counted
- * against the bound of the requests that read them, so the count on this pool starts at 0
- * for each level built (one at a time, under the cache's lock). */
-static cors_policy *make_level(apr_pool_t *p)
+/* A level built from cached lines in the cache's pool (one at a time, under its lock): the
+ * regexes of its lines were counted against the bound of the requests that read them, so
+ * this pool's count starts at 0 for each, as does the size of what they compile to. */
+static cors_policy *build_level(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
+                                const cors_htline *line, apr_size_t *compiled)
 {
-    *regex_count(p) = 0;
-    return cors_policy_make(p);
+    cors_policy *level = cors_policy_make(pool);
+
+    *regex_count(pool) = 0;
+    *compiled_bytes(pool) = 0;
+    if (cors_htcache_replay(line, pool, scratch, apply_cached_line, baton, level) != NULL) {
+        return NULL;
+    }
+    cors_policy_seal(pool, level);
+    *compiled = *compiled_bytes(pool);
+    return level;
 }
 
 /* Lines whose regexes the request has already counted (when it found them in the cache),
@@ -708,20 +742,21 @@ static cors_htcache *process_htcache(void)
     return main_conf->htcache;
 }
 
+/* The policy of an .htaccess file's lines found in the cache: the one kept there, or where
+ * the cache keeps none (it is full, or the policy would take too much of it), one built for
+ * this request from the lines, as without a cache. */
 static const cors_policy *htaccess_policy(apr_pool_t *p, const cors_dir_conf *dc)
 {
-    const cors_policy *pol = cors_htcache_policy(dc->pin, dc->line, p, make_level,
-                                                 apply_cached_line, ap_server_conf);
-    cors_policy *again;
+    const cors_policy *pol = cors_htcache_policy(dc->pin, dc->line, p, build_level,
+                                                 ap_server_conf);
+    cors_policy *own;
 
     if (pol) {
         return pol;
     }
-    /* Lines that were taken once and no longer build a level cannot happen; should they,
-     * the request reads them again, as without a cache. */
-    again = cors_policy_make(p);
-    replay_counted_lines(dc->line, p, p, ap_server_conf, again);
-    return cors_policy_sealed(p, again);
+    own = cors_policy_make(p);
+    replay_counted_lines(dc->line, p, p, ap_server_conf, own);
+    return cors_policy_sealed(p, own);
 }
 
 /* The first line of this file not in the cache: the level gets the lines read so far (each

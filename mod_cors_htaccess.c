@@ -21,12 +21,19 @@
 
 APLOG_USE_MODULE(cors);
 
-/* What a built policy is counted as, per byte of the directive text it was built from, and
- * per regex: generous (the parsed items, their hash slots and the sealed views of a list of
- * origins take about half this; tests/htaccess-memory.sh's churn case keeps a process within
- * a few MB of where it started while the cache starts afresh every eight 64 KB versions). */
+/* What a built policy is counted as, per byte of the directive text it was built from:
+ * generous (the parsed items, their index slots and the sealed views of a list of origins take
+ * about half this); its regexes count as what PCRE2 compiled them to (the build says). */
 #define POLICY_BYTES_PER_TEXT   16
-#define POLICY_BYTES_PER_REGEX  4096
+
+/* Generations no longer current but still read by requests in flight: past this many, the
+ * cache stops growing (a request parses what it does not find, as without a cache) until one
+ * of them ends, so a process holds at most this many plus one. */
+#define RETIRED_MAX             2
+
+/* A policy that would take more than this share of a generation is not kept: its file is
+ * parsed on every request, as without a cache, and cannot push the others out. */
+#define POLICY_SHARE            4
 
 typedef struct generation {
     apr_pool_t *pool;
@@ -40,6 +47,7 @@ struct cors_htcache {
     apr_pool_t *pool;           /* its own allocator: used only under lock */
     apr_thread_mutex_t *lock;   /* NULL where the MPM runs no threads */
     generation *current;
+    unsigned int retired;       /* generations retired and still read (at most RETIRED_MAX) */
     apr_size_t bound;           /* bytes one generation may hold before the next starts */
     apr_uint64_t seed;          /* per process, leads every key: no one can aim collisions */
 };
@@ -163,6 +171,42 @@ cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes)
     return c;
 }
 
+/* Under lock: a full current generation is retired and a new one started, unless
+ * RETIRED_MAX retired ones are still read; then it stays full (nothing is added) until one
+ * of them ends. */
+static void rotate_if_full(cors_htcache *c)
+{
+    generation *g = c->current;
+
+    if (g->bytes <= c->bound || (g->users > 0 && c->retired >= RETIRED_MAX)) {
+        return;
+    }
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, ap_server_conf, "mod_cors: this process's cache "
+                 "of .htaccess lines holds %" APR_SIZE_T_FMT " bytes, over its bound; it "
+                 "starts afresh (each file is parsed once more)", g->bytes);
+    c->current = generation_make(c);
+    if (g->users == 0) {
+        apr_pool_destroy(g->pool);
+    }
+    else {
+        g->retired = 1;
+        c->retired++;
+    }
+}
+
+/* Under lock: whether a request may add to the generation it reads (only the current one,
+ * while it has room: a retired one never grows). */
+static int may_add(const cors_htcache *c, const generation *g)
+{
+    return g == c->current && g->bytes <= c->bound;
+}
+
+static void account(cors_htcache *c, generation *g, apr_size_t bytes)
+{
+    g->bytes += bytes;
+    rotate_if_full(c);
+}
+
 static apr_status_t unpin(void *data)
 {
     cors_htpin *pin = data;
@@ -171,6 +215,9 @@ static apr_status_t unpin(void *data)
     lock(c);
     if (--pin->gen->users == 0 && pin->gen->retired) {
         apr_pool_destroy(pin->gen->pool);
+        c->retired--;
+        /* The current one may have been held full, waiting for this. */
+        rotate_if_full(c);
     }
     unlock(c);
     return APR_SUCCESS;
@@ -239,23 +286,6 @@ const cors_htline *cors_htcache_find(cors_htpin *pin, const cors_htline *parent,
     return line;
 }
 
-/* Called under lock: counts bytes, and starts the next generation when this one is full
- * (requests holding it keep it until they end). */
-static void account(cors_htcache *c, generation *g, apr_size_t bytes)
-{
-    g->bytes += bytes;
-    if (g == c->current && g->bytes > c->bound) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, ap_server_conf, "mod_cors: this process's cache "
-                     "of .htaccess lines holds %" APR_SIZE_T_FMT " bytes, over its bound; it "
-                     "starts afresh (each file is parsed once more)", g->bytes);
-        g->retired = 1;
-        c->current = generation_make(c);
-        if (g->users == 0) {
-            apr_pool_destroy(g->pool);
-        }
-    }
-}
-
 const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
                                     const cors_htkey *key, const char *error, int regexes)
 {
@@ -268,7 +298,7 @@ const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
     lock(c);
     line = lookup(g, &head, key);
     /* A different line under the same key (a 64-bit collision) is simply not kept. */
-    if (!line && !apr_hash_get(g->lines, &head, sizeof(head))) {
+    if (!line && may_add(c, g) && !apr_hash_get(g->lines, &head, sizeof(head))) {
         key_head *k = apr_pmemdup(g->pool, &head, sizeof(head));
         line = apr_pcalloc(g->pool, sizeof(*line));
         line->parent = parent;
@@ -322,23 +352,21 @@ const char *cors_htcache_replay(const cors_htline *line, apr_pool_t *pool,
 }
 
 const cors_policy *cors_htcache_policy(cors_htpin *pin, const cors_htline *line,
-                                       apr_pool_t *scratch, cors_htmake_fn make,
-                                       cors_htapply_fn apply, void *baton)
+                                       apr_pool_t *scratch, cors_htbuild_fn build, void *baton)
 {
     cors_htcache *c = pin->cache;
     cors_htline *l = (cors_htline *)line;
     const cors_policy *pol;
+    apr_size_t counted = sizeof(cors_policy) + POLICY_BYTES_PER_TEXT * line->chain_text;
 
     lock(c);
-    if (!l->policy) {
+    if (!l->policy && may_add(c, pin->gen) && counted <= c->bound / POLICY_SHARE) {
         /* Built under the lock, in the generation's pool: once per file version and
          * generation, at most a millisecond for a thousand origins. */
-        cors_policy *built = make(pin->gen->pool);
-        if (cors_htcache_replay(line, pin->gen->pool, scratch, apply, baton, built) == NULL) {
-            cors_policy_seal(pin->gen->pool, built);
-            l->policy = built;
-            account(c, pin->gen, sizeof(*built) + POLICY_BYTES_PER_TEXT * line->chain_text
-                    + POLICY_BYTES_PER_REGEX * (apr_size_t)line->chain_regexes);
+        apr_size_t *compiled = apr_pcalloc(scratch, sizeof(*compiled));
+        l->policy = build(baton, pin->gen->pool, scratch, line, compiled);
+        if (l->policy) {
+            account(c, pin->gen, counted + *compiled);
         }
     }
     pol = l->policy;

@@ -53,7 +53,7 @@ const cors_htline *cors_htcache_find(cors_htpin *pin, const cors_htline *parent,
 
 /* Remember a line just applied: error is what the handler returned (NULL if it took the
  * line), regexes the number of regexes it compiled.  Returns the line as kept, or NULL in
- * the (astronomically rare) case of another line's key. */
+ * the case it is not kept (the cache is full, or another line has its key). */
 const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
                                     const cors_htkey *key, const char *error, int regexes);
 
@@ -65,11 +65,13 @@ const char *cors_htcache_replay(const cors_htline *line, apr_pool_t *pool,
                                 apr_pool_t *scratch, cors_htapply_fn apply, void *baton,
                                 void *dconf);
 
-/* The sealed policy of the lines up to line: built once per generation by make (which
- * returns a fresh level in pool) and replaying the lines into it, then shared. */
-typedef cors_policy *(*cors_htmake_fn)(apr_pool_t *pool);
+/* The sealed policy of the lines up to line, built once per generation (by build, which
+ * replays the lines into a new level in pool, seals it and says how many bytes of compiled
+ * regexes it holds) and then shared; NULL where the cache keeps no policy for them (it is
+ * full, or the policy would be too large a share of it): the caller builds its own. */
+typedef cors_policy *(*cors_htbuild_fn)(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
+                                        const cors_htline *line, apr_size_t *compiled);
 const cors_policy *cors_htcache_policy(cors_htpin *pin, const cors_htline *line,
-                                       apr_pool_t *scratch, cors_htmake_fn make,
-                                       cors_htapply_fn apply, void *baton);
+                                       apr_pool_t *scratch, cors_htbuild_fn build, void *baton);
 
 #endif

@@ -9,6 +9,8 @@ top=$(dirname "$here")
 . "$here/conf.sh"
 cd "$top"
 
+# BENCH_REPORT_ONLY=1: write RESULTS.md from the figures already measured.
+if [ "${BENCH_REPORT_ONLY:-0}" != 1 ]; then
 echo "== policy core (bench/micro.c)"
 ./build/micro > "$here/micro.txt"
 cat "$here/micro.txt"
@@ -28,21 +30,6 @@ sh "$here/callgrind.sh"
 echo "== requests per second (wrk)"
 sh "$here/wrk.sh"
 
-echo "== configtest time"
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/htdocs/api"
-configtest_ms() {   # SIZE: median of 5 `apache2 -t` runs, in ms
-    bench_conf "$root/ct.conf" "$root" 9 cors "$1"
-    for _ in 1 2 3 4 5; do
-        t0=$(date +%s%N); /usr/sbin/apache2 -t -f "$root/ct.conf" >/dev/null 2>&1; t1=$(date +%s%N)
-        echo $(( (t1 - t0) / 1000000 ))
-    done | sort -n | sed -n 3p
-}
-ct1=$(configtest_ms 1)
-ct10k=$(configtest_ms 10000)
-echo "configtest: $ct1 ms with 1 origin, $ct10k ms with 10,000"
-
 echo "== .htaccess parse cost (tests/htaccess-memory.sh)"
 # Its checks are make test's business (test-htaccess-memory): here only the figures count.
 HTACCESS_FIGURES="$here/htaccess.txt" sh "$top/tests/htaccess-memory.sh" \
@@ -51,7 +38,14 @@ HTACCESS_FIGURES="$here/htaccess.txt" sh "$top/tests/htaccess-memory.sh" \
 echo "== regex match bound"
 sh "$here/regex.sh"
 
+echo "== sizes: configtest time, a child's memory"
+sh "$here/sizes.sh"
+fi
+
 # ---- RESULTS.md -----------------------------------------------------------------------
+sz() { awk -v s="$1" -v z="$2" -v c="$3" '$1 == s && $2 == z {print $c}' "$here/sizes.txt"; }
+ct1=$(sz cors 1 3)
+ct10k=$(sz cors 10000 3)
 cg() { awk -v s="$1" -v z="$2" -v k="$3" '$1 == s && $2 == z && $3 == k {print $4}' "$here/callgrind.txt"; }
 rps() { awk -v s="$1" -v z="$2" -v k="$3" '$1 == s && $2 == z && $3 == k {print $4}' "$here/wrk.txt"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }

@@ -18,6 +18,8 @@ chmod -R a+rX "$root/htdocs"
 trap 'for c in $root/*.conf; do /usr/sbin/apache2 -f "$c" -k stop 2>/dev/null || true; done; sleep 1; rm -rf "$root"' EXIT
 
 setups="none:1 recipe:1 recipe:1000 cors:1 cors:100 cors:10000 cors:pattern cors:regex"
+# The release before, beside (BENCH_BEFORE: its built tree).
+[ -z "${BENCH_BEFORE:-}" ] || setups="$setups before:1 before:10000 floor:1"
 for s in $setups; do
     setup=${s%%:*} size=${s#*:}
     port=$(perl -MIO::Socket::INET -e \
