@@ -1550,6 +1550,19 @@ static void warn_no_origins(request_rec *r, const cors_policy *pol)
     }
 }
 
+/* Sections that edit a method or header list without end (cors_policy_overflow): said once
+ * per process and directory; the list allows nothing there meanwhile. */
+static void warn_overflow(request_rec *r, const cors_policy *pol)
+{
+    const char *why = cors_policy_overflow(pol);
+
+    if (why && first_in_process(apr_psprintf(r->pool, "overflow\n%s",
+                                             warning_scope(r, cors_set_identity(pol->origins))))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s (for %s; said once per "
+                      "process for this directory)", why, r->uri);
+    }
+}
+
 static void insert_cors_filter(request_rec *r)
 {
     request_rec *orig;
@@ -1565,6 +1578,7 @@ static void insert_cors_filter(request_rec *r)
     pol = request_policy(orig, st);
     if (r == orig) {
         warn_no_origins(r, pol);
+        warn_overflow(r, pol);
     }
     /* Where the policy is off, CORSDebug still says why to a request that asked. */
     if (!cors_policy_enabled(pol)

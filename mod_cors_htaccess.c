@@ -37,7 +37,7 @@ APLOG_USE_MODULE(cors);
 
 typedef struct generation {
     apr_pool_t *pool;
-    apr_hash_t *lines;          /* key bytes (see key_bytes) -> cors_htline */
+    apr_hash_t *lines;          /* key_head -> cors_htline */
     apr_size_t bytes;           /* what the lines and policies hold, as counted here */
     unsigned int users;         /* requests pinning it */
     int retired;                /* no longer current: destroyed when users falls to 0 */
@@ -49,7 +49,7 @@ struct cors_htcache {
     generation *current;
     unsigned int retired;       /* generations retired and still read (at most RETIRED_MAX) */
     apr_size_t bound;           /* bytes one generation may hold before the next starts */
-    apr_uint64_t seed;          /* per process, leads every key: no one can aim collisions */
+    apr_uint64_t seed;          /* per process, in every text hash: no file can aim collisions */
 };
 
 struct cors_htline {
@@ -58,7 +58,6 @@ struct cors_htline {
     const char *error;
     int regexes;
     apr_size_t chain_text;      /* argument bytes from the file's first CORS line to this */
-    int chain_regexes;
     const cors_policy *policy;  /* built on first use, then shared */
 };
 
@@ -308,7 +307,6 @@ const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
         line->error = error ? apr_pstrdup(g->pool, error) : NULL;
         line->regexes = regexes;
         line->chain_text = (parent ? parent->chain_text : 0) + head.args_len;
-        line->chain_regexes = (parent ? parent->chain_regexes : 0) + regexes;
         apr_hash_set(g->lines, k, sizeof(*k), line);
         account(c, g, sizeof(*line) + sizeof(*k) + head.args_len + 64);
     }

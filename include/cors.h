@@ -156,6 +156,9 @@ typedef enum {
  * list may hold: far beyond any real policy, and it keeps an .htaccess file's cost (parsed
  * again on every request) small.  Exact origins and patterns are not bounded. */
 #define CORS_LIST_MAX           256
+/* Method or header edits in force over merged levels (sections of "+X" nested without end):
+ * past it the merged list allows nothing, see cors_policy_overflow. */
+#define CORS_MERGED_EDITS_MAX   4096
 
 typedef struct cors_set cors_set;
 
@@ -279,6 +282,10 @@ void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_heade
 
 /* Is the policy on: CORSEnable On, or an origin list in force and CORSEnable not Off. */
 int cors_policy_enabled(const cors_policy *pol);
+
+/* Where merged levels edit a method or header list more than CORS_MERGED_EDITS_MAX times,
+ * the sentence to log (the list then allows nothing); NULL otherwise. */
+const char *cors_policy_overflow(const cors_policy *pol);
 
 /* Why a policy is off, for CORSDebug and cors:info (NULL when it is on). */
 const char *cors_policy_off_reason(apr_pool_t *p, const cors_policy *pol);

@@ -40,6 +40,8 @@ struct cors_set {
     cors_set_kind kind;
     int replaces;               /* this level gave a plain (replacing) list */
     int sealed;                 /* the derived part below is computed and never written again */
+    int overflow;               /* methods, headers: merged from more than CORS_MERGED_EDITS_MAX
+                                 * edits; allows nothing */
     cors_index *items;          /* this level's own items, by key */
     apr_array_header_t *order;  /* cors_item *, in the order first given (items' own list) */
     apr_array_header_t *edits;  /* methods and headers: every edit in order (cors_item), replayed

@@ -158,6 +158,28 @@ void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_heade
     }
 }
 
+const char *cors_policy_overflow(const cors_policy *pol)
+{
+    const cors_set *set = pol->methods && pol->methods->overflow ? pol->methods
+                          : pol->headers && pol->headers->overflow ? pol->headers
+                          : pol->expose && pol->expose->overflow ? pol->expose : NULL;
+
+    if (!set) {
+        return NULL;
+    }
+    return set == pol->methods
+           ? "the sections in force here edit CORSAllowMethods more than 4096 times: it "
+             "allows nothing beyond GET, HEAD and POST here; give whole lists instead of "
+             "+/- edits in so many sections"
+           : set == pol->headers
+           ? "the sections in force here edit CORSAllowHeaders more than 4096 times: it "
+             "allows no header here; give whole lists instead of +/- edits in so many "
+             "sections"
+           : "the sections in force here edit CORSExposeHeaders more than 4096 times: it "
+             "exposes no header here; give whole lists instead of +/- edits in so many "
+             "sections";
+}
+
 /* An origin list is what a policy is for: where one is in force the policy is on unless
  * CORSEnable Off says otherwise (a forgotten "CORSEnable On" must not be a silent no-op). */
 int cors_policy_enabled(const cors_policy *pol)

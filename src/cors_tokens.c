@@ -205,7 +205,16 @@ const cors_set *cors_tokens_merge(apr_pool_t *p, const cors_set *base, const cor
     set->items = add->items;
     set->order = add->order;
     set->any = CORS_NONE;
-    set->edits = apr_array_append(p, base->edits, add->edits);
+    /* Each merge replays every edit in force: sections of +/- edits nested without end
+     * (thousands of <If> in one .htaccess file) would cost their square on every request.
+     * Past the bound the merged list allows nothing (fail closed) and says so. */
+    if (base->overflow || base->edits->nelts + add->edits->nelts > CORS_MERGED_EDITS_MAX) {
+        set->overflow = 1;
+        set->edits = apr_array_make(p, 1, sizeof(cors_item));
+    }
+    else {
+        set->edits = apr_array_append(p, base->edits, add->edits);
+    }
     cors_set_seal(p, set);
     return set;
 }

@@ -11,7 +11,7 @@ use Apache::TestUtil;
 use Apache::TestRequest qw(GET);
 use CorsTest;
 
-plan tests => 26, need_module 'cors';
+plan tests => 30, need_module 'cors';
 
 my $docroot = Apache::Test::vars('documentroot');
 my $base = "$docroot/htcache";
@@ -146,5 +146,24 @@ for my $v (1 .. 40) {
 ok t_cmp($ok, 40, 'forty versions of a file: each allowed at once, the one before refused');
 ok t_cmp(log_since($start, qr/Segmentation|AH00052/) =~ /Segmentation|AH00052/ ? 'crash' : 'none',
          'none', 'no child died');
+
+# ---- sections that edit a list without end: bounded, and said --------------------------------
+sub sections {       # N <If> sections, each editing in the same 256 header names
+    my ($n) = @_;
+    return "CORSAllowOrigin $oa\n" . join '', map {
+        "<If \"true\">\nCORSAllowHeaders " . join(' ', map { "+X-H-$_" } 0 .. 255) . "\n</If>\n"
+    } 1 .. $n;
+}
+put 'edits', sections(15);
+$res = preflight '/htcache/edits/data.txt', $oa, 'GET', 'Access-Control-Request-Headers' => 'x-h-7';
+ok t_cmp($res->code, 204, '15 <If> sections of 256 header edits (3,840 in force): allowed');
+put 'edits', sections(17);
+$start = log_size();
+my $t0 = time;
+$res = preflight '/htcache/edits/data.txt', $oa, 'GET', 'Access-Control-Request-Headers' => 'x-h-7';
+ok t_cmp($res->code, 403, '17 sections (4,352 edits in force): the merged list allows nothing');
+ok t_cmp(time - $t0 < 10 ? 'bounded' : 'slow', 'bounded', '... answered in bounded time');
+ok t_cmp(log_since($start, qr/more than 4096/), qr/edit CORSAllowHeaders more than 4096 times/,
+         '... and the error log says why');
 
 File::Path::rmtree($base);

@@ -596,6 +596,48 @@ static void test_warnings(apr_pool_t *p, unit_counts *u)
 }
 
 /* Reading a level is linear: a long .htaccess line of repeated names costs what it holds. */
+/* Sections of +/- edits merged one onto the other: up to CORS_MERGED_EDITS_MAX edits in force
+ * the list is what they say; past it, it allows nothing, and the policy says why. */
+static void test_merged_edits(apr_pool_t *p, unit_counts *u)
+{
+    cors_policy *pol = cors_policy_make(p);
+    const cors_policy *merged;
+    int level, i;
+    char name[32];
+
+    pol->headers = cors_set_make(p, CORS_SET_HEADERS);
+    cors_set_add(p, pol->headers, "X-Base", CORS_ITEM_PLAIN);
+    merged = cors_policy_merge(p, cors_policy_make(p), pol);
+    for (level = 1; level <= CORS_MERGED_EDITS_MAX / CORS_LIST_MAX + 1; level++) {
+        cors_policy *add = cors_policy_make(p);
+        add->headers = cors_set_make(p, CORS_SET_HEADERS);
+        for (i = 0; i < CORS_LIST_MAX; i++) {
+            snprintf(name, sizeof(name), "X-%d-%d", level, i);
+            cors_set_add(p, add->headers, apr_pstrdup(p, name), CORS_ITEM_ADD);
+        }
+        merged = cors_policy_merge(p, merged, add);
+        if (level == CORS_MERGED_EDITS_MAX / CORS_LIST_MAX - 1) {
+            CHECK(u, cors_header_allowed(merged->headers, "x-1-7", 5)
+                     && cors_header_allowed(merged->headers, "x-base", 6)
+                     && cors_policy_overflow(merged) == NULL,
+                  "%d levels of 256 edits: every name allowed", level);
+        }
+    }
+    CHECK(u, !cors_header_allowed(merged->headers, "x-1-7", 5)
+             && !cors_header_allowed(merged->headers, "x-base", 6),
+          "past %d edits in force the merged list allows nothing", CORS_MERGED_EDITS_MAX);
+    CHECK(u, cors_policy_overflow(merged) && strstr(cors_policy_overflow(merged),
+                                                     "CORSAllowHeaders more than 4096"),
+          "... and says why: %s", cors_policy_overflow(merged) ? cors_policy_overflow(merged)
+                                                               : "(nothing)");
+    pol = cors_policy_make(p);
+    pol->headers = cors_set_make(p, CORS_SET_HEADERS);
+    cors_set_add(p, pol->headers, "X-Whole", CORS_ITEM_PLAIN);
+    merged = cors_policy_merge(p, merged, pol);
+    CHECK(u, cors_header_allowed(merged->headers, "x-whole", 7) && !cors_policy_overflow(merged),
+          "a whole list below starts afresh");
+}
+
 static void test_bounds(apr_pool_t *p, unit_counts *u)
 {
     cors_set *set = cors_set_make(p, CORS_SET_HEADERS);
@@ -1290,6 +1332,7 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_tokens(p, u);
     test_request_headers(p, u);
     test_hash_tails(p, u);
+    test_merged_edits(p, u);
     test_preflight(p, u);
     test_actual(p, u);
     test_reason_is_quotable(p, u);
