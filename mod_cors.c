@@ -66,8 +66,8 @@ APLOG_USE_MODULE(cors);
  * once per child process and file, and at most this many are remembered. */
 #define CORS_WARNED_MAX         1024
 
-/* What the .htaccess cache of one process may hold before it starts afresh (the old lines
- * go once the requests reading them end): about 500,000 origins' worth. */
+/* What one generation of a process's .htaccess cache may hold before it starts afresh (the
+ * old lines go once the requests reading them end): some 15,000 origins' worth. */
 #define CORS_HTACCESS_CACHE_BYTES   ((apr_size_t)8 * 1024 * 1024)
 
 /* Per process: the warnings already given (made at child_init, so one per process). */
@@ -152,7 +152,7 @@ static void *create_cors_dir_config(apr_pool_t *p, char *dir)
 
     cors_policy_init(pol);
     (void)dir;
-    /* .htaccess levels are made per request and sealed as a copy when used. */
+    /* .htaccess levels are made per request, their lines found in the cache (htaccess_line). */
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
         apr_array_header_t *levels = NULL;
         apr_pool_userdata_get((void **)&levels, LEVELS_KEY, p);
