@@ -779,7 +779,7 @@ static const char *htaccess_line(cmd_parms *cmd, cors_dir_conf *dc, cors_htcache
     cors_htkey key;
     const cors_htline *found;
     const char *err;
-    apr_size_t *count, before;
+    apr_size_t *count, before, compiled;
 
     key.cmd = cmd->cmd;
     key.file = cmd->directive->filename;
@@ -807,12 +807,14 @@ static const char *htaccess_line(cmd_parms *cmd, cors_dir_conf *dc, cors_htcache
     }
     count = regex_count(cmd->pool);
     before = *count;
+    compiled = *compiled_bytes(cmd->pool);
     err = apply_directive(cmd, &dc->pol, args, on);
     /* Past the per-request regex bound the line is not at fault: it depends on the other
      * files the request reads, so it is not remembered.  A line not remembered ends the
      * chain for this reading of the file (a later line must not follow the one before). */
     if (!dc->unkept && *count <= CORS_LIST_MAX) {
-        dc->line = cors_htcache_add(dc->pin, dc->line, &key, err, (int)(*count - before));
+        dc->line = cors_htcache_add(dc->pin, dc->line, &key, err, (int)(*count - before),
+                                    *compiled_bytes(cmd->pool) - compiled);
     }
     dc->unkept |= dc->line == NULL || *count > CORS_LIST_MAX;
     return err;

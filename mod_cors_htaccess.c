@@ -58,6 +58,7 @@ struct cors_htline {
     const char *error;
     int regexes;
     apr_size_t chain_text;      /* argument bytes from the file's first CORS line to this */
+    apr_size_t chain_compiled;  /* what their regexes compiled to when first read */
     const cors_policy *policy;  /* built on first use, then shared */
 };
 
@@ -286,7 +287,8 @@ const cors_htline *cors_htcache_find(cors_htpin *pin, const cors_htline *parent,
 }
 
 const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
-                                    const cors_htkey *key, const char *error, int regexes)
+                                    const cors_htkey *key, const char *error, int regexes,
+                                    apr_size_t compiled)
 {
     cors_htcache *c = pin->cache;
     generation *g = pin->gen;
@@ -307,6 +309,7 @@ const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
         line->error = error ? apr_pstrdup(g->pool, error) : NULL;
         line->regexes = regexes;
         line->chain_text = (parent ? parent->chain_text : 0) + head.args_len;
+        line->chain_compiled = (parent ? parent->chain_compiled : 0) + compiled;
         apr_hash_set(g->lines, k, sizeof(*k), line);
         account(c, g, sizeof(*line) + sizeof(*k) + head.args_len + 64);
     }
@@ -358,7 +361,9 @@ const cors_policy *cors_htcache_policy(cors_htpin *pin, const cors_htline *line,
     apr_size_t counted = sizeof(cors_policy) + POLICY_BYTES_PER_TEXT * line->chain_text;
 
     lock(c);
-    if (!l->policy && may_add(c, pin->gen) && counted <= c->bound / POLICY_SHARE) {
+    /* Judged before building, on what the lines took when they were first read. */
+    if (!l->policy && may_add(c, pin->gen)
+        && counted + line->chain_compiled <= c->bound / POLICY_SHARE) {
         /* Built under the lock, in the generation's pool: once per file version and
          * generation, at most a millisecond for a thousand origins. */
         apr_size_t *compiled = apr_pcalloc(scratch, sizeof(*compiled));

@@ -52,10 +52,12 @@ const cors_htline *cors_htcache_find(cors_htpin *pin, const cors_htline *parent,
                                      const cors_htkey *key);
 
 /* Remember a line just applied: error is what the handler returned (NULL if it took the
- * line), regexes the number of regexes it compiled.  Returns the line as kept, or NULL in
- * the case it is not kept (the cache is full, or another line has its key). */
+ * line), regexes the number of regexes it compiled and compiled the bytes they took.
+ * Returns the line as kept, or NULL where it is not kept (the cache is full, or another
+ * line has its key). */
 const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
-                                    const cors_htkey *key, const char *error, int regexes);
+                                    const cors_htkey *key, const char *error, int regexes,
+                                    apr_size_t compiled);
 
 const char *cors_htline_error(const cors_htline *line);
 int cors_htline_regexes(const cors_htline *line);

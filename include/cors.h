@@ -156,9 +156,12 @@ typedef enum {
  * list may hold: far beyond any real policy, and it keeps an .htaccess file's cost (parsed
  * again on every request) small.  Exact origins and patterns are not bounded. */
 #define CORS_LIST_MAX           256
-/* Method or header edits in force over merged levels (sections of "+X" nested without end):
- * past it the merged list allows nothing, see cors_policy_overflow. */
-#define CORS_MERGED_EDITS_MAX   4096
+/* Method or header items in force over merged levels, counting every +/- edit and a whole
+ * list's items (sections of "+X" nested without end would cost their square on every
+ * request), and origin levels layered one on another: past them the merged list allows
+ * nothing, see cors_policy_overflow. */
+#define CORS_MERGED_EDITS_MAX   512
+#define CORS_MERGED_LAYERS_MAX  64
 
 typedef struct cors_set cors_set;
 
@@ -283,8 +286,8 @@ void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_heade
 /* Is the policy on: CORSEnable On, or an origin list in force and CORSEnable not Off. */
 int cors_policy_enabled(const cors_policy *pol);
 
-/* Where merged levels edit a method or header list more than CORS_MERGED_EDITS_MAX times,
- * the sentence to log (the list then allows nothing); NULL otherwise. */
+/* Where merged levels edit a list past CORS_MERGED_EDITS_MAX or CORS_MERGED_LAYERS_MAX, the
+ * sentence to log (the list then allows nothing); NULL otherwise. */
 const char *cors_policy_overflow(const cors_policy *pol);
 
 /* Why a policy is off, for CORSDebug and cors:info (NULL when it is on). */

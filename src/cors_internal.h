@@ -40,8 +40,8 @@ struct cors_set {
     cors_set_kind kind;
     int replaces;               /* this level gave a plain (replacing) list */
     int sealed;                 /* the derived part below is computed and never written again */
-    int overflow;               /* methods, headers: merged from more than CORS_MERGED_EDITS_MAX
-                                 * edits; allows nothing */
+    int overflow;               /* merged past CORS_MERGED_EDITS_MAX edits (methods, headers)
+                                 * or CORS_MERGED_LAYERS_MAX layers (origins): allows nothing */
     cors_index *items;          /* this level's own items, by key */
     apr_array_header_t *order;  /* cors_item *, in the order first given (items' own list) */
     apr_array_header_t *edits;  /* methods and headers: every edit in order (cors_item), replayed
@@ -55,6 +55,7 @@ struct cors_set {
 
     /* Derived when sealed, over the chain of levels in force: */
     int eff_replaces;           /* some level of the chain gave a whole list */
+    int eff_depth;              /* origins: layers in force, this one included */
     int eff_any;                /* "*" allowed in force */
     int eff_denies;             /* a removal in force */
     int eff_null;               /* "null" allowed in force */

@@ -182,6 +182,7 @@ void cors_origins_seal(apr_pool_t *p, cors_set *set)
     }
 
     set->eff_replaces = set->replaces || (set->parent && set->parent->eff_replaces);
+    set->eff_depth = 1 + (up ? up->eff_depth : 0);
     set->eff_any = star_verdict(set) == CORS_ALLOW;
     set->eff_null = null_v == CORS_ALLOW;
     set->eff_exacts = set->exacts || (up && up->eff_exacts);
@@ -208,6 +209,16 @@ const cors_set *cors_origins_merge(apr_pool_t *p, const cors_set *base, const co
 
     for (l = add; l; l = l->parent) {
         depth++;
+    }
+    /* Each layer's facts walk the layers under it: thousands of sections each adding an
+     * origin would cost their square on every request.  Past the bound, nothing is allowed
+     * (fail closed), and the policy says why. */
+    if (base->overflow || depth + (size_t)base->eff_depth > CORS_MERGED_LAYERS_MAX) {
+        cors_set *none = cors_set_make(p, CORS_SET_ORIGINS);
+        none->replaces = 1;
+        none->overflow = 1;
+        cors_set_seal(p, none);
+        return none;
     }
     copies = apr_palloc(p, depth * sizeof(cors_set *));
     for (i = 0, l = add; l; l = l->parent, i++) {

@@ -160,24 +160,26 @@ void cors_policy_warnings(apr_pool_t *p, const cors_policy *pol, apr_array_heade
 
 const char *cors_policy_overflow(const cors_policy *pol)
 {
-    const cors_set *set = pol->methods && pol->methods->overflow ? pol->methods
-                          : pol->headers && pol->headers->overflow ? pol->headers
-                          : pol->expose && pol->expose->overflow ? pol->expose : NULL;
-
-    if (!set) {
-        return NULL;
+    if (pol->origins && pol->origins->overflow) {
+        return "more than 64 sections in force here edit CORSAllowOrigin: no origin is "
+               "allowed here; give a whole list instead of +/- edits in so many sections";
     }
-    return set == pol->methods
-           ? "the sections in force here edit CORSAllowMethods more than 4096 times: it "
-             "allows nothing beyond GET, HEAD and POST here; give whole lists instead of "
-             "+/- edits in so many sections"
-           : set == pol->headers
-           ? "the sections in force here edit CORSAllowHeaders more than 4096 times: it "
-             "allows no header here; give whole lists instead of +/- edits in so many "
-             "sections"
-           : "the sections in force here edit CORSExposeHeaders more than 4096 times: it "
-             "exposes no header here; give whole lists instead of +/- edits in so many "
-             "sections";
+    if (pol->methods && pol->methods->overflow) {
+        return "the sections in force here hold more than 512 CORSAllowMethods items and "
+               "edits: it allows nothing beyond GET, HEAD and POST here; give a whole list "
+               "instead of +/- edits in so many sections";
+    }
+    if (pol->headers && pol->headers->overflow) {
+        return "the sections in force here hold more than 512 CORSAllowHeaders items and "
+               "edits: it allows no header here; give a whole list instead of +/- edits in so "
+               "many sections";
+    }
+    if (pol->expose && pol->expose->overflow) {
+        return "the sections in force here hold more than 512 CORSExposeHeaders items and "
+               "edits: it exposes no header here; give a whole list instead of +/- edits in "
+               "so many sections";
+    }
+    return NULL;
 }
 
 /* An origin list is what a policy is for: where one is in force the policy is on unless

@@ -11,7 +11,7 @@ use Apache::TestUtil;
 use Apache::TestRequest qw(GET);
 use CorsTest;
 
-plan tests => 30, need_module 'cors';
+plan tests => 33, need_module 'cors';
 
 my $docroot = Apache::Test::vars('documentroot');
 my $base = "$docroot/htcache";
@@ -148,22 +148,38 @@ ok t_cmp(log_since($start, qr/Segmentation|AH00052/) =~ /Segmentation|AH00052/ ?
          'none', 'no child died');
 
 # ---- sections that edit a list without end: bounded, and said --------------------------------
-sub sections {       # N <If> sections, each editing in the same 256 header names
+sub sections {       # N <If> sections, each editing in the same 16 header names
     my ($n) = @_;
     return "CORSAllowOrigin $oa\n" . join '', map {
-        "<If \"true\">\nCORSAllowHeaders " . join(' ', map { "+X-H-$_" } 0 .. 255) . "\n</If>\n"
+        "<If \"true\">\nCORSAllowHeaders " . join(' ', map { "+X-H-$_" } 0 .. 15) . "\n</If>\n"
     } 1 .. $n;
 }
-put 'edits', sections(15);
+put 'edits', sections(31);
 $res = preflight '/htcache/edits/data.txt', $oa, 'GET', 'Access-Control-Request-Headers' => 'x-h-7';
-ok t_cmp($res->code, 204, '15 <If> sections of 256 header edits (3,840 in force): allowed');
-put 'edits', sections(17);
+ok t_cmp($res->code, 204, '31 <If> sections of 16 header edits (496 in force): allowed');
+put 'edits', sections(33);
 $start = log_size();
 my $t0 = time;
 $res = preflight '/htcache/edits/data.txt', $oa, 'GET', 'Access-Control-Request-Headers' => 'x-h-7';
-ok t_cmp($res->code, 403, '17 sections (4,352 edits in force): the merged list allows nothing');
+ok t_cmp($res->code, 403, '33 sections (528 edits in force): the merged list allows nothing');
 ok t_cmp(time - $t0 < 10 ? 'bounded' : 'slow', 'bounded', '... answered in bounded time');
-ok t_cmp(log_since($start, qr/more than 4096/), qr/edit CORSAllowHeaders more than 4096 times/,
+ok t_cmp(log_since($start, qr/more than 512/), qr/more than 512 CORSAllowHeaders items and edits/,
+         '... and the error log says why');
+
+# Origins layered by sections: up to 64 layers, then nothing (and said).
+sub layers {
+    my ($n) = @_;
+    return "CORSAllowOrigin $oa\n"
+        . join '', map { "<If \"true\">\nCORSAllowOrigin +https://o$_.example\n</If>\n" } 1 .. $n;
+}
+put 'layers', layers(60);
+ok t_cmp(every(4, 'acao', '/htcache/layers/data.txt', 'https://o60.example'),
+         'https://o60.example x4', '60 <If> sections each adding an origin: allowed');
+put 'layers', layers(70);
+$start = log_size();
+ok t_cmp(every(4, 'acao', '/htcache/layers/data.txt', 'https://o60.example'), '- x4',
+         '70 sections: no origin allowed');
+ok t_cmp(log_since($start, qr/more than 64 sections/), qr/more than 64 sections in force here edit CORSAllowOrigin/,
          '... and the error log says why');
 
 File::Path::rmtree($base);

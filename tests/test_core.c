@@ -627,7 +627,7 @@ static void test_merged_edits(apr_pool_t *p, unit_counts *u)
              && !cors_header_allowed(merged->headers, "x-base", 6),
           "past %d edits in force the merged list allows nothing", CORS_MERGED_EDITS_MAX);
     CHECK(u, cors_policy_overflow(merged) && strstr(cors_policy_overflow(merged),
-                                                     "CORSAllowHeaders more than 4096"),
+                                                     "more than 512 CORSAllowHeaders"),
           "... and says why: %s", cors_policy_overflow(merged) ? cors_policy_overflow(merged)
                                                                : "(nothing)");
     pol = cors_policy_make(p);
@@ -636,6 +636,26 @@ static void test_merged_edits(apr_pool_t *p, unit_counts *u)
     merged = cors_policy_merge(p, merged, pol);
     CHECK(u, cors_header_allowed(merged->headers, "x-whole", 7) && !cors_policy_overflow(merged),
           "a whole list below starts afresh");
+    /* Origins: levels of "+origin" layered one on another, up to CORS_MERGED_LAYERS_MAX. */
+    merged = cors_policy_make(p);
+    for (level = 1; level <= CORS_MERGED_LAYERS_MAX + 1; level++) {
+        cors_policy *add = cors_policy_make(p);
+        add->origins = cors_set_make(p, CORS_SET_ORIGINS);
+        snprintf(name, sizeof(name), "https://o%d.example", level);
+        cors_set_add(p, add->origins, apr_pstrdup(p, name), level == 1 ? CORS_ITEM_PLAIN
+                                                                       : CORS_ITEM_ADD);
+        merged = cors_policy_merge(p, merged, add);
+        if (level == CORS_MERGED_LAYERS_MAX) {
+            CHECK(u, cors_origin_allowed(p, merged->origins, "https://o1.example", 18, NULL) == 1
+                     && cors_origin_allowed(p, merged->origins, "https://o64.example", 19,
+                                            NULL) == 1 && !cors_policy_overflow(merged),
+                  "%d origin layers: every origin allowed", level);
+        }
+    }
+    CHECK(u, cors_origin_allowed(p, merged->origins, "https://o1.example", 18, NULL) == 0
+             && cors_policy_overflow(merged)
+             && strstr(cors_policy_overflow(merged), "CORSAllowOrigin"),
+          "one layer more: no origin allowed, and the policy says why");
 }
 
 static void test_bounds(apr_pool_t *p, unit_counts *u)
