@@ -514,20 +514,24 @@ static int match_bounded(const void *data, const char *s, size_t len, apr_pool_t
     return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
+/* A counter kept on a pool (a request's, or the .htaccess cache's while it builds a level). */
+static apr_size_t *pool_counter(apr_pool_t *p, const char *key)
+{
+    apr_size_t *counter = NULL;
+
+    apr_pool_userdata_get((void **)&counter, key, p);
+    if (!counter) {
+        counter = apr_pcalloc(p, sizeof(*counter));
+        apr_pool_userdata_setn(counter, key, NULL, p);
+    }
+    return counter;
+}
+
 /* What the regexes compiled into a pool take (the .htaccess cache counts it): PCRE2's size
  * of the code, and the contexts beside it. */
-#define COMPILED_KEY "mod_cors compiled bytes"
-
 static apr_size_t *compiled_bytes(apr_pool_t *p)
 {
-    apr_size_t *bytes = NULL;
-
-    apr_pool_userdata_get((void **)&bytes, COMPILED_KEY, p);
-    if (!bytes) {
-        bytes = apr_pcalloc(p, sizeof(*bytes));
-        apr_pool_userdata_setn(bytes, COMPILED_KEY, NULL, p);
-    }
-    return bytes;
+    return pool_counter(p, "mod_cors compiled bytes");
 }
 
 static void note_compiled(apr_pool_t *p, const pcre2_code *code)
@@ -571,18 +575,9 @@ static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex 
 
 /* .htaccess files may hold many sections: the regexes one request's files hold are bounded
  * as a whole, not per section.  Counted on the request's pool. */
-#define REGEX_COUNT_KEY "mod_cors regexes compiled"
-
 static apr_size_t *regex_count(apr_pool_t *p)
 {
-    apr_size_t *count = NULL;
-
-    apr_pool_userdata_get((void **)&count, REGEX_COUNT_KEY, p);
-    if (!count) {
-        count = apr_pcalloc(p, sizeof(*count));
-        apr_pool_userdata_setn(count, REGEX_COUNT_KEY, NULL, p);
-    }
-    return count;
+    return pool_counter(p, "mod_cors regexes compiled");
 }
 
 static const char *count_htaccess_regexes(cmd_parms *cmd, int n)

@@ -92,6 +92,14 @@ server_ms() {
 
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
+# install FILE: FILE becomes the churn directory's .htaccess whole (written aside, renamed).
+install_htaccess() { chmod 644 "$1" && mv "$1" "$d/.htaccess"; }
+# acao_of ORIGIN URL: the Access-Control-Allow-Origin of a GET from ORIGIN.
+acao_of() {
+    curl -s -o /dev/null -D - -H "Origin: $1" "$2" | tr -d '\r' \
+        | sed -n 's/^Access-Control-Allow-Origin: //p'
+}
+
 start() {   # httpd -X (one process) in the background, waits (bounded) for it to answer
     httpd_start "$root" "$url/probe.txt" one || { echo "httpd did not start" >&2; exit 1; }
     pid=$(httpd_job "$root")
@@ -255,11 +263,9 @@ rss0=$(status_kb "$pid" VmRSS)
 : > "$root/churn"
 v=1
 while [ "$v" -le "$VERSIONS" ]; do
-    version "$v" > "$d/.htaccess.tmp" && chmod 644 "$d/.htaccess.tmp" && mv "$d/.htaccess.tmp" "$d/.htaccess"
-    new=$(curl -s -o /dev/null -D - -H "Origin: https://v$v-last.example.com" "$url/churn/data.txt" \
-          | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p')
-    old=$(curl -s -o /dev/null -D - -H "Origin: https://v$((v - 1))-last.example.com" "$url/churn/data.txt" \
-          | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p')
+    version "$v" > "$d/.htaccess.tmp" && install_htaccess "$d/.htaccess.tmp"
+    new=$(acao_of "https://v$v-last.example.com" "$url/churn/data.txt")
+    old=$(acao_of "https://v$((v - 1))-last.example.com" "$url/churn/data.txt")
     [ "$new" = "https://v$v-last.example.com" ] && [ -z "$old" ] && echo ok >> "$root/churn"
     [ $((v % 50)) -eq 0 ] && echo "# churn: after $v versions VmRSS $(status_kb "$pid" VmRSS) kB (from $rss0)"
     v=$((v + 1))
@@ -290,9 +296,8 @@ rss0=$(status_kb "$pid" VmRSS)
 : > "$root/rchurn"
 v=1
 while [ "$v" -le "$RVERSIONS" ]; do
-    rversion "$v" > "$d/.htaccess.tmp" && chmod 644 "$d/.htaccess.tmp" && mv "$d/.htaccess.tmp" "$d/.htaccess"
-    new=$(curl -s -o /dev/null -D - -H "Origin: https://v$v-last.example.com" "$url/churn/data.txt" \
-          | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p')
+    rversion "$v" > "$d/.htaccess.tmp" && install_htaccess "$d/.htaccess.tmp"
+    new=$(acao_of "https://v$v-last.example.com" "$url/churn/data.txt")
     curl -s -o /dev/null -H "Origin: https://zz.example" "$url/churn/data.txt"
     [ "$new" = "https://v$v-last.example.com" ] && echo ok >> "$root/rchurn"
     v=$((v + 1))
@@ -314,10 +319,9 @@ start
 : > "$root/big"
 v=1
 while [ "$v" -le 10 ]; do
-    rversion "$v" 60 > "$d/.htaccess.tmp" && chmod 644 "$d/.htaccess.tmp" && mv "$d/.htaccess.tmp" "$d/.htaccess"
+    rversion "$v" 60 > "$d/.htaccess.tmp" && install_htaccess "$d/.htaccess.tmp"
     for _ in 1 2 3; do
-        curl -s -o /dev/null -D - -H "Origin: https://v$v-last.example.com" "$url/churn/data.txt" \
-            | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p' >> "$root/big"
+        acao_of "https://v$v-last.example.com" "$url/churn/data.txt" >> "$root/big"
     done
     v=$((v + 1))
 done
@@ -372,7 +376,7 @@ while [ $k -le 7 ]; do
     while [ "$(grep -c held "$root/held")" -lt $k ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     j=0
     while [ $j -lt 8 ]; do
-        rversion "$v" > "$d/.htaccess.tmp" && chmod 644 "$d/.htaccess.tmp" && mv "$d/.htaccess.tmp" "$d/.htaccess"
+        rversion "$v" > "$d/.htaccess.tmp" && install_htaccess "$d/.htaccess.tmp"
         # twice: the second request finds the file's lines and keeps the policy they build
         curl -s -o /dev/null -H "Origin: https://v$v-last.example.com" "http://127.0.0.1:$eport/churn/data.txt"
         curl -s -o /dev/null -H "Origin: https://v$v-last.example.com" "http://127.0.0.1:$eport/churn/data.txt"
@@ -381,9 +385,8 @@ while [ $k -le 7 ]; do
     k=$((k + 1))
 done
 erss1=$(status_kb "$echild" VmRSS)
-last=$(curl -s -o /dev/null -D - -H "Origin: https://v$((v - 1))-last.example.com" \
-       "http://127.0.0.1:$eport/churn/data.txt" | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //p')
-kill $(cat "$root/held.pids") 2>/dev/null || true
+last=$(acao_of "https://v$((v - 1))-last.example.com" "http://127.0.0.1:$eport/churn/data.txt")
+while read -r held; do kill "$held" 2>/dev/null || true; done < "$root/held.pids"
 httpd_stop "$e"
 echo "# held downloads: $(grep -c held "$root/held") held; event child VmRSS $erss0 -> $erss1 kB"
 check "held downloads: all 7 started" 7 "$(grep -c held "$root/held")"
