@@ -90,6 +90,8 @@ typedef struct {
     const cors_policy *policy;          /* captured once the request's own config is final */
     cors_answer answer;
     int decided;
+    int preflight;                      /* the answer is a preflight's */
+    int noted;                          /* the browser's request has its "cors" note */
     int logged;
 } cors_request_state;
 
@@ -1209,6 +1211,8 @@ static cors_request_state *request_state(request_rec *r)
         st = apr_palloc(r->pool, sizeof(*st));
         st->policy = NULL;
         st->decided = 0;
+        st->preflight = 0;
+        st->noted = 0;
         st->logged = 0;
         ap_set_module_config(r->request_config, &cors_module, st);
     }
@@ -1473,6 +1477,23 @@ static void read_preflight_headers(const apr_table_t *in, cors_request *req, con
     }
 }
 
+/* The outcome for the access log (%{cors}n): on the request the browser sent and on the one
+ * answering it (an ErrorDocument's), as mod_log_config reads the last one.  Added, not set:
+ * each request gets it once (the decision is made once; the filter runs once per request),
+ * and a set would first look through the notes other modules left. */
+static void note_outcome(request_rec *r, request_rec *orig, cors_request_state *st)
+{
+    const char *outcome = cors_answer_outcome(&st->answer, st->preflight);
+
+    if (!st->noted) {
+        apr_table_addn(orig->notes, "cors", outcome);
+        st->noted = 1;
+    }
+    if (r != orig) {
+        apr_table_addn(r->notes, "cors", outcome);
+    }
+}
+
 /* header_parser: runs for the request the browser sent once its per-dir configuration is
  * final, and before access control and authentication, which a preflight never passes. */
 static int cors_answer_preflight(request_rec *r)
@@ -1500,6 +1521,8 @@ static int cors_answer_preflight(request_rec *r)
 
     cors_decide_preflight(r->pool, pol, &req, &st->answer);
     st->decided = 1;
+    st->preflight = 1;
+    note_outcome(r, r, st);
     if (st->answer.conflict) {
         log_conflict(r, pol);
     }
@@ -1620,6 +1643,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             }
         }
     }
+    note_outcome(r, orig, st);
     apply_answer(r, pol, &st->answer);
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);

@@ -347,6 +347,11 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
  * CORSDebug header), so refusing costs no more than allowing. */
 const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans);
 
+/* The outcome in one word, for an access log: "allowed", "preflight" (an allowed preflight),
+ * "refused-origin", "refused-method", "refused-header", or "-" where no policy applies (no
+ * Origin, or no origin list in force). */
+const char *cors_answer_outcome(const cors_answer *ans, int preflight);
+
 #ifdef __cplusplus
 }
 #endif

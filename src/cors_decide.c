@@ -157,6 +157,9 @@ static void refuse(cors_answer *ans, cors_refusal refusal, const char *refused)
     ans->refused = refused;
 }
 
+/* The one malformed refusal about the method (the others are about the header list). */
+static const char malformed_method[] = "Access-Control-Request-Method is not a valid method name";
+
 void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                            cors_answer *ans)
 {
@@ -168,8 +171,7 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
         return;
     }
     if (mlen == 0 || mlen > CORS_TOKEN_MAX || !cors_is_token(req->method, mlen)) {
-        refuse(ans, CORS_REFUSED_MALFORMED,
-               "Access-Control-Request-Method is not a valid method name");
+        refuse(ans, CORS_REFUSED_MALFORMED, malformed_method);
         return;
     }
     if (!cors_method_allowed(pol->methods, req->method, mlen)) {
@@ -207,6 +209,26 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
         ans->allow_private_network = "true";
     }
     ans->status = pol->preflight_status == 200 ? 200 : 204;
+}
+
+const char *cors_answer_outcome(const cors_answer *ans, int preflight)
+{
+    if (ans->allowed) {
+        return preflight ? "preflight" : "allowed";
+    }
+    switch (ans->refusal) {
+    case CORS_REFUSED_NONE:
+    case CORS_REFUSED_NO_POLICY:
+        return "-";
+    case CORS_REFUSED_METHOD:
+        return "refused-method";
+    case CORS_REFUSED_HEADER:
+        return "refused-header";
+    case CORS_REFUSED_MALFORMED:
+        return ans->refused == malformed_method ? "refused-method" : "refused-header";
+    default:
+        return "refused-origin";    /* the origin, or a regex that gave up on it */
+    }
 }
 
 const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans)

@@ -8,7 +8,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use CorsTest;
 
-plan tests => 9, need_module 'cors';
+plan tests => 17, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $log = Apache::Test::vars('t_logs') . '/error_log';
@@ -60,3 +60,27 @@ $res = get_from '/debug/data.txt', $app;
 ok t_cmp(scalar($res->header('X-CORS-Reason')), undef, 'CORSDebug On: nothing to say when allowed');
 $res = get_from '/api/data.txt', 'https://evil.example';
 ok t_cmp(scalar($res->header('X-CORS-Reason')), undef, 'CORSDebug off: no reason header');
+
+# ---- %{cors}n: the outcome in one word, for an access log ------------------------------------
+my $outcome_log = Apache::Test::vars('t_logs') . '/cors_outcome_log';
+my %outcome = (
+    'OPTIONS /api/data.txt?o=1' => [sub { preflight '/api/data.txt?o=1', $app, 'PUT' }, 'preflight'],
+    'OPTIONS /api/data.txt?o=2' => [sub { preflight '/api/data.txt?o=2', 'https://evil.example', 'PUT' }, 'refused-origin'],
+    'OPTIONS /api/data.txt?o=3' => [sub { preflight '/api/data.txt?o=3', $app, 'PATCH' }, 'refused-method'],
+    'OPTIONS /api/data.txt?o=4' => [sub { preflight '/api/data.txt?o=4', $app, 'POST', 'Access-Control-Request-Headers' => 'x-nope' }, 'refused-header'],
+    'GET /api/data.txt?o=5' => [sub { get_from '/api/data.txt?o=5', $app }, 'allowed'],
+    'GET /api/data.txt?o=6' => [sub { get_from '/api/data.txt?o=6', 'https://evil.example' }, 'refused-origin'],
+    'GET /api/data.txt?o=7' => [sub { get_from '/api/data.txt?o=7' }, '-'],
+    'GET /index.html?o=8' => [sub { get_from '/index.html?o=8', $app }, '-'],
+);
+$_->[0]->() for values %outcome;
+my $text = '';
+for (1 .. 50) {
+    $text = -e $outcome_log ? do { local (@ARGV, $/) = ($outcome_log); <> } : '';
+    last if (() = $text =~ /\?o=\d/g) >= keys %outcome;
+    select undef, undef, undef, 0.1;
+}
+for my $req (sort keys %outcome) {
+    my ($got) = $text =~ /^\Q$req\E HTTP\/1\.1 (\S+)$/m;
+    ok t_cmp($got, $outcome{$req}[1], "%{cors}n for $req");
+}

@@ -1048,6 +1048,57 @@ static cors_policy *policy_of(apr_pool_t *p, unit_counts *u, const policy_spec *
     return (cors_policy *)cors_policy_merge(p, cors_policy_make(p), pol);
 }
 
+/* The one-word outcome an access log gets (%{cors}n), for each way a request can end. */
+static void test_outcome(apr_pool_t *p, unit_counts *u)
+{
+    static const struct {
+        const char *origin, *method, *headers, *want;
+        int preflight;
+    } cases[] = {
+        { "https://a.example", NULL, NULL, "allowed", 0 },
+        { "https://evil.example", NULL, NULL, "refused-origin", 0 },
+        { NULL, NULL, NULL, "-", 0 },
+        { "https://a.example", "PUT", "x-a", "preflight", 1 },
+        { "https://evil.example", "PUT", NULL, "refused-origin", 1 },
+        { "https://a.example", "PATCH", NULL, "refused-method", 1 },
+        { "https://a.example", "P@T", NULL, "refused-method", 1 },
+        { "https://a.example", "PUT", "x-nope", "refused-header", 1 },
+        { "https://a.example", "PUT", "x-a;", "refused-header", 1 },
+    };
+    policy_spec spec = { "https://a.example", "PUT", "X-A", NULL, 0, -1, 0, 0 };
+    cors_policy *pol = policy_of(p, u, &spec), *none = cors_policy_make(p);
+    cors_answer ans;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_request req;
+        const char *lines[1];
+        memset(&req, 0, sizeof(req));
+        req.origin = cases[i].origin;
+        req.method = cases[i].method;
+        lines[0] = cases[i].headers;
+        req.request_headers = lines;
+        req.request_header_lines = cases[i].headers ? 1 : 0;
+        if (cases[i].preflight) {
+            cors_decide_preflight(p, pol, &req, &ans);
+        }
+        else {
+            cors_decide_actual(p, pol, &req, &ans);
+        }
+        CHECK_STR(u, cors_answer_outcome(&ans, cases[i].preflight), cases[i].want,
+                  cases[i].origin ? cases[i].origin : "(no Origin)");
+    }
+    none->enable = 1;   /* CORSEnable On, no origin list: no policy applies */
+    {
+        cors_request req;
+        memset(&req, 0, sizeof(req));
+        req.origin = "https://a.example";
+        cors_decide_actual(p, (cors_policy *)cors_policy_merge(p, cors_policy_make(p), none),
+                           &req, &ans);
+        CHECK_STR(u, cors_answer_outcome(&ans, 0), "-", "no origin list in force");
+    }
+}
+
 static void test_preflight(apr_pool_t *p, unit_counts *u)
 {
     static const struct {
@@ -1353,6 +1404,7 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_request_headers(p, u);
     test_hash_tails(p, u);
     test_merged_edits(p, u);
+    test_outcome(p, u);
     test_preflight(p, u);
     test_actual(p, u);
     test_reason_is_quotable(p, u);
