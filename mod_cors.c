@@ -1169,6 +1169,23 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     return OK;
 }
 
+/* A lock for per-process state, where the MPM runs threads (NULL where it does not). */
+static apr_thread_mutex_t *process_lock(apr_pool_t *pchild)
+{
+    apr_thread_mutex_t *lock = NULL;
+#if APR_HAS_THREADS
+    int threaded = 0;
+
+    ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
+    if (threaded) {
+        apr_thread_mutex_create(&lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    }
+#else
+    (void)pchild;
+#endif
+    return lock;
+}
+
 /* Per-process state: the warnings .htaccess files have given, and their parsed lines. */
 static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 {
@@ -1177,17 +1194,9 @@ static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 
     apr_pool_create(&w->pool, pchild);
     w->seen = apr_hash_make(w->pool);
-#if APR_HAS_THREADS
-    {
-        int threaded = 0;
-        ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
-        if (threaded) {
-            apr_thread_mutex_create(&w->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
-        }
-    }
-#endif
+    w->lock = process_lock(pchild);
     sconf->warned = w;
-    sconf->htcache = cors_htcache_make(pchild, CORS_HTACCESS_CACHE_BYTES);
+    sconf->htcache = cors_htcache_make(pchild, CORS_HTACCESS_CACHE_BYTES, process_lock(pchild));
 }
 
 /* ---------------------------------------------------------------------------------------- */

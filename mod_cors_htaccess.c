@@ -13,7 +13,7 @@
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
 
-#include "ap_mpm.h"
+#include "httpd.h"
 #include "http_log.h"
 #include "http_main.h"
 
@@ -144,7 +144,7 @@ static generation *generation_make(cors_htcache *c)
     return g;
 }
 
-cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes)
+cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes, apr_thread_mutex_t *lock)
 {
     apr_allocator_t *alloc = NULL;
     cors_htcache *c = apr_pcalloc(pchild, sizeof(*c));
@@ -158,15 +158,7 @@ cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes)
     if (apr_generate_random_bytes((unsigned char *)&c->seed, sizeof(c->seed)) != APR_SUCCESS) {
         c->seed = (apr_uint64_t)(apr_uintptr_t)c ^ (apr_uint64_t)apr_time_now();
     }
-#if APR_HAS_THREADS
-    {
-        int threaded = 0;
-        ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
-        if (threaded) {
-            apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
-        }
-    }
-#endif
+    c->lock = lock;
     c->current = generation_make(c);
     return c;
 }

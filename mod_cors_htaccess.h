@@ -3,6 +3,7 @@
 #define MOD_CORS_HTACCESS_H
 
 #include "apr_pools.h"
+#include "apr_thread_mutex.h"
 #include "httpd.h"
 #include "http_config.h"
 
@@ -40,8 +41,9 @@ typedef struct {
 typedef const char *(*cors_htapply_fn)(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
                                        const cors_htkey *key, void *dconf);
 
-/* Made at child_init: bytes is the bound on what one generation holds (see the .c file). */
-cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes);
+/* Made at child_init: bytes is the bound on what one generation holds (see the .c file),
+ * lock guards it where the MPM runs threads (NULL where it does not). */
+cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes, apr_thread_mutex_t *lock);
 
 /* The generation a request reads and adds to, held until rp is destroyed. */
 typedef struct cors_htpin cors_htpin;

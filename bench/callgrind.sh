@@ -138,17 +138,13 @@ per_request floor 1 preflight-refused -X OPTIONS -H "Origin: https://refused.exa
 per_request ht-none 1 get-allowed -H "Origin: https://o1.example.com"
 per_request ht-none 1 options-preflight-bytes -X OPTIONS -H "Origin: https://o1.example.com" -H "$ACRM" -H "$ACRH"
 per_request ht-headers 1 get-allowed -H "Origin: https://o1.example.com"
-for size in 1 21 1000; do
-    o=$(bench_origin "$size")
-    per_request ht-cors "$size" get-allowed -H "Origin: $o"
-    [ "$size" = 21 ] ||
-        per_request ht-cors "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
-done
-for size in 1 21 1000; do
-    o=$(bench_origin "$size")
-    per_request ht-floor "$size" get-allowed -H "Origin: $o"
-    [ "$size" = 21 ] ||
-        per_request ht-floor "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
+for setup in ht-cors ht-floor; do
+    for size in 1 21 1000; do
+        o=$(bench_origin "$size")
+        per_request "$setup" "$size" get-allowed -H "Origin: $o"
+        [ "$size" = 21 ] ||
+            per_request "$setup" "$size" preflight-allowed -X OPTIONS -H "Origin: $o" -H "$ACRM" -H "$ACRH"
+    done
 done
 per_request ht-recipe 21 get-allowed -H "Origin: $(bench_origin 21)"
 per_request ht-comments 1000 get-allowed -H "Origin: $(bench_origin 1000)"
