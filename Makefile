@@ -38,9 +38,9 @@ deps-build:
 
 build: deps-build .libs/mod_cors.so
 
-.libs/mod_cors.so: mod_cors.c mod_cors_htaccess.c mod_cors_htaccess.h $(CORE_SRC) $(CORE_HDR)
+.libs/mod_cors.so: mod_cors.c mod_cors_htaccess.c mod_cors_htaccess.h mod_cors_sources.c mod_cors_sources.h $(CORE_SRC) $(CORE_HDR)
 	$(APXS) -c -Iinclude -Wc,-std=gnu99 $(addprefix -Wc$(comma),$(WARN)) -o mod_cors.so \
-	    mod_cors.c mod_cors_htaccess.c $(CORE_SRC) $(CORE_LIBS) -lpcre2-8
+	    mod_cors.c mod_cors_htaccess.c mod_cors_sources.c $(CORE_SRC) $(CORE_LIBS) -lpcre2-8
 
 install: build
 	$(APXS) -i -n cors .libs/mod_cors.so

@@ -48,6 +48,7 @@
 
 #include "cors.h"
 #include "mod_cors_htaccess.h"
+#include "mod_cors_sources.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
@@ -134,6 +135,8 @@ typedef struct {
 typedef struct {
     const char *(*take)(cmd_parms *cmd, void *dconf, const char *args);  /* RAW_ARGS, TAKE1 */
     const char *(*flag)(cmd_parms *cmd, void *dconf, int on);            /* FLAG */
+    /* An origin source's maker (CORSAllowOriginFile, -Map, -Query), for set_origin_source. */
+    const char *(*source)(cmd_parms *cmd, const char *arg, cors_source_made *out);
     /* cppcheck-suppress unusedStructMember ; read through cmd->info, in field_of */
     size_t offset;                      /* the cors_policy field it sets, where one */
 } cors_directive;
@@ -639,6 +642,82 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
     return check_level(cmd, dconf);
 }
 
+/* An .htaccess file's origin file is named relative to the .htaccess file's directory (a
+ * line replayed from the cache has no cmd->path, but has its file). */
+static const char *make_file_source(cmd_parms *cmd, const char *arg, cors_source_made *out)
+{
+    const char *dir = NULL;
+    const cors_psl_below *below;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        const char *file = cmd->directive->filename;
+        const char *slash = strrchr(file, '/');
+        dir = slash ? apr_pstrmemdup(cmd->pool, file, (apr_size_t)(slash - file)) : ".";
+        below = ((cors_server_conf *)ap_get_module_config(ap_server_conf->module_config,
+                                                          &cors_module))->below;
+    }
+    else {
+        below = suffixes_below(cmd->pool);
+    }
+    return cors_file_source_make(cmd, arg, dir, below, out);
+}
+
+/* CORSAllowOriginFile, CORSAllowOriginMap, CORSAllowOriginQuery: one argument, which like a
+ * list replaces the inherited origins, or with "+" before it adds to them. */
+static const char *set_origin_source(cmd_parms *cmd, void *dconf, const char *args)
+{
+    cors_policy *pol = dconf;
+    const cors_directive *d = cmd->info;
+    cors_edit e = CORS_ITEM_PLAIN;
+    cors_source_made made;
+    const char *arg, *err;
+
+    while (*args == ' ' || *args == '\t') {
+        args++;
+    }
+    if (*args == '+') {
+        e = CORS_ITEM_ADD;
+        args++;
+    }
+    arg = ap_getword_conf(cmd->temp_pool, &args);
+    if (!*arg || *args) {
+        return apr_psprintf(cmd->pool, "%s takes one argument (quote it if it holds spaces), "
+                            "with '+' before it to add to the inherited origins",
+                            cmd->cmd->name);
+    }
+    if ((err = d->source(cmd, arg, &made)) != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    if (!pol->origins) {
+        pol->origins = cors_set_make(cmd->pool, CORS_SET_ORIGINS);
+    }
+    err = cors_set_add_source(cmd->pool, pol->origins, made.name, made.lookup, made.src, e);
+    if (err) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    *compiled_bytes(cmd->pool) += made.bytes;
+    return check_level(cmd, dconf);
+}
+
+/* The server-wide settings of the sources (mod_cors_sources.c). */
+static const char *set_origin_cache(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    (void)dconf;
+    return cors_sources_set_cache(cmd, arg);
+}
+
+static const char *set_origin_cache_timeout(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    (void)dconf;
+    return cors_sources_set_timeout(cmd, arg);
+}
+
+static const char *set_origin_query_budget(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    (void)dconf;
+    return cors_sources_set_budget(cmd, arg);
+}
+
 static const char *set_max_age(cmd_parms *cmd, void *dconf, const char *arg)
 {
     cors_policy *pol = dconf;
@@ -840,22 +919,32 @@ static const char *read_flag(cmd_parms *cmd, void *dconf, int on)
 
 #define FIELD(field) APR_OFFSETOF(cors_policy, field)
 
-static const cors_directive enable_d = { NULL, set_enable, FIELD(enable) };
-static const cors_directive origins_d = { set_list, NULL, FIELD(origins) };
-static const cors_directive origin_regex_d = { set_origin_regex, NULL, FIELD(origins) };
-static const cors_directive methods_d = { set_list, NULL, FIELD(methods) };
-static const cors_directive headers_d = { set_list, NULL, FIELD(headers) };
-static const cors_directive expose_d = { set_list, NULL, FIELD(expose) };
-static const cors_directive credentials_d = { NULL, set_checked_flag, FIELD(credentials) };
-static const cors_directive max_age_d = { set_max_age, NULL, FIELD(max_age) };
-static const cors_directive preflight_status_d = { set_preflight_status, NULL,
+static const cors_directive enable_d = { NULL, set_enable, NULL, FIELD(enable) };
+static const cors_directive origins_d = { set_list, NULL, NULL, FIELD(origins) };
+static const cors_directive origin_regex_d = { set_origin_regex, NULL, NULL, FIELD(origins) };
+static const cors_directive origin_file_d = { set_origin_source, NULL, make_file_source,
+                                              FIELD(origins) };
+static const cors_directive origin_map_d = { set_origin_source, NULL, cors_dbm_source_make,
+                                             FIELD(origins) };
+static const cors_directive origin_query_d = { set_origin_source, NULL, cors_query_source_make,
+                                               FIELD(origins) };
+static const cors_directive methods_d = { set_list, NULL, NULL, FIELD(methods) };
+static const cors_directive headers_d = { set_list, NULL, NULL, FIELD(headers) };
+static const cors_directive expose_d = { set_list, NULL, NULL, FIELD(expose) };
+static const cors_directive credentials_d = { NULL, set_checked_flag, NULL, FIELD(credentials) };
+static const cors_directive max_age_d = { set_max_age, NULL, NULL, FIELD(max_age) };
+static const cors_directive preflight_status_d = { set_preflight_status, NULL, NULL,
                                                    FIELD(preflight_status) };
-static const cors_directive private_network_d = { NULL, set_flag, FIELD(private_network) };
-static const cors_directive debug_d = { NULL, set_flag, FIELD(debug) };
+static const cors_directive private_network_d = { NULL, set_flag, NULL, FIELD(private_network) };
+static const cors_directive debug_d = { NULL, set_flag, NULL, FIELD(debug) };
 
 #define RAW(name, d, help) AP_INIT_RAW_ARGS(name, read_take, (void *)&(d), OR_FILEINFO, help)
 #define TAKE1(name, d, help) AP_INIT_TAKE1(name, read_take, (void *)&(d), OR_FILEINFO, help)
 #define FLAG(name, d, help) AP_INIT_FLAG(name, read_flag, (void *)&(d), OR_FILEINFO, help)
+/* Not for .htaccess files unless the admin names the directive in AllowOverrideList (files
+ * only: a database or DBM file is the server's). */
+#define ADMIN(name, d, help) AP_INIT_RAW_ARGS(name, read_take, (void *)&(d), \
+                                              ACCESS_CONF | RSRC_CONF, help)
 
 static const command_rec cors_cmds[] = {
     FLAG("CORSEnable", enable_d,
@@ -866,6 +955,19 @@ static const command_rec cors_cmds[] = {
         "+item/-item edit the inherited list"),
     RAW("CORSAllowOriginMatch", origin_regex_d,
         "regular expressions an origin must match as a whole"),
+    ADMIN("CORSAllowOriginFile", origin_file_d,
+          "[+]PATH: a file of origins, one per line, read again when it changes"),
+    ADMIN("CORSAllowOriginMap", origin_map_d,
+          "[+]dbm[=type]:PATH: a DBM file whose keys are the origins allowed (httxt2dbm)"),
+    ADMIN("CORSAllowOriginQuery", origin_query_d,
+          "[+]\"SQL with one %s\": an origin is allowed when the query (mod_dbd) returns a row"),
+    AP_INIT_TAKE1("CORSOriginCache", set_origin_cache, NULL, RSRC_CONF,
+                  "PROVIDER[:ARGS]: the mod_socache cache of CORSAllowOriginQuery answers "
+                  "(shmcb, memcache, redis)"),
+    AP_INIT_TAKE1("CORSOriginCacheTimeout", set_origin_cache_timeout, NULL, RSRC_CONF,
+                  "seconds an answer of CORSAllowOriginQuery is kept (default 60)"),
+    AP_INIT_TAKE1("CORSOriginQueryBudget", set_origin_query_budget, NULL, RSRC_CONF,
+                  "origin queries one process may send a second (default 50)"),
     RAW("CORSAllowMethods", methods_d, "methods allowed in preflights (default GET HEAD POST)"),
     RAW("CORSAllowHeaders", headers_d, "request headers allowed in preflights, or *"),
     RAW("CORSExposeHeaders", expose_d, "response headers scripts may read, or *"),
@@ -1166,11 +1268,19 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
         each_level(ptemp, s, summarize_level, ptemp);
     }
+    return cors_sources_post_config(pconf, ptemp, s);
+}
+
+static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    cors_sources_pre_config(pconf);
     return OK;
 }
 
 /* A lock for per-process state, where the MPM runs threads (NULL where it does not). */
-static apr_thread_mutex_t *process_lock(apr_pool_t *pchild)
+apr_thread_mutex_t *cors_process_lock(apr_pool_t *pchild)
 {
     apr_thread_mutex_t *lock = NULL;
 #if APR_HAS_THREADS
@@ -1186,7 +1296,8 @@ static apr_thread_mutex_t *process_lock(apr_pool_t *pchild)
     return lock;
 }
 
-/* Per-process state: the warnings .htaccess files have given, and their parsed lines. */
+/* Per-process state: the warnings .htaccess files have given, their parsed lines, and the
+ * origin sources' handles and locks. */
 static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 {
     cors_server_conf *sconf = ap_get_module_config(s->module_config, &cors_module);
@@ -1194,9 +1305,11 @@ static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 
     apr_pool_create(&w->pool, pchild);
     w->seen = apr_hash_make(w->pool);
-    w->lock = process_lock(pchild);
+    w->lock = cors_process_lock(pchild);
     sconf->warned = w;
-    sconf->htcache = cors_htcache_make(pchild, CORS_HTACCESS_CACHE_BYTES, process_lock(pchild));
+    sconf->htcache = cors_htcache_make(pchild, CORS_HTACCESS_CACHE_BYTES,
+                                       cors_process_lock(pchild));
+    cors_sources_child_init(pchild, s);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1527,6 +1640,7 @@ static int cors_answer_preflight(request_rec *r)
     req.request_headers = &acrh;
     req.request_header_lines = acrh ? 1 : 0;
     req.private_network = pn && !strcasecmp(pn, "true");
+    req.source_baton = r;
 
     cors_decide_preflight(r->pool, pol, &req, &st->answer);
     st->decided = 1;
@@ -1636,6 +1750,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         cors_request req;
         memset(&req, 0, sizeof(req));
         req.origin = apr_table_get(orig->headers_in, "Origin");
+        req.source_baton = orig;
         cors_decide_actual(r->pool, pol, &req, &st->answer);
         st->decided = 1;
         if (req.origin) {
@@ -1661,6 +1776,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 static void register_hooks(apr_pool_t *p)
 {
     (void)p;
+    ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(check_merged_conflicts, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);

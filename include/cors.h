@@ -172,6 +172,21 @@ typedef int (*cors_regex_fn)(const void *re, const char *s, size_t len, apr_pool
 
 cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind);
 
+/* Origins kept outside the configuration, which change while the server runs (a file read
+ * again when it changes, a DBM file, an SQL query): the caller looks them up, the core only
+ * asks, with the origin's normalised key, and only when nothing in force has settled the
+ * answer yet (no removal matched, no allowance did).  Returns 1 when the source lists the
+ * origin, 0 when it does not, -1 when it cannot answer now (the origin is refused: fail
+ * closed).  p is the request's; baton is what the request passed (cors_request). */
+typedef int (*cors_source_fn)(const void *src, const char *key, size_t len, apr_pool_t *p,
+                              void *baton);
+
+/* Add a source to an origin set: sources only allow (CORS_ITEM_PLAIN replaces the inherited
+ * list like a plain item, CORS_ITEM_ADD adds to it).  name is the source's identity (two
+ * levels naming the same source share it) and its name in messages. */
+const char *cors_set_add_source(apr_pool_t *p, cors_set *set, const char *name,
+                                cors_source_fn lookup, const void *src, cors_edit edit);
+
 /* Add one item: O(1), whatever the level already holds.  Returns NULL or an error sentence
  * (without the directive name). */
 const char *cors_set_add(apr_pool_t *p, cors_set *set, const char *item, cors_edit edit);
@@ -222,9 +237,14 @@ const char *cors_set_value(const cors_set *set);
 /* Request-time lookups on sealed sets. */
 
 /* 1: allowed; 0: refused; -1: refused because a regex gave up at its match limit (its
- * source in *limited, for the log).  p: scratch memory for regex matching. */
+ * source in *limited, for the log); -2: refused because an origin source that could have
+ * allowed it cannot answer now (its name in *limited).  p: scratch memory for regex
+ * matching. */
 int cors_origin_allowed(apr_pool_t *p, const cors_set *origins, const char *origin,
                         size_t len, const char **limited);
+/* The same, with the baton handed to the sources' look-ups (the glue's request). */
+int cors_origin_allowed_by(apr_pool_t *p, const cors_set *origins, const char *origin,
+                           size_t len, void *baton, const char **limited);
 /* method as sent; DELETE GET HEAD OPTIONS POST PUT in any case count as upper case. */
 int cors_method_allowed(const cors_set *methods, const char *method, size_t len);
 /* name must be lower case; "*" never covers authorization (Fetch). */
@@ -302,6 +322,7 @@ typedef struct {
     const char *const *request_headers; /* Access-Control-Request-Headers lines */
     unsigned int request_header_lines;
     int private_network;        /* Access-Control-Request-Private-Network: true */
+    void *source_baton;         /* handed to origin sources (cors_source_fn) */
 } cors_request;
 
 /* Why a request with Origin got no CORS headers. */
@@ -312,7 +333,8 @@ typedef enum {
     CORS_REFUSED_METHOD,        /* refused: the method */
     CORS_REFUSED_HEADER,        /* refused: a request header name */
     CORS_REFUSED_MALFORMED,     /* refused: what was sent cannot be right (refused says what) */
-    CORS_REFUSED_REGEX_LIMIT    /* refused: a regex gave up at its match limit (limited) */
+    CORS_REFUSED_REGEX_LIMIT,   /* refused: a regex gave up at its match limit (limited) */
+    CORS_REFUSED_SOURCE_DOWN    /* refused: an origin source could not answer (limited) */
 } cors_refusal;
 
 typedef struct {
@@ -321,7 +343,8 @@ typedef struct {
     int conflict;               /* merged contradiction: credentials withheld */
     cors_refusal refusal;       /* why not allowed */
     const char *refused;        /* the origin, method or header concerned, as sent */
-    const char *limited;        /* CORS_REFUSED_REGEX_LIMIT: the regex's source */
+    const char *limited;        /* CORS_REFUSED_REGEX_LIMIT: the regex's source;
+                                 * CORS_REFUSED_SOURCE_DOWN: the origin source's name */
     const char *allow_origin;
     const char *allow_credentials;  /* "true" or NULL */
     const char *expose_headers;

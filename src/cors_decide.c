@@ -48,9 +48,11 @@ static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_reque
         ans->refusal = CORS_REFUSED_NO_POLICY;
         return 0;
     }
-    rc = cors_origin_allowed(p, origins, req->origin, strlen(req->origin), &ans->limited);
+    rc = cors_origin_allowed_by(p, origins, req->origin, strlen(req->origin),
+                                req->source_baton, &ans->limited);
     if (rc <= 0) {
-        ans->refusal = rc < 0 ? CORS_REFUSED_REGEX_LIMIT : CORS_REFUSED_ORIGIN;
+        ans->refusal = rc == -1 ? CORS_REFUSED_REGEX_LIMIT
+                       : rc == -2 ? CORS_REFUSED_SOURCE_DOWN : CORS_REFUSED_ORIGIN;
         ans->refused = req->origin;
         return 0;
     }
@@ -227,7 +229,8 @@ const char *cors_answer_outcome(const cors_answer *ans, int preflight)
     case CORS_REFUSED_MALFORMED:
         return ans->refused == malformed_method ? "refused-method" : "refused-header";
     default:
-        return "refused-origin";    /* the origin, or a regex that gave up on it */
+        return "refused-origin";    /* the origin, a regex that gave up on it, or a source
+                                     * that could not answer */
     }
 }
 
@@ -255,6 +258,10 @@ const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans)
         return apr_psprintf(p, "origin '%s' is refused: CORSAllowOriginMatch '%s' gave up at "
                             "its match limit (a regex that backtracks without bound; write "
                             "it without nested repetition)", quotable(p, ans->refused),
+                            ans->limited);
+    case CORS_REFUSED_SOURCE_DOWN:
+        return apr_psprintf(p, "origin '%s' is refused: %s cannot answer now (it is refused "
+                            "until it can: the error log says why)", quotable(p, ans->refused),
                             ans->limited);
     }
     return NULL;

@@ -36,6 +36,14 @@ typedef struct {
     int broad;                  /* matches origins nobody means to allow: "any origin" */
 } cors_regex_item;
 
+/* An origin source (cors_set_add_source).  Its name comes first, as a regex's source does:
+ * the two kinds of item are inherited alike, by that key (cors_origins.c, in_force). */
+typedef struct {
+    const char *name;
+    cors_source_fn lookup;
+    const void *src;
+} cors_source_item;
+
 struct cors_set {
     cors_set_kind kind;
     int replaces;               /* this level gave a plain (replacing) list */
@@ -47,6 +55,7 @@ struct cors_set {
     apr_array_header_t *edits;  /* methods and headers: every edit in order (cors_item), replayed
                                  * when a merge flattens levels */
     apr_array_header_t *regexes;/* origins: cors_regex_item *, one per source */
+    apr_array_header_t *sources;/* origins: cors_source_item *, one per name */
     int any;                    /* verdict of "*" at this level, CORS_NONE if not named */
     unsigned int wild_hosts : 1;/* this level has "*.host" patterns: try suffix keys */
     unsigned int any_ports : 1; /* this level has "host:*" patterns */
@@ -65,6 +74,7 @@ struct cors_set {
     unsigned int eff_exacts : 1;
     apr_array_header_t *own_denies;   /* origins: this level's keys whose verdict is a removal */
     apr_array_header_t *eff_regexes;  /* origins: cors_regex_item * in force over the chain */
+    apr_array_header_t *eff_sources;  /* origins: cors_source_item * in force over the chain */
     cors_index *allowed;        /* methods, headers: the items allowed in force */
     cors_index *denied;         /* methods, headers: lower-case names removed in force */
     const char *value;          /* methods, headers: the header value (without "*") */

@@ -7,6 +7,7 @@
 
 /* What a lookup found for one origin. */
 #define VERDICT_LIMIT (-2)      /* a regex gave up at its match limit: refused */
+#define VERDICT_DOWN  (-3)      /* a source that could have allowed it cannot answer: refused */
 
 static const char *origin_error(apr_pool_t *p, const char *item, cors_origin_err err)
 {
@@ -144,27 +145,30 @@ static int removal_in_force(const cors_set *chain)
     return 0;
 }
 
-/* The regexes in force: this level's, then the inherited ones it does not name again. */
-static apr_array_header_t *regexes_in_force(apr_pool_t *p, const cors_set *set,
-                                            const cors_set *up)
+/* The regexes (or sources) in force: this level's, then the inherited ones it does not name
+ * again.  Both kinds of item start with their name (cors_internal.h), which is the key. */
+static const char *name_of(const apr_array_header_t *items, int i)
 {
-    const apr_array_header_t *inherited = up ? up->eff_regexes : NULL;
+    return *APR_ARRAY_IDX(items, i, const char *const *);
+}
+
+static apr_array_header_t *in_force(apr_pool_t *p, const apr_array_header_t *own,
+                                    const apr_array_header_t *inherited)
+{
     apr_array_header_t *all;
     int i, j;
 
-    if (set->regexes->nelts == 0 && inherited) {
+    if (own->nelts == 0 && inherited) {
         return (apr_array_header_t *)inherited;
     }
-    all = apr_array_copy(p, set->regexes);
+    all = apr_array_copy(p, own);
     for (i = 0; inherited && i < inherited->nelts; i++) {
-        cors_regex_item *r = APR_ARRAY_IDX(inherited, i, cors_regex_item *);
         int named = 0;
-        for (j = 0; j < set->regexes->nelts && !named; j++) {
-            named = strcmp(APR_ARRAY_IDX(set->regexes, j, cors_regex_item *)->source,
-                           r->source) == 0;
+        for (j = 0; j < own->nelts && !named; j++) {
+            named = strcmp(name_of(own, j), name_of(inherited, i)) == 0;
         }
         if (!named) {
-            APR_ARRAY_PUSH(all, cors_regex_item *) = r;
+            APR_ARRAY_PUSH(all, void *) = APR_ARRAY_IDX(inherited, i, void *);
         }
     }
     return all;
@@ -188,7 +192,8 @@ void cors_origins_seal(apr_pool_t *p, cors_set *set)
     set->eff_exacts = set->exacts || (up && up->eff_exacts);
     set->eff_wild_hosts = set->wild_hosts || (up && up->eff_wild_hosts);
     set->eff_any_ports = set->any_ports || (up && up->eff_any_ports);
-    set->eff_regexes = regexes_in_force(p, set, up);
+    set->eff_regexes = in_force(p, set->regexes, up ? up->eff_regexes : NULL);
+    set->eff_sources = in_force(p, set->sources, up ? up->eff_sources : NULL);
     set->eff_broad = 0;
     set->eff_denies = removal_in_force(set);
     for (i = 0; i < set->eff_regexes->nelts; i++) {
@@ -301,10 +306,36 @@ static int count_patterns(tally *t, const cors_origin *o, const char *key, size_
     return 0;
 }
 
-/* Exact, port-wildcard and subdomain items first (hash look-ups), then regexes, then "*".
- * "null" is matched by a "null" item only. */
+/* Sources are asked last, and only where nothing else allowed the origin: every removal in
+ * force has been tried by then (a matching one settles the answer before), so a source that
+ * lists the origin allows it.  One that cannot answer refuses, unless another allows. */
+static int source_verdict(apr_pool_t *p, const cors_set *chain, const char *key,
+                          size_t key_len, void *baton, const char **limited)
+{
+    const char *down = NULL;
+    int i;
+
+    for (i = 0; i < chain->eff_sources->nelts; i++) {
+        const cors_source_item *s = APR_ARRAY_IDX(chain->eff_sources, i, cors_source_item *);
+        int m = s->lookup(s->src, key, key_len, p, baton);
+        if (m > 0) {
+            return CORS_ALLOW;
+        }
+        if (m < 0 && !down) {
+            down = s->name;
+        }
+    }
+    if (down) {
+        *limited = down;
+        return VERDICT_DOWN;
+    }
+    return CORS_NONE;
+}
+
+/* Exact, port-wildcard and subdomain items first (hash look-ups), then regexes, then "*",
+ * then sources.  "null" is matched by a "null" item only. */
 static int origin_verdict(apr_pool_t *p, const cors_set *chain, const cors_origin *o,
-                          const char *key, size_t key_len, const char **limited)
+                          const char *key, size_t key_len, void *baton, const char **limited)
 {
     tally t;
     int i;
@@ -338,6 +369,9 @@ static int origin_verdict(apr_pool_t *p, const cors_set *chain, const cors_origi
     if (chain->eff_any) {
         count(&t, CORS_ALLOW);
     }
+    if (!t.allowed && chain->eff_sources->nelts) {
+        return source_verdict(p, chain, key, key_len, baton, limited);
+    }
     return t.allowed ? CORS_ALLOW : CORS_NONE;
 }
 
@@ -367,7 +401,7 @@ static int already_normal(const char *s, size_t len)
 static int exact_only(const cors_set *chain)
 {
     return !chain->eff_wild_hosts && !chain->eff_any_ports && !chain->eff_any
-           && chain->eff_regexes->nelts == 0;
+           && chain->eff_regexes->nelts == 0 && chain->eff_sources->nelts == 0;
 }
 
 /* Whether a parsed request origin's key is its text of LEN bytes: no upper case, and a
@@ -390,6 +424,12 @@ static int key_is_text(const cors_origin *o, size_t len)
 
 int cors_origin_allowed(apr_pool_t *p, const cors_set *origins, const char *origin,
                         size_t len, const char **limited)
+{
+    return cors_origin_allowed_by(p, origins, origin, len, NULL, limited);
+}
+
+int cors_origin_allowed_by(apr_pool_t *p, const cors_set *origins, const char *origin,
+                           size_t len, void *baton, const char **limited)
 {
     cors_origin o;
     char buf[CORS_ORIGIN_MAX + 16];
@@ -421,8 +461,8 @@ int cors_origin_allowed(apr_pool_t *p, const cors_set *origins, const char *orig
         }
         key = buf;
     }
-    v = origin_verdict(p, origins, &o, key, key_len, limited);
-    return v == CORS_ALLOW ? 1 : v == VERDICT_LIMIT ? -1 : 0;
+    v = origin_verdict(p, origins, &o, key, key_len, baton, limited);
+    return v == CORS_ALLOW ? 1 : v == VERDICT_LIMIT ? -1 : v == VERDICT_DOWN ? -2 : 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -508,6 +548,9 @@ const char *cors_set_describe(apr_pool_t *p, const cors_set *set, int max)
             const cors_regex_item *r = APR_ARRAY_IDX(l->regexes, i, cors_regex_item *);
             describe_item(seen, allowed, removed, apr_psprintf(p, "~%s", r->source),
                           r->verdict);
+        }
+        for (i = 0; i < l->sources->nelts; i++) {
+            describe_item(seen, allowed, removed, name_of(l->sources, i), CORS_ALLOW);
         }
         if (l->replaces) {
             break;

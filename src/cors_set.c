@@ -51,6 +51,7 @@ cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind)
     set->any = CORS_NONE;
     if (kind == CORS_SET_ORIGINS) {
         set->regexes = apr_array_make(p, 1, sizeof(cors_regex_item *));
+        set->sources = apr_array_make(p, 1, sizeof(cors_source_item *));
     }
     else {
         set->edits = apr_array_make(p, 4, sizeof(cors_item));
@@ -244,6 +245,34 @@ const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
     return NULL;
 }
 
+const char *cors_set_add_source(apr_pool_t *p, cors_set *set, const char *name,
+                                cors_source_fn lookup, const void *src, cors_edit edit)
+{
+    cors_source_item *it;
+    int i;
+
+    if (edit == CORS_ITEM_REMOVE) {
+        return "an origin source only allows: take origins out with CORSAllowOrigin -origin";
+    }
+    for (i = 0; i < set->sources->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(set->sources, i, cors_source_item *)->name, name) == 0) {
+            return apr_psprintf(p, "%s is already given in this section", name);
+        }
+    }
+    if (set->sources->nelts >= CORS_LIST_MAX) {
+        return apr_psprintf(p, "more than %d origin sources in one section", CORS_LIST_MAX);
+    }
+    it = apr_palloc(p, sizeof(*it));
+    it->name = apr_pstrdup(p, name);
+    it->lookup = lookup;
+    it->src = src;
+    APR_ARRAY_PUSH(set->sources, cors_source_item *) = it;
+    if (edit == CORS_ITEM_PLAIN) {
+        set->replaces = 1;
+    }
+    return NULL;
+}
+
 void cors_set_seal(apr_pool_t *p, cors_set *set)
 {
     if (set->sealed) {
@@ -356,7 +385,8 @@ int cors_set_has_broad(const cors_set *set)
 size_t cors_set_count(const cors_set *set)
 {
     return (size_t)set->order->nelts + (set->any != CORS_NONE ? 1 : 0)
-           + (set->regexes ? (size_t)set->regexes->nelts : 0);
+           + (set->regexes ? (size_t)set->regexes->nelts : 0)
+           + (set->sources ? (size_t)set->sources->nelts : 0);
 }
 
 const void *cors_set_identity(const cors_set *set)

@@ -1384,6 +1384,188 @@ static void test_policy_merge(apr_pool_t *p, unit_counts *u)
     CHECK(u, m != server && m->conflict, "... on either side");
 }
 
+/* ---- origin sources --------------------------------------------------------------------- */
+
+/* A source as the core sees one: a table looked up by key, answering 1, 0, or -1 when
+ * "down"; it counts its calls and keeps the last key and baton it was given. */
+typedef struct {
+    apr_hash_t *listed;
+    int down;
+    int calls;
+    char last_key[CORS_ORIGIN_MAX + 16];
+    void *last_baton;
+} table_source;
+
+static int table_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
+                        void *baton)
+{
+    table_source *t = (table_source *)src;
+
+    (void)p;
+    t->calls++;
+    t->last_baton = baton;
+    memcpy(t->last_key, key, len);
+    t->last_key[len] = '\0';
+    if (t->down) {
+        return -1;
+    }
+    return apr_hash_get(t->listed, key, (apr_ssize_t)len) != NULL;
+}
+
+static table_source *table_of(apr_pool_t *p, const char *keys)
+{
+    table_source *t = apr_pcalloc(p, sizeof(*t));
+    apr_array_header_t *items = apr_array_make(p, 4, sizeof(const char *));
+    int i;
+
+    t->listed = apr_hash_make(p);
+    cors_split_items(p, keys, items);
+    for (i = 0; i < items->nelts; i++) {
+        apr_hash_set(t->listed, APR_ARRAY_IDX(items, i, const char *), APR_HASH_KEY_STRING, "");
+    }
+    return t;
+}
+
+static int allowed_by(const cors_set *set, const char *origin, void *baton, const char **why)
+{
+    *why = NULL;
+    return cors_origin_allowed_by(scratch, cors_set_sealed(scratch, set), origin,
+                                  strlen(origin), baton, why);
+}
+
+static void test_sources(apr_pool_t *p, unit_counts *u)
+{
+    table_source *t = table_of(p, "https://tenant.example http://shop.example:8080 "
+                                "http://x.shop.example");
+    table_source *t2 = table_of(p, "https://other.example");
+    const char *err, *why;
+    cors_set *top, *below, *set;
+    const cors_set *merged;
+    int baton;
+
+    /* A level of its own: listed origins allowed, others refused; the key is normalised. */
+    set = cors_set_make(p, CORS_SET_ORIGINS);
+    CHECK(u, cors_set_add_source(p, set, "file /t", table_lookup, t, CORS_ITEM_PLAIN) == NULL,
+          "a source is added");
+    CHECK(u, allowed_by(set, "https://tenant.example", &baton, &why) == 1, "listed: allowed");
+    CHECK(u, t->last_baton == &baton, "the request's baton reaches the source");
+    CHECK(u, allowed_by(set, "HTTPS://Tenant.Example:443", NULL, &why) == 1,
+          "listed, sent in another form: allowed");
+    CHECK_STR(u, t->last_key, "https://tenant.example", "the source is asked the normal form");
+    CHECK(u, allowed_by(set, "http://shop.example:8080", NULL, &why) == 1, "port kept");
+    CHECK(u, allowed_by(set, "https://evil.example", NULL, &why) == 0, "unlisted: refused");
+    CHECK(u, allowed_by(set, "https://tenant.example.evil", NULL, &why) == 0, "suffix: refused");
+    CHECK(u, allowed_by(set, "not an origin", NULL, &why) == 0, "malformed: refused");
+    CHECK(u, cors_set_replaces(set), "a plain source replaces the inherited list");
+    CHECK_STR(u, cors_set_describe(p, cors_set_sealed(p, set), 6), "file /t", "described");
+
+    /* Errors: a source removes nothing, and is named once per section. */
+    CHECK(u, cors_set_add_source(p, set, "file /t", table_lookup, t, CORS_ITEM_ADD) != NULL,
+          "the same source twice in a section is refused");
+    CHECK(u, cors_set_add_source(p, set, "file /u", table_lookup, t, CORS_ITEM_REMOVE) != NULL,
+          "a source cannot remove");
+
+    /* Listed items are looked up first: the source is not asked for them. */
+    set = set_of(p, CORS_SET_ORIGINS, "https://app.example", &err);
+    cors_set_add_source(p, set, "file /t", table_lookup, t, CORS_ITEM_PLAIN);
+    t->calls = 0;
+    CHECK(u, allowed_by(set, "https://app.example", NULL, &why) == 1 && t->calls == 0,
+          "a listed origin settles it without the source (%d calls)", t->calls);
+    CHECK(u, allowed_by(set, "https://tenant.example", NULL, &why) == 1 && t->calls == 1,
+          "both the list and the source allow");
+
+    /* Removals win over a source, wherever they stand, and the source is not asked. */
+    top = set_of(p, CORS_SET_ORIGINS, "https://app.example", &err);
+    cors_set_add_source(p, top, "file /t", table_lookup, t, CORS_ITEM_ADD);
+    cors_set_seal(p, top);
+    below = must_set(p, u, CORS_SET_ORIGINS, "-https://tenant.example -http://*.shop.example");
+    merged = cors_set_merge(p, top, below);
+    t->calls = 0;
+    CHECK(u, allowed_by((cors_set *)merged, "https://tenant.example", NULL, &why) == 0,
+          "a removal below wins over the source");
+    CHECK(u, allowed_by((cors_set *)merged, "http://x.shop.example", NULL, &why) == 0,
+          "a pattern removal wins too");
+    CHECK(u, t->calls == 0, "the source is not asked for a removed origin (%d)", t->calls);
+    CHECK(u, allowed_by((cors_set *)merged, "http://shop.example:8080", NULL, &why) == 1,
+          "the inherited source still allows the rest");
+    set = set_of(p, CORS_SET_ORIGINS, "https://app.example", &err);
+    add_regex(p, set, "https://tenant\\.example", CORS_ITEM_REMOVE);
+    cors_set_add_source(p, set, "file /t", table_lookup, t, CORS_ITEM_ADD);
+    CHECK(u, allowed_by(set, "https://tenant.example", NULL, &why) == 0,
+          "a regex removal in the same section wins over the source");
+
+    /* A plain list below replaces the level with the source; "+" keeps it. */
+    merged = cors_set_merge(p, top, must_set(p, u, CORS_SET_ORIGINS, "https://b.example"));
+    CHECK(u, allowed_by((cors_set *)merged, "https://tenant.example", NULL, &why) == 0,
+          "a plain list below replaces the inherited source");
+    merged = cors_set_merge(p, top, must_set(p, u, CORS_SET_ORIGINS, "+https://b.example"));
+    CHECK(u, allowed_by((cors_set *)merged, "https://tenant.example", NULL, &why) == 1
+          && allowed_by((cors_set *)merged, "https://b.example", NULL, &why) == 1,
+          "+item below keeps the inherited source");
+    below = cors_set_make(p, CORS_SET_ORIGINS);
+    cors_set_add_source(p, below, "dbm /t2", table_lookup, t2, CORS_ITEM_PLAIN);
+    merged = cors_set_merge(p, top, below);
+    CHECK(u, allowed_by((cors_set *)merged, "https://other.example", NULL, &why) == 1
+          && allowed_by((cors_set *)merged, "https://tenant.example", NULL, &why) == 0,
+          "a plain source below replaces the inherited list and source");
+    below = cors_set_make(p, CORS_SET_ORIGINS);
+    cors_set_add_source(p, below, "dbm /t2", table_lookup, t2, CORS_ITEM_ADD);
+    merged = cors_set_merge(p, top, below);
+    CHECK(u, allowed_by((cors_set *)merged, "https://other.example", NULL, &why) == 1
+          && allowed_by((cors_set *)merged, "https://tenant.example", NULL, &why) == 1
+          && allowed_by((cors_set *)merged, "https://app.example", NULL, &why) == 1,
+          "+source below adds to the inherited list and source");
+    CHECK_STR(u, cors_set_describe(p, merged, 6), "dbm /t2, https://app.example, file /t",
+              "described over the chain");
+
+    /* A source that cannot answer refuses (fail closed), and says which; another source
+     * that lists the origin still allows it. */
+    t->down = 1;
+    CHECK(u, allowed_by((cors_set *)merged, "https://tenant.example", NULL, &why) == -2,
+          "a source down: refused as such");
+    CHECK_STR(u, why, "file /t", "the source down is named");
+    CHECK(u, allowed_by((cors_set *)merged, "https://other.example", NULL, &why) == 1,
+          "another source still allows");
+    CHECK(u, allowed_by((cors_set *)merged, "https://app.example", NULL, &why) == 1,
+          "a listed origin does not need the source");
+    t->down = 0;
+
+    /* "*" in force settles every origin: the source is never asked. */
+    set = set_of(p, CORS_SET_ORIGINS, "*", &err);
+    cors_set_add_source(p, set, "file /t", table_lookup, t, CORS_ITEM_PLAIN);
+    t->calls = 0;
+    CHECK(u, allowed_by(set, "https://any.example", NULL, &why) == 1 && t->calls == 0,
+          "'*' answers without the source");
+}
+
+/* The decision with a source down: refused, the reason names it, the outcome is an origin's. */
+static void test_source_answer(apr_pool_t *p, unit_counts *u)
+{
+    table_source *t = table_of(p, "https://tenant.example");
+    cors_policy *pol = cors_policy_make(p);
+    cors_request req;
+    cors_answer ans;
+    const char *reason;
+
+    pol->origins = cors_set_make(p, CORS_SET_ORIGINS);
+    cors_set_add_source(p, pol->origins, "query 'SELECT 1'", table_lookup, t,
+                        CORS_ITEM_PLAIN);
+    pol = (cors_policy *)cors_policy_merge(p, cors_policy_make(p), pol);
+    memset(&req, 0, sizeof(req));
+    req.origin = "https://tenant.example";
+    cors_decide_actual(p, pol, &req, &ans);
+    CHECK(u, ans.allowed && ans.vary, "allowed by the source, with Vary");
+    CHECK_STR(u, ans.allow_origin, "https://tenant.example", "the origin echoed");
+    t->down = 1;
+    cors_decide_actual(p, pol, &req, &ans);
+    CHECK(u, !ans.allowed && ans.vary && ans.refusal == CORS_REFUSED_SOURCE_DOWN,
+          "the source down: refused");
+    reason = cors_answer_reason(p, &ans);
+    CHECK(u, reason && strstr(reason, "query 'SELECT 1' cannot answer now"), "reason: %s",
+          reason ? reason : "(null)");
+    CHECK_STR(u, cors_answer_outcome(&ans, 0), "refused-origin", "outcome");
+}
+
 void test_core(apr_pool_t *p, unit_counts *u)
 {
     scratch = p;
@@ -1409,4 +1591,6 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_actual(p, u);
     test_reason_is_quotable(p, u);
     test_policy_merge(p, u);
+    test_sources(p, u);
+    test_source_answer(p, u);
 }

@@ -1,0 +1,993 @@
+/* mod_cors_sources.c - origins kept outside the configuration: a file read again when it changes, a DBM file, an SQL query through mod_dbd, and the mod_socache cache of query answers. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * The core asks a source only when nothing listed in the configuration has settled the
+ * answer (cors_source_fn), with the origin's normalised key.  Each source here answers from
+ * per-process state it guards itself:
+ *
+ *   file   the list read from the file, swapped whole when a new version reads without
+ *          error (requests still reading the old one keep it until they end); the file is
+ *          looked at at most once a second per process;
+ *   dbm    an apr_dbm handle, opened again when the file changes (looked at likewise);
+ *   query  mod_dbd's pooled connection and a prepared statement, the origin a bound
+ *          parameter; answers (yes and no) kept in a mod_socache cache, and the queries one
+ *          process sends bounded per second.
+ *
+ * Whatever cannot answer refuses (the request is answered, without CORS headers) and says
+ * why once a minute per process and source.
+ */
+
+#include "apr_dbd.h"
+#include "apr_dbm.h"
+#include "apr_file_info.h"
+#include "apr_global_mutex.h"
+#include "apr_optional.h"
+#include "apr_strings.h"
+
+#include "ap_provider.h"
+#include "ap_socache.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_main.h"
+#include "mod_dbd.h"
+#include "util_mutex.h"
+
+#include "mod_cors_sources.h"
+
+APLOG_USE_MODULE(cors);
+
+/* How often a process looks at a file or DBM for a new version, and says a source is down. */
+#define CHECK_INTERVAL      apr_time_from_sec(1)
+#define LOG_INTERVAL        apr_time_from_sec(60)
+
+/* An origin file is read whole into memory: beyond these, a DBM file is the tool. */
+#define FILE_MAX            ((apr_off_t)16 * 1024 * 1024)
+#define HTACCESS_FILE_MAX   ((apr_off_t)1024 * 1024)
+
+#define DEFAULT_CACHE_TIMEOUT   60      /* seconds */
+#define DEFAULT_QUERY_BUDGET    50      /* queries per second and process */
+
+#define ENV_KEY         "mod_cors sources"
+#define CACHE_MUTEX     "cors-origin-cache"
+#define CACHE_NAME      "mod_cors-origins"  /* mod_socache's consumer name: 16 at most */
+
+struct cors_sources_env {
+    /* CORSOriginCache: NULL when none is configured. */
+    const ap_socache_provider_t *cache;
+    ap_socache_instance_t *cache_inst;
+    const char *cache_spec;
+    apr_global_mutex_t *cache_lock;     /* providers that are not safe across processes */
+    apr_interval_time_t timeout;
+    int budget;                         /* queries per second and process */
+    int timeout_set, budget_set;
+    /* mod_dbd's functions, found when the first query is read. */
+    ap_dbd_t *(*dbd_acquire)(request_rec *);
+    void (*dbd_prepare)(server_rec *, const char *, const char *);
+    apr_array_header_t *started;        /* source_base *: read at start-up */
+    int queries;                        /* CORSAllowOriginQuery lines read */
+    /* Per process, from child_init. */
+    apr_thread_mutex_t *lock;
+    apr_time_t budget_second;
+    int budget_used;
+    apr_time_t budget_logged;
+};
+
+/* What every source has: its name, its per-process lock, and when it last said it is down. */
+typedef struct {
+    const char *name;
+    apr_thread_mutex_t *lock;
+    apr_time_t logged;
+    int kind;
+} source_base;
+
+enum { SOURCE_FILE, SOURCE_DBM, SOURCE_QUERY };
+
+static void lock(apr_thread_mutex_t *m)
+{
+#if APR_HAS_THREADS
+    if (m) {
+        apr_thread_mutex_lock(m);
+    }
+#else
+    (void)m;
+#endif
+}
+
+static void unlock(apr_thread_mutex_t *m)
+{
+#if APR_HAS_THREADS
+    if (m) {
+        apr_thread_mutex_unlock(m);
+    }
+#else
+    (void)m;
+#endif
+}
+
+/* Whether the source should say again that it cannot answer (once per LOG_INTERVAL). */
+static int time_to_log(source_base *b, apr_time_t now)
+{
+    int say;
+
+    lock(b->lock);
+    say = b->logged == 0 || now - b->logged >= LOG_INTERVAL || now < b->logged;
+    if (say) {
+        b->logged = now;
+    }
+    unlock(b->lock);
+    return say;
+}
+
+static const char *error_text(apr_pool_t *p, apr_status_t rv)
+{
+    char buf[120];
+
+    return apr_pstrdup(p, apr_strerror(rv, buf, sizeof(buf)));
+}
+
+static apr_time_t now_of(const request_rec *r)
+{
+    return r ? r->request_time : apr_time_now();
+}
+
+cors_sources_env *cors_sources_env_of(apr_pool_t *pconf)
+{
+    cors_sources_env *env = NULL;
+
+    apr_pool_userdata_get((void **)&env, ENV_KEY, pconf);
+    if (!env) {
+        env = apr_pcalloc(pconf, sizeof(*env));
+        env->timeout = apr_time_from_sec(DEFAULT_CACHE_TIMEOUT);
+        env->budget = DEFAULT_QUERY_BUDGET;
+        env->started = apr_array_make(pconf, 4, sizeof(source_base *));
+        apr_pool_userdata_setn(env, ENV_KEY, NULL, pconf);
+    }
+    return env;
+}
+
+/* Sources read at start-up get their lock in each child; those an .htaccess file makes at
+ * request time get one at once. */
+static void source_init(cmd_parms *cmd, source_base *b, const char *name, int kind)
+{
+    b->name = name;
+    b->kind = kind;
+    b->logged = 0;
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        b->lock = cors_process_lock(cmd->pool);
+    }
+    else {
+        b->lock = NULL;
+        APR_ARRAY_PUSH(cors_sources_env_of(cmd->pool)->started, source_base *) = b;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Files                                                                                      */
+
+/* A version of a file: what tells a new one from the one read (a rename over it changes the
+ * inode, an edit in place the time or size). */
+typedef struct {
+    apr_time_t mtime;
+    apr_off_t size;
+    apr_ino_t inode;
+    apr_dev_t device;
+    int missing;
+} file_stamp;
+
+static file_stamp stamp_of(const char *path, apr_pool_t *p)
+{
+    apr_finfo_t fi;
+    file_stamp st;
+
+    memset(&st, 0, sizeof(st));
+    if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV,
+                 p) != APR_SUCCESS) {
+        st.missing = 1;
+        return st;
+    }
+    st.mtime = fi.mtime;
+    st.size = fi.size;
+    st.inode = fi.inode;
+    st.device = fi.device;
+    return st;
+}
+
+static int same_stamp(const file_stamp *a, const file_stamp *b)
+{
+    return a->missing == b->missing && a->mtime == b->mtime && a->size == b->size
+           && a->inode == b->inode && a->device == b->device;
+}
+
+/* One version of the list, shared by the requests that read it: the last to let go frees it. */
+typedef struct {
+    apr_pool_t *pool;
+    const cors_set *set;
+    unsigned int refs;
+    int origins;
+} file_list;
+
+typedef struct {
+    source_base base;
+    const char *path;
+    apr_off_t max;
+    const cors_psl_below *below;
+    apr_pool_t *lists;                  /* each list's pool is its child, made and freed under
+                                         * the lock */
+    file_list *current;                 /* holds a reference of its own */
+    file_stamp tried;                   /* the last version read, loaded or not */
+    apr_time_t checked;
+    int checking;                       /* one thread reads a new version; others go on */
+} file_source;
+
+/* Why a line cannot be in an origin file, or NULL.  A file changes while the server runs,
+ * with no configtest to stop it: only what cannot change the policy's nature is taken. */
+static const char *file_line_error(apr_pool_t *p, const char *item)
+{
+    if (item[0] == '+' || item[0] == '-') {
+        return "a file lists origins to allow, one per line: to take one out, delete its "
+               "line (or write CORSAllowOrigin -origin in the configuration)";
+    }
+    if (!strcmp(item, "*")) {
+        return "'*' would allow every origin: write CORSAllowOrigin * in the configuration "
+               "if that is meant (start-up checks it against the credentials setting)";
+    }
+    if (item[0] == '~' || item[0] == '^') {
+        return "regular expressions are not read from origin files: write them with "
+               "CORSAllowOriginMatch in the configuration";
+    }
+    if (!strcasecmp(item, "null")) {
+        return "'null' is sent by any sandboxed or file: page, so it grants nothing a "
+               "stranger cannot have; write CORSAllowOrigin null in the configuration if it "
+               "is really meant";
+    }
+    (void)p;
+    return NULL;
+}
+
+/* Reads and checks a whole file into a new sealed set in p.  On error, *err names the line
+ * ("PATH:LINE: ...") and NULL is returned: never a part of the file. */
+static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off_t max,
+                                        const cors_psl_below *below, int *origins,
+                                        const char **err)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    apr_size_t got;
+    char *text, *line, *next;
+    cors_set *set;
+    int n = 0;
+
+    *origins = 0;
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_OS_DEFAULT, p);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
+    }
+    if (rv != APR_SUCCESS) {
+        *err = apr_psprintf(p, "cannot read %s: %s", path, error_text(p, rv));
+        return NULL;
+    }
+    if (fi.filetype != APR_REG) {
+        apr_file_close(f);
+        *err = apr_psprintf(p, "%s is not a regular file", path);
+        return NULL;
+    }
+    if (fi.size > max) {
+        apr_file_close(f);
+        *err = apr_psprintf(p, "%s is larger than %" APR_OFF_T_FMT " bytes: for lists this "
+                            "long, use a DBM file (CORSAllowOriginMap), which is not read "
+                            "whole", path, max);
+        return NULL;
+    }
+    text = apr_palloc(p, (apr_size_t)fi.size + 1);
+    rv = apr_file_read_full(f, text, (apr_size_t)fi.size, &got);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        *err = apr_psprintf(p, "cannot read %s", path);
+        return NULL;
+    }
+    text[got] = '\0';
+    set = cors_set_make(p, CORS_SET_ORIGINS);
+    for (line = text; line && *line; line = next) {
+        char *end;
+        const char *why;
+        n++;
+        next = strchr(line, '\n');
+        if (next) {
+            *next++ = '\0';
+        }
+        while (*line == ' ' || *line == '\t') {
+            line++;
+        }
+        end = line + strlen(line);
+        while (end > line && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) {
+            *--end = '\0';
+        }
+        if (!*line || *line == '#') {
+            continue;
+        }
+        if (strpbrk(line, " \t")) {
+            why = "one origin per line (a '#' starts a comment only at the start of a line)";
+        }
+        else if ((why = file_line_error(p, line)) == NULL
+                 && (why = cors_set_add(p, set, line, CORS_ITEM_PLAIN)) == NULL) {
+            cors_origin o;
+            const char *rule = NULL;
+            if (cors_origin_parse(line, strlen(line), CORS_ORIGIN_PATTERN, &o) == CORS_ORIGIN_OK
+                && o.wild_host) {
+                rule = cors_psl_suffix_below(below, o.host, o.host_len);
+            }
+            if (rule) {
+                why = apr_psprintf(p, "'%s' lets strangers in: it covers '%s', a public suffix "
+                                   "under which anyone can register a name; list the sites "
+                                   "instead", line, rule);
+            }
+        }
+        if (why) {
+            *err = apr_psprintf(p, "%s:%d: %s", path, n, why);
+            return NULL;
+        }
+        (*origins)++;
+    }
+    cors_set_seal(p, set);
+    return set;
+}
+
+static void release_list(file_list *list)
+{
+    if (--list->refs == 0) {
+        apr_pool_destroy(list->pool);
+    }
+}
+
+/* A new version of the file, read outside the lock: swapped in whole if it reads without
+ * error and did not change while it was read, otherwise the list in force stays. */
+static void reread_file(file_source *fs, request_rec *r)
+{
+    apr_pool_t *pool;
+    file_stamp before, after;
+    file_list *list;
+    const char *err = NULL;
+    int origins = 0;
+
+    before = stamp_of(fs->path, r->pool);
+    if (same_stamp(&before, &fs->tried)) {
+        return;
+    }
+    lock(fs->base.lock);
+    apr_pool_create(&pool, fs->lists);
+    unlock(fs->base.lock);
+    list = apr_pcalloc(pool, sizeof(*list));
+    list->pool = pool;
+    list->set = read_origin_file(pool, fs->path, fs->max, fs->below, &origins, &err);
+    after = stamp_of(fs->path, r->pool);
+    if (list->set && !same_stamp(&before, &after)) {
+        list->set = NULL;       /* written to while read: the next look reads it again */
+        lock(fs->base.lock);
+        apr_pool_destroy(pool);
+        unlock(fs->base.lock);
+        return;
+    }
+    fs->tried = before;
+    if (!list->set) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: CORSAllowOriginFile %s; the "
+                      "list read before (origins: %d) stays in force until the file is fixed",
+                      err, fs->current->origins);
+        lock(fs->base.lock);
+        apr_pool_destroy(pool);
+        unlock(fs->base.lock);
+        return;
+    }
+    list->refs = 1;
+    list->origins = origins;
+    lock(fs->base.lock);
+    release_list(fs->current);
+    fs->current = list;
+    unlock(fs->base.lock);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "mod_cors: %s: read again (origins: %d)",
+                  fs->base.name, origins);
+}
+
+static int file_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
+                       void *baton)
+{
+    file_source *fs = (file_source *)src;
+    request_rec *r = baton;
+    apr_time_t now = now_of(r);
+    file_list *list;
+    const char *limited = NULL;
+    int check, rc;
+
+    lock(fs->base.lock);
+    check = r && !fs->checking && (now - fs->checked >= CHECK_INTERVAL || now < fs->checked);
+    if (check) {
+        fs->checking = 1;
+        fs->checked = now;
+    }
+    unlock(fs->base.lock);
+    if (check) {
+        reread_file(fs, r);
+        lock(fs->base.lock);
+        fs->checking = 0;
+        unlock(fs->base.lock);
+    }
+    lock(fs->base.lock);
+    list = fs->current;
+    list->refs++;
+    unlock(fs->base.lock);
+    rc = cors_origin_allowed(p, list->set, key, len, &limited);
+    lock(fs->base.lock);
+    release_list(list);
+    unlock(fs->base.lock);
+    return rc == 1;
+}
+
+/* In an .htaccess file the path is the file's own business: relative, below its directory,
+ * and not a link out of it, so a customer reads no file of the server's through it. */
+static const char *confined_path(apr_pool_t *p, const char *dir, const char *path,
+                                 const char **out)
+{
+    char real_dir[PATH_MAX], real_file[PATH_MAX];
+    char *merged;
+    size_t n;
+
+    if (path[0] == '/'
+        || apr_filepath_merge(&merged, dir, path, APR_FILEPATH_SECUREROOT, p) != APR_SUCCESS) {
+        return apr_psprintf(p, "in an .htaccess file the path must be relative to its "
+                            "directory and stay below it ('%s' does not)", path);
+    }
+    *out = merged;
+    if (!realpath(dir, real_dir) || !realpath(merged, real_file)) {
+        return NULL;            /* not there (yet): read as missing, and logged */
+    }
+    n = strlen(real_dir);
+    if (strncmp(real_file, real_dir, n) != 0 || real_file[n] != '/') {
+        return apr_psprintf(p, "in an .htaccess file the path must stay below its directory "
+                            "('%s' leads out of it through a link)", path);
+    }
+    return NULL;
+}
+
+const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *dir,
+                                  const cors_psl_below *below, cors_source_made *out)
+{
+    file_source *fs = apr_pcalloc(cmd->pool, sizeof(*fs));
+    apr_pool_t *pool;
+    file_list *list;
+    const char *err = NULL;
+    int origins = 0;
+
+    if (dir) {
+        if ((err = confined_path(cmd->pool, dir, path, &fs->path)) != NULL) {
+            return err;
+        }
+        fs->max = HTACCESS_FILE_MAX;
+    }
+    else {
+        fs->path = ap_server_root_relative(cmd->pool, path);
+        fs->max = FILE_MAX;
+        if (!fs->path) {
+            return apr_psprintf(cmd->pool, "'%s' is not a valid path", path);
+        }
+    }
+    source_init(cmd, &fs->base, apr_psprintf(cmd->pool, "CORSAllowOriginFile %s", fs->path),
+                SOURCE_FILE);
+    fs->below = below;
+    apr_pool_create(&fs->lists, cmd->pool);
+    apr_pool_create(&pool, fs->lists);
+    list = apr_pcalloc(pool, sizeof(*list));
+    list->pool = pool;
+    fs->tried = stamp_of(fs->path, cmd->temp_pool);
+    list->set = read_origin_file(list->pool, fs->path, fs->max, below, &origins, &err);
+    if (!list->set) {
+        if (!dir) {
+            return err;
+        }
+        /* An .htaccess line is kept by its text: a bad file is not the line's error, but the
+         * file's, logged, and read again once it changes. */
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, cmd->server, "mod_cors: %s (from %s:%d); no "
+                     "origin of the file is allowed until it is fixed", err,
+                     cmd->directive->filename, cmd->directive->line_num);
+        list->set = cors_set_sealed(list->pool, cors_set_make(list->pool, CORS_SET_ORIGINS));
+    }
+    list->refs = 1;
+    list->origins = origins;
+    fs->current = list;
+    out->name = fs->base.name;
+    out->lookup = file_lookup;
+    out->src = fs;
+    out->bytes = (apr_size_t)fs->tried.size * 4;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* DBM files                                                                                  */
+
+typedef struct {
+    source_base base;
+    const char *type;                   /* apr_dbm's name: "default", "db", "gdbm", "sdbm" */
+    const char *path;
+    const char *file1, *file2;          /* the files it is made of (sdbm: two) */
+    apr_pool_t *pool;                   /* per process: the open handle's */
+    apr_dbm_t *db;
+    file_stamp stamp;                   /* of the version open (file1, then file2's time) */
+    apr_time_t checked;
+} dbm_source;
+
+static file_stamp dbm_stamp(const dbm_source *ds, apr_pool_t *p)
+{
+    file_stamp st = stamp_of(ds->file1, p);
+
+    if (ds->file2 && !st.missing) {
+        file_stamp two = stamp_of(ds->file2, p);
+        st.missing = two.missing;
+        st.mtime = two.mtime > st.mtime ? two.mtime : st.mtime;
+        st.size += two.size;
+        st.inode ^= two.inode;
+    }
+    return st;
+}
+
+/* Under the lock: the version on disk, opened again if it is not the one open. */
+static apr_status_t reopen_dbm(dbm_source *ds, apr_pool_t *p)
+{
+    file_stamp st = dbm_stamp(ds, p);
+    apr_status_t rv;
+
+    if (ds->db && same_stamp(&st, &ds->stamp)) {
+        return APR_SUCCESS;
+    }
+    if (ds->db) {
+        apr_dbm_close(ds->db);
+        ds->db = NULL;
+    }
+    apr_pool_clear(ds->pool);
+    rv = apr_dbm_open_ex(&ds->db, ds->type, ds->path, APR_DBM_READONLY, APR_OS_DEFAULT,
+                         ds->pool);
+    if (rv != APR_SUCCESS) {
+        ds->db = NULL;
+        return rv;
+    }
+    ds->stamp = st;
+    return APR_SUCCESS;
+}
+
+static int dbm_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
+                      void *baton)
+{
+    dbm_source *ds = (dbm_source *)src;
+    request_rec *r = baton;
+    apr_time_t now = now_of(r);
+    apr_status_t rv = APR_SUCCESS;
+    int rc;
+
+    lock(ds->base.lock);
+    if (!ds->db || now - ds->checked >= CHECK_INTERVAL || now < ds->checked) {
+        ds->checked = now;
+        rv = reopen_dbm(ds, p);
+    }
+    if (ds->db) {
+        apr_datum_t k;
+        k.dptr = (char *)key;
+        k.dsize = len;
+        rc = apr_dbm_exists(ds->db, k) ? 1 : 0;
+    }
+    else {
+        rc = -1;
+    }
+    unlock(ds->base.lock);
+    if (rc < 0 && r && time_to_log(&ds->base, now)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "mod_cors: %s cannot be opened (%s): "
+                      "origins it lists are refused until it can (said once a minute per "
+                      "process)", ds->base.name, error_text(r->pool, rv));
+    }
+    return rc;
+}
+
+const char *cors_dbm_source_make(cmd_parms *cmd, const char *spec, cors_source_made *out)
+{
+    dbm_source *ds = apr_pcalloc(cmd->pool, sizeof(*ds));
+    const char *colon = strchr(spec, ':');
+    apr_dbm_t *db;
+    apr_status_t rv;
+
+    if (strncmp(spec, "dbm", 3) != 0 || !colon || (spec[3] != ':' && spec[3] != '=')
+        || !colon[1]) {
+        return apr_psprintf(cmd->pool, "'%s' is not dbm:PATH or dbm=TYPE:PATH (TYPE: db, "
+                            "gdbm or sdbm, as httxt2dbm -f writes them)", spec);
+    }
+    ds->type = spec[3] == '=' ? apr_pstrmemdup(cmd->pool, spec + 4, (apr_size_t)(colon - spec - 4))
+                              : "default";
+    if (!*ds->type) {
+        ds->type = "default";
+    }
+    ds->path = ap_server_root_relative(cmd->pool, colon + 1);
+    if (!ds->path) {
+        return apr_psprintf(cmd->pool, "'%s' is not a valid path", colon + 1);
+    }
+    rv = apr_dbm_get_usednames_ex(cmd->temp_pool, ds->type, ds->path, &ds->file1, &ds->file2);
+    if (rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "'%s' is not a DBM type of this server (db, gdbm, "
+                            "sdbm or default)", ds->type);
+    }
+    ds->file1 = apr_pstrdup(cmd->pool, ds->file1);
+    ds->file2 = ds->file2 ? apr_pstrdup(cmd->pool, ds->file2) : NULL;
+    /* Checked now, so a wrong path or type stops configtest. */
+    if (stamp_of(ds->file1, cmd->temp_pool).missing) {
+        return apr_psprintf(cmd->pool, "%s does not exist (build it with httxt2dbm -i "
+                            "origins.txt -o %s%s)", ds->file1, ds->path,
+                            spec[3] == '=' ? apr_psprintf(cmd->temp_pool, " -f %s", ds->type)
+                                           : "");
+    }
+    rv = apr_dbm_open_ex(&db, ds->type, ds->path, APR_DBM_READONLY, APR_OS_DEFAULT,
+                         cmd->temp_pool);
+    if (rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "cannot open the %s DBM file %s: %s (build it with "
+                            "httxt2dbm -i origins.txt -o %s)", ds->type, ds->path,
+                            error_text(cmd->temp_pool, rv), ds->path);
+    }
+    apr_dbm_close(db);
+    source_init(cmd, &ds->base, apr_psprintf(cmd->pool, "CORSAllowOriginMap %s", spec),
+                SOURCE_DBM);
+    out->name = ds->base.name;
+    out->lookup = dbm_lookup;
+    out->src = ds;
+    out->bytes = 0;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* SQL queries, their cache and their budget                                                  */
+
+typedef struct {
+    source_base base;
+    const char *sql;
+    const char *label;                  /* the statement's name in mod_dbd */
+    char id[17];                        /* the query's hash: its answers' keys in the cache,
+                                         * the same on every server of a fleet */
+    cors_sources_env *env;
+} query_source;
+
+/* FNV-1a: stable across servers and builds, which a cache shared by a fleet needs. */
+static void hash_hex(const char *s, char out[17])
+{
+    apr_uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    }
+    apr_snprintf(out, 17, "%016" APR_UINT64_T_HEX_FMT, h);
+}
+
+/* The cache key of an answer: "cors:" the query's hash ":" the origin. */
+static unsigned int cache_key(const query_source *qs, const char *key, size_t len,
+                              unsigned char *buf, size_t size)
+{
+    if (len + 5 + 16 + 2 > size) {
+        return 0;
+    }
+    return (unsigned int)apr_snprintf((char *)buf, size, "cors:%s:%.*s", qs->id, (int)len,
+                                      key);
+}
+
+/* 1 or 0 as cached, -1 when not cached (or no cache). */
+static int cache_get(const query_source *qs, request_rec *r, const char *key, size_t len)
+{
+    cors_sources_env *env = qs->env;
+    unsigned char id[CORS_ORIGIN_MAX + 32], val[4];
+    unsigned int idlen, vlen = sizeof(val);
+    apr_status_t rv;
+
+    if (!env->cache || (idlen = cache_key(qs, key, len, id, sizeof(id))) == 0) {
+        return -1;
+    }
+    if (env->cache_lock) {
+        apr_global_mutex_lock(env->cache_lock);
+    }
+    rv = env->cache->retrieve(env->cache_inst, r->server, id, idlen, val, &vlen, r->pool);
+    if (env->cache_lock) {
+        apr_global_mutex_unlock(env->cache_lock);
+    }
+    if (rv != APR_SUCCESS || vlen != 1 || (val[0] != '0' && val[0] != '1')) {
+        return -1;
+    }
+    return val[0] == '1';
+}
+
+static void cache_put(const query_source *qs, request_rec *r, const char *key, size_t len,
+                      int listed)
+{
+    cors_sources_env *env = qs->env;
+    unsigned char id[CORS_ORIGIN_MAX + 32], val[1];
+    unsigned int idlen;
+
+    if (!env->cache || (idlen = cache_key(qs, key, len, id, sizeof(id))) == 0) {
+        return;
+    }
+    val[0] = listed ? '1' : '0';
+    if (env->cache_lock) {
+        apr_global_mutex_lock(env->cache_lock);
+    }
+    env->cache->store(env->cache_inst, r->server, id, idlen, r->request_time + env->timeout,
+                      val, 1, r->pool);
+    if (env->cache_lock) {
+        apr_global_mutex_unlock(env->cache_lock);
+    }
+}
+
+/* One query more this second for this process, or none: past the budget a flood of new
+ * origins is refused instead of sent to the database. */
+static int take_budget(cors_sources_env *env, apr_time_t now, int *say)
+{
+    apr_time_t second = apr_time_sec(now);
+    int ok;
+
+    lock(env->lock);
+    if (second != env->budget_second) {
+        env->budget_second = second;
+        env->budget_used = 0;
+    }
+    ok = env->budget_used < env->budget;
+    env->budget_used += ok;
+    *say = !ok && (env->budget_logged == 0 || now - env->budget_logged >= LOG_INTERVAL
+                   || now < env->budget_logged);
+    if (*say) {
+        env->budget_logged = now;
+    }
+    unlock(env->lock);
+    return ok;
+}
+
+static int query_down(query_source *qs, request_rec *r, apr_status_t rv, const char *why)
+{
+    if (time_to_log(&qs->base, r->request_time)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "mod_cors: %s: %s; origins it would allow "
+                      "are refused meanwhile (said once a minute per process)", qs->base.name,
+                      why);
+    }
+    return -1;
+}
+
+/* Runs the prepared statement with the origin bound as its one parameter: any row is a yes. */
+static int run_query(query_source *qs, request_rec *r, const char *key, size_t len)
+{
+    ap_dbd_t *dbd = qs->env->dbd_acquire(r);
+    apr_dbd_prepared_t *stmt;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *origin;
+    int rv, found = 0;
+
+    if (!dbd) {
+        return query_down(qs, r, APR_EGENERAL, "no database connection (mod_dbd says why)");
+    }
+    stmt = apr_hash_get(dbd->prepared, qs->label, APR_HASH_KEY_STRING);
+    if (!stmt) {
+        return query_down(qs, r, APR_EGENERAL, "the statement is not prepared for this "
+                          "virtual host: give CORSAllowOriginQuery and the DBD directives in "
+                          "the same server");
+    }
+    origin = apr_pstrmemdup(r->pool, key, len);
+    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0, origin, (char *)NULL);
+    if (rv != 0) {
+        return query_down(qs, r, APR_EGENERAL,
+                          apr_psprintf(r->pool, "the query failed: %s",
+                                       apr_dbd_error(dbd->driver, dbd->handle, rv)));
+    }
+    /* Every row is read, as drivers finish a statement at its end. */
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        found = 1;
+    }
+    return found;
+}
+
+static int query_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
+                        void *baton)
+{
+    query_source *qs = (query_source *)src;
+    request_rec *r = baton;
+    int rc, say;
+
+    (void)p;
+    if (!r) {
+        return -1;
+    }
+    if ((rc = cache_get(qs, r, key, len)) >= 0) {
+        return rc;
+    }
+    if (!take_budget(qs->env, r->request_time, &say)) {
+        if (say) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: more than %d origin "
+                          "queries a second in this process (CORSOriginQueryBudget): origins "
+                          "not in the cache are refused until the next second (said once a "
+                          "minute per process)", qs->env->budget);
+        }
+        return -1;
+    }
+    rc = run_query(qs, r, key, len);
+    if (rc >= 0) {
+        cache_put(qs, r, key, len, rc);
+    }
+    return rc;
+}
+
+const char *cors_query_source_make(cmd_parms *cmd, const char *sql, cors_source_made *out)
+{
+    cors_sources_env *env = cors_sources_env_of(cmd->pool);
+    query_source *qs = apr_pcalloc(cmd->pool, sizeof(*qs));
+    const char *pct = strstr(sql, "%s");
+
+    if (!pct || strstr(pct + 2, "%s") || strchr(sql, '\'') == pct - 1) {
+        return apr_psprintf(cmd->pool, "'%s' must hold one %%s, unquoted, where the origin "
+                            "goes (it is bound as a parameter, never pasted into the SQL)",
+                            sql);
+    }
+    if (!env->dbd_prepare) {
+        env->dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+        env->dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    }
+    if (!env->dbd_prepare || !env->dbd_acquire) {
+        return "needs mod_dbd (LoadModule dbd_module, or a2enmod dbd) loaded before this line, "
+               "and DBDriver/DBDParams for the database";
+    }
+    qs->sql = apr_pstrdup(cmd->pool, sql);
+    qs->env = env;
+    hash_hex(qs->sql, qs->id);
+    qs->label = apr_psprintf(cmd->pool, "mod_cors-%s", qs->id);
+    env->dbd_prepare(cmd->server, qs->sql, qs->label);
+    env->queries++;
+    source_init(cmd, &qs->base, apr_psprintf(cmd->pool, "CORSAllowOriginQuery \"%s\"", sql),
+                SOURCE_QUERY);
+    out->name = qs->base.name;
+    out->lookup = query_lookup;
+    out->src = qs;
+    out->bytes = 0;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The server-wide directives                                                                 */
+
+const char *cors_sources_set_cache(cmd_parms *cmd, const char *spec)
+{
+    cors_sources_env *env = cors_sources_env_of(cmd->pool);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *sep = strchr(spec, ':');
+    const char *name = sep ? apr_pstrmemdup(cmd->pool, spec, (apr_size_t)(sep - spec)) : spec;
+
+    if (err) {
+        return err;
+    }
+    env->cache = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                    AP_SOCACHE_PROVIDER_VERSION);
+    if (!env->cache) {
+        return apr_psprintf(cmd->pool, "CORSOriginCache: unknown cache '%s': load its module "
+                            "first (mod_socache_%s; shmcb for one server, memcache or redis "
+                            "for several)", name, name);
+    }
+    err = env->cache->create(&env->cache_inst, sep ? sep + 1 : NULL, cmd->temp_pool, cmd->pool);
+    if (err) {
+        return apr_psprintf(cmd->pool, "CORSOriginCache: %s", err);
+    }
+    env->cache_spec = apr_pstrdup(cmd->pool, spec);
+    return NULL;
+}
+
+static const char *seconds_arg(cmd_parms *cmd, const char *arg, long lo, long hi, long *v)
+{
+    const char *s;
+
+    *v = 0;
+    for (s = arg; *s >= '0' && *s <= '9' && *v <= hi; s++) {
+        *v = *v * 10 + (*s - '0');
+    }
+    if (!*arg || *s || *v < lo || *v > hi) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number from %ld to %ld",
+                            cmd->cmd->name, arg, lo, hi);
+    }
+    return ap_check_cmd_context(cmd, GLOBAL_ONLY);
+}
+
+const char *cors_sources_set_timeout(cmd_parms *cmd, const char *arg)
+{
+    cors_sources_env *env = cors_sources_env_of(cmd->pool);
+    long v;
+    const char *err = seconds_arg(cmd, arg, 1, 86400, &v);
+
+    if (!err) {
+        env->timeout = apr_time_from_sec(v);
+        env->timeout_set = 1;
+    }
+    return err;
+}
+
+const char *cors_sources_set_budget(cmd_parms *cmd, const char *arg)
+{
+    cors_sources_env *env = cors_sources_env_of(cmd->pool);
+    long v;
+    const char *err = seconds_arg(cmd, arg, 1, 100000, &v);
+
+    if (!err) {
+        env->budget = (int)v;
+        env->budget_set = 1;
+    }
+    return err;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Hooks                                                                                      */
+
+void cors_sources_pre_config(apr_pool_t *pconf)
+{
+    ap_mutex_register(pconf, CACHE_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+static apr_status_t destroy_cache(void *data)
+{
+    cors_sources_env *env = data;
+
+    env->cache->destroy(env->cache_inst, ap_server_conf);
+    return APR_SUCCESS;
+}
+
+int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    cors_sources_env *env = cors_sources_env_of(pconf);
+    struct ap_socache_hints hints;
+    apr_status_t rv;
+
+    (void)ptemp;
+    if (env->queries && !env->cache) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: CORSAllowOriginQuery without "
+                     "CORSOriginCache: every request from an origin not listed otherwise "
+                     "queries the database (at most CORSOriginQueryBudget, %d, a second per "
+                     "process; the rest are refused); add CORSOriginCache shmcb", env->budget);
+    }
+    if (!env->cache || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    if (env->cache->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&env->cache_lock, NULL, CACHE_MUTEX, NULL, s, pconf, 0);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "mod_cors: cannot create the lock of "
+                         "CORSOriginCache %s", env->cache_spec);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    hints.avg_id_len = 48;
+    hints.avg_obj_size = 1;
+    hints.expiry_interval = env->timeout;
+    rv = env->cache->init(env->cache_inst, CACHE_NAME, &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "mod_cors: cannot start CORSOriginCache %s",
+                     env->cache_spec);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_cleanup_register(pconf, env, destroy_cache, apr_pool_cleanup_null);
+    return OK;
+}
+
+void cors_sources_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    cors_sources_env *env = cors_sources_env_of(s->process->pconf);
+    int i;
+
+    env->lock = cors_process_lock(pchild);
+    if (env->cache_lock) {
+        apr_global_mutex_child_init(&env->cache_lock, apr_global_mutex_lockfile(env->cache_lock),
+                                    pchild);
+    }
+    for (i = 0; i < env->started->nelts; i++) {
+        source_base *b = APR_ARRAY_IDX(env->started, i, source_base *);
+        b->lock = cors_process_lock(pchild);
+        if (b->kind == SOURCE_DBM) {
+            apr_pool_create(&((dbm_source *)b)->pool, pchild);
+        }
+    }
+}
