@@ -1,0 +1,517 @@
+#!/bin/sh
+# sources.sh - origins that change while the server runs, through a real httpd: an origin file,
+# a DBM file and an SQLite table (mod_dbd) with answers cached in shmcb (mod_socache).
+#   sh tests/sources.sh [event|prefork ...]     both MPMs by default
+# What it shows, for each MPM:
+#   - a file, a DBM and a table each allow what they list, refuse the rest, and follow changes
+#     without a restart (file and DBM within 2 s, the table within CORSOriginCacheTimeout);
+#   - removals and credentials in the configuration hold over them; preflights work;
+#   - a bad file keeps the list in force and says file:line once per process; at start-up a
+#     bad file, a missing DBM or a query without %s stops configtest with what to fix;
+#   - .htaccess files may name an origin file only under AllowOverrideList, below their own
+#     directory;
+#   - a locked database is refused within a bounded time (fail closed) while cached answers
+#     still hold; a flood of listed origins is held to CORSOriginQueryBudget; a flood of
+#     random origins leaves the children's memory flat.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/mk/httpd.sh"
+httpd_require_module || exit 1
+[ $# -gt 0 ] || set -- event prefork
+
+passed=0
+failed=0
+check() {   # NAME WANT GOT
+    if [ "$2" = "$3" ]; then
+        passed=$((passed + 1)); echo "ok - $1"
+    else
+        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: $2"; echo "#   got:  $3"
+    fi
+}
+like() {    # NAME PATTERN TEXT (grep -E)
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+        passed=$((passed + 1)); echo "ok - $1"
+    else
+        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: /$2/"
+        printf '%s\n' "$3" | head -5 | sed 's/^/#   got:  /'
+    fi
+}
+below() {   # NAME VALUE BOUND: VALUE < BOUND
+    if [ "$2" -lt "$3" ]; then
+        passed=$((passed + 1)); echo "ok - $1 ($2 < $3)"
+    else
+        failed=$((failed + 1)); echo "not ok - $1 ($2, bound $3)"
+    fi
+}
+
+httpd_tmpdir root
+trap httpd_cleanup EXIT
+trap 'exit 130' INT TERM
+chmod 755 "$root"
+
+# put FILE TEXT: replaces FILE whole, as an admin's script should (write, then rename).
+put() {
+    printf '%s' "$2" > "$1.tmp"
+    chmod 644 "$1.tmp"
+    mv "$1.tmp" "$1"
+}
+
+# dbm FILE LINES: a DBM file built with httxt2dbm (key value lines), swapped in by rename.
+dbm() {
+    printf '%s' "$2" | httxt2dbm -i - -o "$1.new"
+    chmod 644 "$1.new"
+    mv "$1.new" "$1"
+}
+
+sql() {
+    sqlite3 "$data/tenants.db" "$1"
+}
+
+# acao URL ORIGIN [CURL ARGS...]: the Access-Control-Allow-Origin sent back, or "-".
+acao() {
+    url=$1 origin=$2
+    shift 2
+    v=$(curl -s -o /dev/null -D - -H "Origin: $origin" "$@" "$base$url" \
+        | tr -d '\r' | sed -n 's/^[Aa]ccess-[Cc]ontrol-[Aa]llow-[Oo]rigin: //p')
+    echo "${v:--}"
+}
+
+# every N URL ORIGIN: the distinct answers of N requests (spread over processes and threads).
+every() {
+    n=$1
+    shift
+    i=0
+    while [ $i -lt "$n" ]; do acao "$@"; i=$((i + 1)); done | sort | uniq -c \
+        | awk '{ printf "%s%s x%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+
+# within TENTHS WANT URL ORIGIN: polls (bounded) until 6 requests in a row answer WANT;
+# prints the tenths of a second it took, or "never".
+within() {
+    limit=$1 want=$2
+    shift 2
+    tenths=0
+    while [ $tenths -le "$limit" ]; do
+        if [ "$(every 6 "$@")" = "$want x6" ]; then
+            echo $tenths
+            return 0
+        fi
+        sleep 0.1
+        tenths=$((tenths + 1))
+    done
+    echo never
+}
+
+# children DIR: the pids of DIR's httpd children.
+children() {
+    parent=$(cat "$1/httpd.pid")
+    pgrep -P "$parent" | tr '\n' ' '
+}
+
+rss_kb() {  # total VmRSS of PIDS
+    t=0
+    for p in "$@"; do
+        r=$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$p/status" 2>/dev/null || echo 0)
+        t=$((t + ${r:-0}))
+    done
+    echo $t
+}
+
+data="$root/data"
+mkdir -p "$data"
+chmod 755 "$data"
+
+run_mpm() {
+    mpm=$1
+    dir="$root/$mpm"
+    mkdir -p "$dir/www/ht/ok" "$dir/www/ht/up" "$dir/www/ht/abs" "$dir/www/ht/link" \
+             "$dir/www/ht/denied"
+    for d in file file/minus file/creds map query query2 ht/ok ht/up ht/abs ht/link ht/denied; do
+        mkdir -p "$dir/www/$d"
+        echo "data" > "$dir/www/$d/data.txt"
+    done
+    put "$data/origins.txt" "# tenants, one per line
+https://tenant-a.example
+https://*.shop.example
+
+https://removed.example
+"
+    dbm "$data/origins.db" "https://map-a.example 1
+https://map-b.example:8443 1
+"
+    rm -f "$data/tenants.db"
+    sql "CREATE TABLE tenant_origins (origin TEXT PRIMARY KEY);
+         INSERT INTO tenant_origins VALUES ('https://sql-a.example');"
+    chmod 644 "$data/tenants.db"
+    put "$dir/www/ht/ok/origins.txt" "https://ht-a.example
+"
+    put "$dir/www/ht/ok/.htaccess" "CORSAllowOriginFile origins.txt
+"
+    put "$dir/www/ht/up/.htaccess" "CORSAllowOriginFile ../../../../data/origins.txt
+"
+    put "$dir/www/ht/abs/.htaccess" "CORSAllowOriginFile $data/origins.txt
+"
+    ln -sf "$data/origins.txt" "$dir/www/ht/link/origins.txt"
+    put "$dir/www/ht/link/.htaccess" "CORSAllowOriginFile origins.txt
+"
+    put "$dir/www/ht/denied/.htaccess" "CORSAllowOriginFile origins.txt
+"
+    cp "$dir/www/ht/ok/origins.txt" "$dir/www/ht/denied/"
+    chmod -R a+rX "$dir"
+    port=$(httpd_free_port)
+    base="http://127.0.0.1:$port"
+    {
+        httpd_base "$dir" "$mpm" dbd socache_shmcb
+        cat <<EOF
+Listen 127.0.0.1:$port
+DocumentRoot $dir/www
+LogFormat "%U %{Origin}i %{cors}n" cors
+CustomLog $dir/access_log cors
+LogLevel warn cors:info
+DBDriver sqlite3
+DBDParams $data/tenants.db
+CORSOriginCache shmcb:$dir/origin-cache(512000)
+CORSOriginCacheTimeout 2
+CORSOriginQueryBudget 1000
+<Directory $dir/www>
+    Require all granted
+    AllowOverride None
+</Directory>
+<Directory $dir/www/ht>
+    AllowOverride All
+    AllowOverrideList CORSAllowOriginFile
+</Directory>
+<Directory $dir/www/ht/denied>
+    AllowOverride All
+    AllowOverrideList None
+</Directory>
+<Location /file>
+    CORSAllowOriginFile $data/origins.txt
+    CORSAllowMethods GET PUT
+</Location>
+<Location /file/minus>
+    CORSAllowOrigin -https://removed.example
+</Location>
+<Location /file/creds>
+    CORSAllowCredentials On
+</Location>
+<Location /map>
+    CORSAllowOrigin https://listed.example
+    CORSAllowOriginMap +dbm:$data/origins.db
+</Location>
+<Location /query>
+    CORSAllowOriginQuery "SELECT 1 FROM tenant_origins WHERE origin = %s"
+</Location>
+<Location /query2>
+    CORSAllowOriginQuery "SELECT origin FROM tenant_origins WHERE origin = %s AND 1 = 1"
+</Location>
+EOF
+    } > "$dir/httpd.conf"
+    httpd_start "$dir" "$base/file/data.txt" || { failed=$((failed + 1)); return 0; }
+    t="$mpm:"
+
+    # ---- CORSAllowOriginFile ------------------------------------------------------------
+    check "$t file: a listed origin allowed" "https://tenant-a.example x12" \
+        "$(every 12 /file/data.txt https://tenant-a.example)"
+    check "$t file: a pattern of the file allowed" "https://x.shop.example x6" \
+        "$(every 6 /file/data.txt https://x.shop.example)"
+    check "$t file: an origin not listed refused" "- x12" \
+        "$(every 12 /file/data.txt https://stranger.example)"
+    check "$t file: the origin sent in another form is the same origin" \
+        "HTTPS://Tenant-A.example:443" \
+        "$(acao /file/data.txt HTTPS://Tenant-A.example:443)"
+    like "$t file: Vary: Origin on a refusal" "^[Vv]ary: .*Origin" \
+        "$(curl -s -o /dev/null -D - -H 'Origin: https://stranger.example' "$base/file/data.txt")"
+    check "$t file: a removal in a section below wins over the file" "- x6" \
+        "$(every 6 /file/minus/data.txt https://removed.example)"
+    check "$t file: ... and the rest of the file still holds there" "https://tenant-a.example" \
+        "$(acao /file/minus/data.txt https://tenant-a.example)"
+    like "$t file: credentials hold for an origin of the file" \
+        "[Aa]ccess-[Cc]ontrol-[Aa]llow-[Cc]redentials: true" \
+        "$(curl -s -o /dev/null -D - -H 'Origin: https://tenant-a.example' "$base/file/creds/data.txt")"
+    check "$t file: a preflight from an origin of the file" "204 https://tenant-a.example" \
+        "$(curl -s -o /dev/null -D - -X OPTIONS -H 'Origin: https://tenant-a.example' \
+            -H 'Access-Control-Request-Method: PUT' "$base/file/data.txt" | tr -d '\r' \
+            | sed -n -e 's/^HTTP\/1.1 \([0-9]*\).*/\1/p' -e 's/^Access-Control-Allow-Origin: //p' \
+            | tr '\n' ' ' | sed 's/ $//')"
+
+    # Every process has read the file by now; each looks at it again at most once a second.
+    put "$data/origins.txt" "https://tenant-a.example
+https://tenant-new.example
+"
+    got=$(within 25 https://tenant-new.example /file/data.txt https://tenant-new.example)
+    check "$t file: an origin added is allowed in every process within 2 s" yes \
+        "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got tenths)")"
+    got=$(within 25 - /file/data.txt https://x.shop.example)
+    check "$t file: an origin taken out is refused within 2 s" yes \
+        "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got tenths)")"
+    # The same size, in place (an editor's save): a new time tells it.
+    printf 'https://tenant-b.example\nhttps://tenant-new.example\n' > "$data/origins.txt"
+    got=$(within 25 https://tenant-b.example /file/data.txt https://tenant-b.example)
+    check "$t file: an edit in place is read too" yes \
+        "$([ "$got" != never ] && echo yes || echo no)"
+
+    # A bad line: the list in force stays, in every process; one error per process.
+    sleep 1.1
+    every 12 /file/data.txt https://tenant-b.example >/dev/null
+    errors_before=$(grep -c "origins.txt:2:" "$dir/error_log" || true)
+    put "$data/origins.txt" "https://tenant-c.example
+https://tenant-c.example/
+https://tenant-b.example
+"
+    sleep 1.2
+    check "$t file: a bad line keeps the list in force" "https://tenant-b.example x24" \
+        "$(every 24 /file/data.txt https://tenant-b.example)"
+    check "$t file: ... never a part of the new file" "- x12" \
+        "$(every 12 /file/data.txt https://tenant-c.example)"
+    sleep 1.1
+    every 24 /file/data.txt https://tenant-b.example >/dev/null
+    errors=$(( $(grep -c "origins.txt:2:" "$dir/error_log" || true) - errors_before ))
+    procs=$(children "$dir" | wc -w)
+    check "$t file: the error names file:line and the fix, once per process ($errors, $procs processes)" \
+        yes "$([ "$errors" -ge 1 ] && [ "$errors" -le "$procs" ] && echo yes || echo no)"
+    like "$t file: ... in words" "origins.txt:2: 'https://tenant-c.example/' ends with a slash.*write 'https://tenant-c.example'; the list read before \(origins: [0-9]+\) stays in force" \
+        "$(cat "$dir/error_log")"
+    put "$data/origins.txt" "https://tenant-c.example
+https://removed.example
+"
+    got=$(within 25 https://tenant-c.example /file/data.txt https://tenant-c.example)
+    check "$t file: fixed, the new list is read" yes \
+        "$([ "$got" != never ] && echo yes || echo no)"
+
+    # ---- .htaccess --------------------------------------------------------------------------
+    check "$t .htaccess: allowed by AllowOverrideList, a file beside it" "https://ht-a.example x6" \
+        "$(every 6 /ht/ok/data.txt https://ht-a.example)"
+    put "$dir/www/ht/ok/origins.txt" "https://ht-b.example
+"
+    got=$(within 25 https://ht-b.example /ht/ok/data.txt https://ht-b.example)
+    check "$t .htaccess: its origin file changed (not the .htaccess): read within 2 s" yes \
+        "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got)")"
+    check "$t .htaccess: a path above its directory: 500" 500 \
+        "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/up/data.txt")"
+    check "$t .htaccess: an absolute path: 500" 500 \
+        "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/abs/data.txt")"
+    check "$t .htaccess: a link out of its directory: 500" 500 \
+        "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/link/data.txt")"
+    check "$t .htaccess: without AllowOverrideList (AllowOverride All alone): 500" 500 \
+        "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/denied/data.txt")"
+    log=$(cat "$dir/error_log")
+    like "$t .htaccess: ... says why (above)" "must be relative to its directory and stay below it \('../../../../data/origins.txt'" "$log"
+    like "$t .htaccess: ... says why (link)" "leads out of it through a link" "$log"
+    like "$t .htaccess: ... not allowed here" "ht/denied/.htaccess: CORSAllowOriginFile not allowed here" "$log"
+
+    # ---- CORSAllowOriginMap -----------------------------------------------------------------
+    check "$t dbm: a key allowed" "https://map-a.example x6" \
+        "$(every 6 /map/data.txt https://map-a.example)"
+    check "$t dbm: a key with its port" "https://map-b.example:8443" \
+        "$(acao /map/data.txt https://map-b.example:8443)"
+    check "$t dbm: + keeps the section's own list" "https://listed.example" \
+        "$(acao /map/data.txt https://listed.example)"
+    check "$t dbm: not a key: refused" "- x6" "$(every 6 /map/data.txt https://map-z.example)"
+    dbm "$data/origins.db" "https://map-z.example 1
+"
+    got=$(within 25 https://map-z.example /map/data.txt https://map-z.example)
+    check "$t dbm: a new file (renamed over the old) is read within 2 s" yes \
+        "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got)")"
+    got=$(within 25 - /map/data.txt https://map-a.example)
+    check "$t dbm: ... and a key gone is refused" yes \
+        "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got)")"
+
+    # ---- CORSAllowOriginQuery (SQLite through mod_dbd, answers in shmcb) --------------------
+    check "$t query: a row allowed" "https://sql-a.example x12" \
+        "$(every 12 /query/data.txt https://sql-a.example)"
+    check "$t query: no row: refused" "- x6" "$(every 6 /query/data.txt https://sql-b.example)"
+    sql "INSERT INTO tenant_origins VALUES ('https://sql-b.example');"
+    check "$t query: a row inserted: the cached refusal holds until the timeout" - \
+        "$(acao /query/data.txt https://sql-b.example)"
+    got=$(within 40 https://sql-b.example /query/data.txt https://sql-b.example)
+    check "$t query: ... then it is allowed (timeout 2 s)" yes \
+        "$([ "$got" != never ] && [ "$got" -le 30 ] && echo yes || echo "no ($got)")"
+    sql "DELETE FROM tenant_origins WHERE origin = 'https://sql-a.example';"
+    got=$(within 40 - /query/data.txt https://sql-a.example)
+    check "$t query: a row deleted is refused within the timeout" yes \
+        "$([ "$got" != never ] && [ "$got" -le 30 ] && echo yes || echo "no ($got)")"
+    check "$t query: a second query of its own (another cache key)" "https://sql-b.example" \
+        "$(acao /query2/data.txt https://sql-b.example)"
+
+    # A database that cannot answer (locked by a writer): refused in bounded time, cached
+    # answers still hold, and it says why once per process.
+    sql "INSERT INTO tenant_origins VALUES ('https://sql-c.example');"
+    acao /query/data.txt https://sql-b.example >/dev/null
+    (echo "BEGIN EXCLUSIVE; INSERT INTO tenant_origins VALUES ('https://sql-d.example');"; sleep 5; echo "COMMIT;") \
+        | sqlite3 "$data/tenants.db" &
+    locker=$!
+    sleep 0.3
+    check "$t query: the database locked: a cached answer still holds" "https://sql-b.example" \
+        "$(acao /query/data.txt https://sql-b.example)"
+    start=$(date +%s%N)
+    got=$(acao /query/data.txt https://sql-c.example)
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    check "$t query: ... an origin not cached is refused (fail closed)" - "$got"
+    below "$t query: ... answered within a bounded time (ms)" "$ms" 4500
+    like "$t query: ... the error log says the query failed" "CORSAllowOriginQuery \"SELECT 1 FROM tenant_origins WHERE origin = %s\": the query failed: .*refused meanwhile" \
+        "$(cat "$dir/error_log")"
+    wait "$locker" || true
+    got=$(within 40 https://sql-c.example /query/data.txt https://sql-c.example)
+    check "$t query: the lock gone: allowed again" yes \
+        "$([ "$got" != never ] && echo yes || echo no)"
+
+    # ---- the access log ----------------------------------------------------------------------
+    like "$t log: allowed by a source" "^/query/data.txt https://sql-c.example allowed" \
+        "$(cat "$dir/access_log")"
+    like "$t log: refused by a source" "^/file/data.txt https://stranger.example refused-origin" \
+        "$(cat "$dir/access_log")"
+
+    # ---- floods ------------------------------------------------------------------------------
+    # Random origins: every one is a query and a cached "no"; the cache is fixed in size, so
+    # the children's memory stays flat.
+    pids=$(children "$dir")
+    # shellcheck disable=SC2086
+    rss0=$(rss_kb $pids)
+    check "$t flood: 6,000 random origins, none allowed" 0 \
+        "$(flood "$base/query/data.txt" 6000 random)"
+    # shellcheck disable=SC2086
+    rss1=$(rss_kb $pids)
+    below "$t flood: 6,000 random origins: the children grow by less than 8 MB (kB)" \
+        $((rss1 - rss0)) 8192
+    # The flood spent this second's query budget (1,000 a process): the next second's holds.
+    sleep 1.1
+    check "$t flood: ... the listed origin is still allowed" "https://sql-c.example" \
+        "$(acao /query/data.txt https://sql-c.example)"
+    httpd_stop "$dir"
+}
+
+# flood URL N random|listed: N requests, each with a new origin, over kept-alive connections.
+flood() {
+    perl -e '
+        use strict; use IO::Socket::INET;
+        my ($url, $n, $kind) = @ARGV;
+        my ($host, $port, $path) = $url =~ m{^http://([^:/]+):(\d+)(/.*)$} or die;
+        my $allowed = 0;
+        for (my $i = 0; $i < $n; ) {
+            my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port) or die "$!";
+            my $batch = 0;
+            while ($batch < 50 && $i < $n) {
+                my $o = $kind eq "random" ? sprintf("https://r%08x.flood.example", int(rand(2**31)))
+                                          : sprintf("https://listed%d.flood.example", $i);
+                print $s "GET $path HTTP/1.1\r\nHost: $host\r\nOrigin: $o\r\n\r\n";
+                my ($head, $len) = ("", 0);
+                while (my $l = <$s>) { $head .= $l; last if $l eq "\r\n"; }
+                ($len) = $head =~ /Content-Length: (\d+)/i; read($s, my $b, $len // 0);
+                $allowed++ if $head =~ /Access-Control-Allow-Origin/i;
+                $batch++; $i++;
+            }
+            close $s;
+        }
+        print "$allowed\n";
+    ' "$@"
+}
+
+# ---- start-up: what configtest stops -------------------------------------------------------
+configtest() {  # BODY: prints the configtest output
+    d="$root/ct"
+    mkdir -p "$d"
+    { httpd_base "$d" event dbd; echo "Listen 127.0.0.1:$(httpd_free_port)"; printf '%s\n' "$1"; } \
+        > "$d/httpd.conf"
+    "$HTTPD_BIN" -t -f "$d/httpd.conf" 2>&1 || true
+}
+put "$data/bad.txt.ok" "https://ok.example
+"
+put "$data/bad.txt" "https://ok.example
+*
+"
+like "configtest: '*' in an origin file, with its line" \
+    "bad.txt:2: '\*' would allow every origin: write CORSAllowOrigin \* in the configuration" \
+    "$(configtest "<Location /x>
+CORSAllowOriginFile $data/bad.txt
+</Location>")"
+put "$data/bad.txt" "https://ok.example
+https://*.github.io
+"
+like "configtest: a wildcard over a public suffix in a file" \
+    "bad.txt:2: 'https://\*.github.io' lets strangers in" \
+    "$(configtest "<Location /x>
+CORSAllowOriginFile $data/bad.txt
+</Location>")"
+like "configtest: a missing file" "CORSAllowOriginFile: cannot read $root/data/none.txt" \
+    "$(configtest "<Location /x>
+CORSAllowOriginFile $data/none.txt
+</Location>")"
+like "configtest: a missing DBM file" "CORSAllowOriginMap: .*none.db does not exist \(build it with httxt2dbm" \
+    "$(configtest "<Location /x>
+CORSAllowOriginMap dbm:$data/none.db
+</Location>")"
+like "configtest: not a dbm: spec" "CORSAllowOriginMap: 'sdbm:/x' is not dbm:PATH or dbm=TYPE:PATH" \
+    "$(configtest "<Location /x>
+CORSAllowOriginMap sdbm:/x
+</Location>")"
+like "configtest: a query without %s" "CORSAllowOriginQuery: .* must hold one %s, unquoted" \
+    "$(configtest "DBDriver sqlite3
+DBDParams $data/tenants.db
+<Location /x>
+CORSAllowOriginQuery \"SELECT 1 FROM t WHERE origin = '%s'\"
+</Location>")"
+like "configtest: CORSOriginCache in a virtual host" "CORSOriginCache cannot occur within <VirtualHost> section" \
+    "$(configtest "<VirtualHost 127.0.0.1:1>
+CORSOriginCache shmcb
+</VirtualHost>")"
+like "configtest: an unknown cache provider" "CORSOriginCache: unknown cache 'nosuch'" \
+    "$(configtest "CORSOriginCache nosuch")"
+like "configtest: a source twice in one section" "is already given in this section" \
+    "$(configtest "<Location /x>
+CORSAllowOriginFile $data/bad.txt.ok
+CORSAllowOriginFile $data/bad.txt.ok
+</Location>")"
+
+for mpm in "$@"; do
+    run_mpm "$mpm"
+done
+
+# ---- the query budget (its own server: a budget of 20 a second per process) --------------
+bdir="$root/budget"
+mkdir -p "$bdir/www/query"
+echo data > "$bdir/www/query/data.txt"
+chmod -R a+rX "$bdir"
+rm -f "$data/tenants.db"
+sql "CREATE TABLE tenant_origins (origin TEXT PRIMARY KEY);"
+i=0
+while [ $i -lt 400 ]; do echo "INSERT INTO tenant_origins VALUES ('https://listed$i.flood.example');"; i=$((i + 1)); done \
+    | sqlite3 "$data/tenants.db"
+chmod 644 "$data/tenants.db"
+port=$(httpd_free_port)
+{
+    httpd_base "$bdir" prefork dbd
+    cat <<EOF
+Listen 127.0.0.1:$port
+DocumentRoot $bdir/www
+StartServers 1
+MinSpareServers 1
+MaxSpareServers 1
+MaxRequestWorkers 1
+DBDriver sqlite3
+DBDParams $data/tenants.db
+CORSOriginQueryBudget 20
+<Location /query>
+    CORSAllowOriginQuery "SELECT 1 FROM tenant_origins WHERE origin = %s"
+</Location>
+EOF
+} > "$bdir/httpd.conf"
+if httpd_start "$bdir" "http://127.0.0.1:$port/query/data.txt"; then
+    start=$(date +%s)
+    allowed=$(flood "http://127.0.0.1:$port/query/data.txt" 400 listed)
+    secs=$(( $(date +%s) - start + 1 ))
+    bound=$((20 * secs))
+    check "budget: 400 listed origins in $secs s, one process: at most 20 a second allowed ($allowed, bound $bound)" \
+        yes "$([ "$allowed" -ge 20 ] && [ "$allowed" -le "$bound" ] && echo yes || echo no)"
+    check "budget: the warning, once" 1 \
+        "$(grep -c 'more than 20 origin queries a second in this process (CORSOriginQueryBudget)' "$bdir/error_log")"
+    like "budget: without CORSOriginCache, start-up says so" \
+        "CORSAllowOriginQuery without CORSOriginCache: every request from an origin not listed otherwise queries the database" \
+        "$(cat "$bdir/error_log")"
+    httpd_stop "$bdir"
+else
+    failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
