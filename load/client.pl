@@ -6,6 +6,12 @@
 #        load.sh keeps switching between version A (origins 1-500, exposing X-Version-A) and B
 #        (501-1000, X-Version-B): an answer may refuse, but one that allows must be the whole
 #        of one version. Prints "requests bad allowed-by-A allowed-by-B".
+#        client.pl PORT CLIENTS SECONDS sources   the same against /src/data.txt, whose origin
+#        file load.sh keeps switching between version A (origins 1-500) and B (501-1000), both
+#        ending with https://always.example, while rows of its SQLite table come and go beside
+#        https://always-sql.example: the two "always" origins must be allowed on every request
+#        (a half-read list would drop them), https://never.example never, any other answer
+#        may allow or refuse. Prints "requests bad allowed-by-A allowed-by-B".
 use strict;
 use warnings;
 use IO::Socket::INET ();
@@ -19,11 +25,16 @@ for my $c (1 .. $clients) {
     if ($pid == 0) {
         close $rd;
         my ($n, $bad, $i, $by_a, $by_b) = (0, 0, 0, 0, 0);
-        my $path = $mode eq 'versions' ? '/ht/data.txt' : '/api/data.txt';
+        my $path = $mode eq 'versions' ? '/ht/data.txt'
+                 : $mode eq 'sources' ? '/src/data.txt' : '/api/data.txt';
         my $end = time + $seconds;
         while (time < $end) {
             # A different allowed origin for every request of every client.
             my $origin = 'https://o' . (1 + ($c * 7919 + $i++) % 1000) . '.example';
+            if ($mode eq 'sources' && $i % 2) {
+                $origin = ('https://always.example', 'https://always-sql.example',
+                           'https://never.example', 'https://q' . ($i % 50) . '.example')[$i / 2 % 4];
+            }
             my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 10);
             unless ($s) { $bad++; $n++; next; }
             print $s "GET $path HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: $origin\r\n"
@@ -36,7 +47,17 @@ for my $c (1 .. $clients) {
             my ($len) = $head =~ /^Content-Length: (\d+)\r?$/mi;
             my @acao = $head =~ /^Access-Control-Allow-Origin: (.*?)\r?$/mgi;
             my $wrong;
-            if ($mode eq 'versions') {
+            if ($mode eq 'sources') {
+                my ($k) = $origin =~ /^https:\/\/o(\d+)\./;
+                $wrong = $head !~ m{^HTTP/1\.1 200 } || !defined $len
+                         || length($body // '') != $len || @acao > 1
+                         || (@acao && $acao[0] ne $origin)
+                         || ($origin =~ /always/ && !@acao)
+                         || ($origin =~ /never/ && @acao);
+                $by_a++ if @acao && !$wrong && defined $k && $k <= 500;
+                $by_b++ if @acao && !$wrong && defined $k && $k > 500;
+            }
+            elsif ($mode eq 'versions') {
                 my ($k) = $origin =~ /o(\d+)\./;
                 my @aceh = $head =~ /^Access-Control-Expose-Headers: (.*?)\r?$/mgi;
                 my $want = $k <= 500 ? 'X-Version-A' : 'X-Version-B';
@@ -72,4 +93,4 @@ while (my $line = <$rd>) {
     $by_b += $y;
 }
 waitpid $_, 0 for @kids;
-print $mode eq 'versions' ? "$total $bad $by_a $by_b\n" : "$total $bad\n";
+print $mode eq 'api' ? "$total $bad\n" : "$total $bad $by_a $by_b\n";

@@ -1,6 +1,7 @@
 #!/bin/sh
-# load.sh - 64 concurrent clients under the event MPM, a graceful restart every second, then a
-# graceful restart that changes the policy. LOAD_SECONDS (default 30) bounds the run.
+# load.sh - 64 concurrent clients under the event MPM: a graceful restart every second; an
+# .htaccess, then an origin file and an SQLite table, changed every 100 ms; then a graceful
+# restart that changes the policy. LOAD_SECONDS (default 30) bounds the run.
 set -eu
 . "$(dirname "$0")/server.sh"
 seconds=${LOAD_SECONDS:-30}
@@ -15,8 +16,33 @@ check() {
 }
 
 server_init event
+mkdir -p "$root/htdocs/src" "$root/data"
+echo "hello from the sources" > "$root/htdocs/src/data.txt"
+# origins A|B: origins 1-500 or 501-1000, one per line, then the origin both versions list.
+origins() {
+    awk -v v="$1" 'BEGIN {
+        first = v == "A" ? 1 : 501
+        for (k = first; k < first + 500; k++) printf "https://o%d.example\n", k
+        printf "https://always.example\n"
+    }'
+}
+origins A > "$root/data/origins.txt"
+# WAL: the writer below never blocks httpd's readers.
+sqlite3 "$root/data/tenants.db" "PRAGMA journal_mode=WAL;
+    CREATE TABLE tenant_origins (origin TEXT PRIMARY KEY);
+    INSERT INTO tenant_origins VALUES ('https://always-sql.example');" >/dev/null
+chmod 755 "$root/data"
+chmod 666 "$root/data/tenants.db"
+chmod 777 "$root/data"
+mods=$(apxs -q LIBEXECDIR)
 server_conf "ThreadsPerChild 25" "ServerLimit 4" "MaxRequestWorkers 100" "GracefulShutdownTimeout 10" \
-    "<Directory $root/htdocs/ht>" "    AllowOverride FileInfo" "</Directory>"
+    "<Directory $root/htdocs/ht>" "    AllowOverride FileInfo" "</Directory>" \
+    "LoadModule dbd_module $mods/mod_dbd.so" "LoadModule socache_shmcb_module $mods/mod_socache_shmcb.so" \
+    "DBDriver sqlite3" "DBDParams $root/data/tenants.db" \
+    "CORSOriginCache shmcb:$root/origin-cache(512000)" "CORSOriginCacheTimeout 1" \
+    "CORSOriginQueryBudget 100000" \
+    "<Location /src>" "    CORSAllowOriginFile $root/data/origins.txt" \
+    "    CORSAllowOriginQuery +\"SELECT 1 FROM tenant_origins WHERE origin = %s\"" "</Location>"
 mkdir -p "$root/htdocs/ht"
 echo "hello from the .htaccess" > "$root/htdocs/ht/data.txt"
 # version A|B: 500 origins in 25 lines of 20, and the header that tells the version.
@@ -72,6 +98,34 @@ check ".htaccess switched under load: requests ran (more than 1,000)" test "$vto
 check "... every answer whole: refused, or allowed with its own version's headers" test "$vbad" -eq 0
 check "... both versions were in force" test "$by_a" -gt 0 -a "$by_b" -gt 0
 check "... no child crashed" test -z "$(grep -E 'Segmentation fault|exit signal' "$root/error_log" || true)"
+
+# Origin sources: threads of four processes read an origin file switched between two versions
+# every 100 ms (written aside and renamed) and a table whose rows come and go: no request
+# fails, a list is never seen half-read (the origins both versions list are always allowed),
+# and both versions were in force.
+sseconds=$((seconds / 3 + 1))
+perl "$(dirname "$0")/client.pl" "$port" "$clients" "$sseconds" sources > "$root/sresult" &
+client=$!
+i=0
+while kill -0 "$client" 2>/dev/null && [ $i -lt $((sseconds * 20)) ]; do
+    case $((i % 2)) in 0) v=B ;; *) v=A ;; esac
+    origins "$v" > "$root/data/origins.new"
+    chmod 644 "$root/data/origins.new"
+    mv "$root/data/origins.new" "$root/data/origins.txt"
+    sqlite3 "$root/data/tenants.db" "PRAGMA busy_timeout=2000;
+        INSERT OR IGNORE INTO tenant_origins VALUES ('https://q$((i % 50)).example');
+        DELETE FROM tenant_origins WHERE origin = 'https://q$(((i + 25) % 50)).example';" >/dev/null
+    sleep 0.1
+    i=$((i + 1))
+done
+wait "$client"
+read -r stotal sbad s_a s_b < "$root/sresult"
+echo "# origin file switched every 100 ms and table rows changed for $sseconds s: $stotal requests, $sbad bad, allowed by A $s_a, by B $s_b"
+check "origin sources changed under load: requests ran (more than 1,000)" test "$stotal" -gt 1000
+check "... no request failed, no list seen half-read" test "$sbad" -eq 0
+check "... both versions of the file were in force" test "$s_a" -gt 0 -a "$s_b" -gt 0
+check "... no child crashed" test -z "$(grep -E 'Segmentation fault|exit signal' "$root/error_log" || true)"
+check "... no source said it could not answer" test -z "$(grep -E 'cannot answer|refused meanwhile|stays in force' "$root/error_log" || true)"
 
 # A graceful restart with a changed policy takes effect for new requests.
 new=https://brand-new.example

@@ -5,7 +5,7 @@ test-valgrind: build
 	sh load/valgrind.sh
 
 test-load: build
-	@$(NEED) $(BUILD_PKGS) curl perl
+	@$(NEED) $(BUILD_PKGS) curl perl sqlite3 libaprutil1-dbd-sqlite3
 	sh load/load.sh
 
 TEST_TARGETS += test-valgrind test-load
