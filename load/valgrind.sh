@@ -13,7 +13,20 @@ check() {
 
 # 1. memcheck: every path through mod_cors, hostile input included.
 server_init prefork
-server_conf "<Directory $root/htdocs/ht>" "    AllowOverride FileInfo" "</Directory>"
+mods=$(apxs -q LIBEXECDIR)
+mkdir -p "$root/htdocs/src" "$root/data"
+echo "hello from the sources" > "$root/htdocs/src/data.txt"
+printf 'https://file.example\nhttps://*.wfile.example\n' > "$root/data/origins.txt"
+printf 'https://map.example 1\n' | httxt2dbm -i - -o "$root/data/origins.db"
+sqlite3 "$root/data/tenants.db" "CREATE TABLE t (origin TEXT); INSERT INTO t VALUES ('https://sql.example');"
+chmod -R a+rX "$root/data"
+server_conf "<Directory $root/htdocs/ht>" "    AllowOverride FileInfo" "</Directory>" \
+    "LoadModule dbd_module $mods/mod_dbd.so" "LoadModule socache_shmcb_module $mods/mod_socache_shmcb.so" \
+    "DBDriver sqlite3" "DBDParams $root/data/tenants.db" \
+    "CORSOriginCache shmcb:$root/origin-cache(512000)" \
+    "<Location /src>" "    CORSAllowOriginFile $root/data/origins.txt" \
+    "    CORSAllowOriginMap +dbm:$root/data/origins.db" \
+    "    CORSAllowOriginQuery +\"SELECT 1 FROM t WHERE origin = %s\"" "</Location>"
 mkdir -p "$root/htdocs/ht"
 echo "hello from the .htaccess" > "$root/htdocs/ht/data.txt"
 # put TEXT: the .htaccess, replaced whole.
@@ -72,11 +85,30 @@ while [ $v -le 12 ]; do
     ht_last=$(acao "$url/ht/data.txt" -H "Origin: https://v$v-o5.example.com")
     v=$((v + 1))
 done
+# Origin sources: a file read again (and once bad), a DBM file opened again, a table asked
+# and its answers cached.
+for origin in https://file.example https://a.wfile.example https://map.example https://sql.example \
+              https://sql.example https://none.example https://none.example; do
+    curl -s -o /dev/null "$url/src/data.txt" -H "Origin: $origin"
+done
+printf 'https://file2.example\n' > "$root/data/origins.new" && mv "$root/data/origins.new" "$root/data/origins.txt"
+printf 'https://map2.example 1\n' | httxt2dbm -i - -o "$root/data/origins.db.new"
+mv "$root/data/origins.db.new" "$root/data/origins.db"
+chmod -R a+rX "$root/data"
+sleep 1.2
+src_new=$(acao "$url/src/data.txt" -H "Origin: https://file2.example")
+curl -s -o /dev/null "$url/src/data.txt" -H "Origin: https://map2.example"
+printf 'https://file3.example/\n' > "$root/data/origins.new" && mv "$root/data/origins.new" "$root/data/origins.txt"
+chmod -R a+rX "$root/data"
+sleep 1.2
+src_kept=$(acao "$url/src/data.txt" -H "Origin: https://file2.example")
 server_stop
 errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$root/memcheck.log" | tail -n 1)
 ours=$(grep -cE "mod_cors\.so|cors_[a-z_]+ \(" "$root/memcheck.log" || true)
 echo "# memcheck: ${errors:-?} errors in all, $ours stack frames in mod_cors"
 check "memcheck ran to the end" test -n "$errors"
+check "... through the origin sources (a file read again, then a bad one kept out)" \
+    test "$src_new" = https://file2.example -a "$src_kept" = https://file2.example
 check "... through the .htaccess paths (a <Files> line; the 12th 64 KB version)" \
     test "$ht_first $ht_last" = "https://f.example https://v12-o5.example.com"
 check "no memcheck error in mod_cors code" test "$ours" -eq 0

@@ -1,7 +1,7 @@
 # load.mk - httpd under memcheck and a flat-RSS check; concurrency and graceful restarts.
 .PHONY: test-valgrind test-load
 test-valgrind: build
-	@$(NEED) $(BUILD_PKGS) valgrind apache2-utils curl perl
+	@$(NEED) $(BUILD_PKGS) valgrind apache2-utils curl perl sqlite3 libaprutil1-dbd-sqlite3
 	sh load/valgrind.sh
 
 test-load: build
