@@ -63,6 +63,7 @@ struct cors_sources_env {
     ap_socache_instance_t *cache_inst;
     const char *cache_spec;
     apr_global_mutex_t *cache_lock;     /* providers that are not safe across processes */
+    int spread;                         /* shmcb: keys start with a byte of their hash */
     apr_interval_time_t timeout;
     int budget;                         /* queries per second and process */
     int timeout_set, budget_set;
@@ -649,8 +650,10 @@ typedef struct {
     source_base base;
     const char *sql;
     const char *label;                  /* the statement's name in mod_dbd */
-    char id[17];                        /* the query's hash: its answers' keys in the cache,
+    char id[17];                        /* the query's hash, in hex */
+    char prefix[24];                    /* its answers' keys in the cache start "cors:" id ":",
                                          * the same on every server of a fleet */
+    apr_size_t prefix_len;
     cors_sources_env *env;
 } query_source;
 
@@ -665,15 +668,29 @@ static void hash_hex(const char *s, char out[17])
     apr_snprintf(out, 17, "%016" APR_UINT64_T_HEX_FMT, h);
 }
 
-/* The cache key of an answer: "cors:" the query's hash ":" the origin. */
+/* The cache key of an answer: the query's prefix and the origin.  shmcb files a key in one of
+ * its subcaches by the key's first byte, and searches a subcache entry by entry: there a byte
+ * of the origin's hash goes first, so that answers spread over all of them. */
 static unsigned int cache_key(const query_source *qs, const char *key, size_t len,
                               unsigned char *buf, size_t size)
 {
-    if (len + 5 + 16 + 2 > size) {
+    unsigned char *at = buf;
+
+    if (len + qs->prefix_len + 1 > size) {
         return 0;
     }
-    return (unsigned int)apr_snprintf((char *)buf, size, "cors:%s:%.*s", qs->id, (int)len,
-                                      key);
+    if (qs->env->spread) {
+        unsigned int h = 2166136261u;
+        size_t i;
+        for (i = 0; i < len; i++) {
+            h = (h ^ (unsigned char)key[i]) * 16777619u;
+        }
+        *at++ = (unsigned char)(h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24));
+    }
+    memcpy(at, qs->prefix, qs->prefix_len);
+    at += qs->prefix_len;
+    memcpy(at, key, len);
+    return (unsigned int)(at + len - buf);
 }
 
 /* 1 or 0 as cached, -1 when not cached (or no cache). */
@@ -839,6 +856,7 @@ const char *cors_query_source_make(cmd_parms *cmd, const char *sql, cors_source_
     qs->sql = apr_pstrdup(cmd->pool, sql);
     qs->env = env;
     hash_hex(qs->sql, qs->id);
+    qs->prefix_len = (apr_size_t)apr_snprintf(qs->prefix, sizeof(qs->prefix), "cors:%s:", qs->id);
     qs->label = apr_psprintf(cmd->pool, "mod_cors-%s", qs->id);
     env->dbd_prepare(cmd->server, qs->sql, qs->label);
     env->queries++;
@@ -876,6 +894,7 @@ const char *cors_sources_set_cache(cmd_parms *cmd, const char *spec)
         return apr_psprintf(cmd->pool, "CORSOriginCache: %s", err);
     }
     env->cache_spec = apr_pstrdup(cmd->pool, spec);
+    env->spread = !strcmp(name, "shmcb");
     return NULL;
 }
 

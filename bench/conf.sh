@@ -4,6 +4,8 @@
 #            ht-none | ht-headers | ht-cors | ht-floor | ht-recipe | ht-comments   (an .htaccess)
 #            before | ht-before: cors and ht-cors with the module of BENCH_BEFORE (a built tree
 #            of the release before)
+#            file | dbm | query: the SIZE origins in an origin file, a DBM file, or an SQLite
+#            table asked through mod_dbd with answers kept in shmcb (the sources)
 #     SIZE: number of exact origins, or "pattern" / "regex" (cors only)
 #     BENCH_MPM: event (default) or prefork; callgrind uses prefork, whose -X serves requests in
 #     the one thread that reads them, so no thread hand-off adds to the count.
@@ -92,6 +94,18 @@ bench_policy() {
         echo "CORSExposeHeaders X-Request-Id"
         echo "CORSEnable On"
         ;;
+    file|dbm|query)
+        # cors's policy, its origins kept in a source (bench_sources writes the data).
+        case $1 in
+        file) echo "CORSAllowOriginFile $bench_data/origins-$2.txt" ;;
+        dbm) echo "CORSAllowOriginMap dbm:$bench_data/origins-$2.db" ;;
+        query) echo "CORSAllowOriginQuery \"SELECT 1 FROM tenant_origins WHERE origin = %s\"" ;;
+        esac
+        echo "CORSAllowMethods GET POST PUT"
+        echo "CORSAllowHeaders Content-Type Authorization X-Requested-With"
+        echo "CORSAllowCredentials On"
+        echo "CORSMaxAge 600"
+        ;;
     before) bench_policy cors "$2" ;;          # the same policies, for the release before
     ht-before) bench_policy ht-cors "$2" ;;
     ht-floor)
@@ -107,8 +121,29 @@ bench_policy() {
     esac
 }
 
+# bench_sources SETUP SIZE: the data a source setup reads, in $bench_data (made once per size:
+# a DBM of a million origins takes a while to build).
+bench_sources() {
+    case $1 in
+    file) [ -f "$bench_data/origins-$2.txt" ] ||
+              bench_origins "$2" 1 "" > "$bench_data/origins-$2.txt" ;;
+    dbm) [ -f "$bench_data/origins-$2.db" ] ||
+             bench_origins "$2" 1 "" | sed 's/$/ 1/' | httxt2dbm -i - -o "$bench_data/origins-$2.db" ;;
+    query) [ -f "$bench_data/tenants-$2.db" ] || {
+               echo "CREATE TABLE tenant_origins (origin TEXT PRIMARY KEY); BEGIN;"
+               bench_origins "$2" 1 "" | sed "s/.*/INSERT INTO tenant_origins VALUES ('&');/"
+               echo "COMMIT;"
+           } | sqlite3 "$bench_data/tenants-$2.db" ;;
+    *) return 0 ;;
+    esac
+    chmod -R a+rX "$bench_data"
+}
+
 bench_conf() {
     file=$1 root=$2 port=$3 setup=$4 size=$5
+    bench_data="$root/data"
+    mkdir -p "$bench_data"
+    bench_sources "$setup" "$size"
     mods=$(apxs -q LIBEXECDIR)
     top=${BENCH_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
     floor_so=${BENCH_FLOOR:-$top/bench/floor/.libs/mod_cors_floor.so}
@@ -132,6 +167,18 @@ bench_conf() {
         done
         case $setup in
         cors|ht-cors) echo "LoadModule cors_module $top/.libs/mod_cors.so" ;;
+        file|dbm|query)
+            echo "LoadModule dbd_module $mods/mod_dbd.so"
+            echo "LoadModule socache_shmcb_module $mods/mod_socache_shmcb.so"
+            echo "LoadModule cors_module $top/.libs/mod_cors.so"
+            if [ "$setup" = query ]; then
+                echo "DBDriver sqlite3"
+                echo "DBDParams $bench_data/tenants-$size.db"
+                # Longer than any run: the answers measured are the cache's.
+                echo "CORSOriginCache shmcb:$root/origin-cache(512000)"
+                echo "CORSOriginCacheTimeout 86400"
+            fi
+            ;;
         before|ht-before) echo "LoadModule cors_module ${BENCH_BEFORE:?no BENCH_BEFORE}/.libs/mod_cors.so" ;;
         floor|ht-floor) echo "LoadModule cors_floor_module $floor_so" ;;
         esac

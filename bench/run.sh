@@ -139,6 +139,22 @@ floor=$(cg none 1 options-preflight-bytes)
     hr=$(sed -n 's/^hostile \/ normal preflight: //p' "$here/micro.txt")
     echo "| core: 8 KB hostile request headers ≤ 10 × normal | $hr × | $(verdict "$hr" 10) |"
     echo
+    echo "## Targets of 1.3 (origins that change while the server runs)"
+    echo
+    echo "| target | figure | verdict |"
+    echo "|---|---|---|"
+    listed=$(cg cors 1 get-allowed)
+    r=$(ratio "$(cg query 1 get-allowed)" "$listed")
+    echo "| allowed GET, origin answered from the cache (CORSAllowOriginQuery, shmcb) ≤ 1.05 × the same origin listed | $r | $(verdict "$r" 1.05) |"
+    r=$(ratio "$(cg dbm 1000000 get-allowed)" "$(cg dbm 1000 get-allowed)")
+    echo "| allowed GET, DBM of 1,000,000 origins ≤ 1.05 × DBM of 1,000 (flat) | $r | $(verdict "$r" 1.05) |"
+    r=$(ratio "$(cg dbm 1000000 get-refused)" "$(cg dbm 1000 get-refused)")
+    echo "| refused GET, DBM of 1,000,000 origins ≤ 1.05 × DBM of 1,000 (flat) | $r | $(verdict "$r" 1.05) |"
+    r=$(ratio "$(cg file 1 get-allowed)" "$listed")
+    echo "| (allowed GET, origin in a CORSAllowOriginFile, against the same origin listed) | $r | - |"
+    r=$(ratio "$(cg dbm 1000 get-allowed)" "$listed")
+    echo "| (allowed GET, origin in a DBM of 1,000, against the same origin listed) | $r | - |"
+    echo
     if grep -q '^before ' "$here/callgrind.txt"; then
         echo "## 1.2 against the release before (BENCH_BEFORE, measured in the same run)"
         echo

@@ -58,7 +58,7 @@ start() {
         echo "</VirtualHost>"
         sed -e "s|\*:80|127.0.0.1:$port|" -e "s|/var/www/|$root/www/|g" \
             -e "s|127.0.0.1:8080|127.0.0.1:$backend_port|g" \
-            -e "s|/etc/apache2/cors/tenant-origins.conf|$ex/multi-tenant/tenant-origins.conf|" "$1"
+            -e "s|/etc/apache2/cors/tenant-origins.txt|$root/tenant-origins.txt|" "$1"
     } > "$root/httpd.conf"
     httpd_start "$root" "http://127.0.0.1:$port/"
 }
@@ -118,6 +118,8 @@ check "reverse-proxy: /admin is open to admin" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://admin.example.com' "$u/admin/data.json")" = https://admin.example.com
 
 echo "# multi-tenant.conf"
+cp "$ex/multi-tenant/tenant-origins.txt" "$root/tenant-origins.txt"
+chmod 644 "$root/tenant-origins.txt"
 check "multi-tenant: configtest and start with 1,000 origins" start "$ex/multi-tenant.conf"
 check "multi-tenant: the last listed customer is allowed" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1000.customer-domains.example' "$u/v1/data.json")" = https://shop1000.customer-domains.example
@@ -125,6 +127,18 @@ check "multi-tenant: an unlisted customer is refused" \
     test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1001.customer-domains.example' "$u/v1/data.json")"
 check "multi-tenant: platform subdomains are allowed" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://acme.saas.example' "$u/v1/data.json")" = https://acme.saas.example
+# A new customer, as the application adds one: the file replaced, no reload.
+{ cat "$ex/multi-tenant/tenant-origins.txt"; echo https://shop1001.customer-domains.example; } \
+    > "$root/tenant-origins.txt.new"
+chmod 644 "$root/tenant-origins.txt.new"
+mv "$root/tenant-origins.txt.new" "$root/tenant-origins.txt"
+i=0
+until [ -n "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1001.customer-domains.example' "$u/v1/data.json")" ] \
+      || [ $i -ge 30 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+check "multi-tenant: a customer added to the file is allowed within 2 s, without a reload" \
+    test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1001.customer-domains.example' "$u/v1/data.json")" = https://shop1001.customer-domains.example
 
 echo "# wordpress-htaccess/"
 check "wordpress: configtest and start" start "$ex/wordpress-htaccess/site.conf"

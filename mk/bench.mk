@@ -16,5 +16,5 @@ bench-floor-compare: build $(FLOOR_SO)
 
 .PHONY: bench
 bench: build build/micro $(FLOOR_SO)
-	@$(NEED) $(BUILD_PKGS) wrk valgrind curl perl
+	@$(NEED) $(BUILD_PKGS) wrk valgrind curl perl apache2-utils sqlite3 libaprutil1-dbd-sqlite3
 	sh bench/run.sh
