@@ -41,11 +41,12 @@ ORIGIN_MAX = 512
 LIST_DIRECTIVES = {
     'corsalloworigin': 'origin',
     'corsalloworiginmatch': 'regex',
+    'corsalloworiginfile': 'source',
     'corsallowmethods': 'method',
     'corsallowheaders': 'header',
     'corsexposeheaders': 'expose',
 }
-FAMILY = {'origin': 'origins', 'regex': 'origins', 'method': 'methods', 'header': 'headers',
+FAMILY = {'origin': 'origins', 'regex': 'origins', 'source': 'origins', 'method': 'methods', 'header': 'headers',
           'expose': 'expose'}
 SCALAR_DIRECTIVES = {
     'corsenable': 'enable',
@@ -161,6 +162,31 @@ class RegexItem:
         return self.re.fullmatch(serialise_origin(o)) is not None
 
 
+class SourceItem:
+    """CORSAllowOriginFile PATH: the origins and patterns of the file, one per line ('#' lines
+    are comments), each read as CORSAllowOrigin reads it.  Allows only."""
+
+    def __init__(self, path):
+        self.key = 'file:' + path
+        self.path = path
+        self._items = None
+
+    @property
+    def items(self):
+        # Read when first asked: a configuration is checked before its files are written.
+        if self._items is None:
+            self._items = []
+            with open(self.path) as fh:
+                for line in fh:
+                    line = line.strip()
+                    if line and not line.startswith('#'):
+                        self._items.append(OriginItem(line))
+        return self._items
+
+    def matches(self, o):
+        return any(i.matches(o) for i in self.items)
+
+
 def parse_line(directive, args):
     """One directive line -> its entries [(kind, item, edit)].  Raises ConfigError."""
     d = directive.lower()
@@ -185,6 +211,15 @@ def parse_line(directive, args):
         raise ConfigError('unknown directive %s' % directive)
     kind = LIST_DIRECTIVES[d]
     words = conf_words(args)
+    if kind == 'source':
+        text = args.strip()
+        edit = '='
+        if text.startswith('+'):
+            edit, text = '+', text[1:]
+        w = conf_words(text)
+        if len(w) != 1:
+            raise ConfigError('%s takes one argument' % directive)
+        return [(kind, SourceItem(w[0]), edit)]
     if kind != 'regex':
         words = [p for w in words for p in re.split(r'[,\s]+', w) if p]
     if not words:
@@ -229,6 +264,9 @@ def parse_level(lines):
     entries = []
     for directive, args in lines:
         entries.extend(parse_line(directive, args))
+    sources = [i.key for k, i, _ in entries if k == 'source']
+    if len(sources) != len(set(sources)):
+        raise ConfigError('an origin file given twice in one level')
     return entries
 
 
@@ -236,7 +274,7 @@ def parse_level(lines):
 # Merging
 
 def item_key(kind, item):
-    if kind in ('origin', 'regex'):
+    if kind in ('origin', 'regex', 'source'):
         return item.key
     return item.lower()         # methods: the six are upper case already; headers, expose
 
@@ -336,6 +374,8 @@ class Policy:
 def item_kind(item):
     if isinstance(item, RegexItem):
         return 'regex'
+    if isinstance(item, SourceItem):
+        return 'file'
     if item.kind == 'pattern':
         return {(True, False): 'subdomain-pattern', (False, True): 'any-port',
                 (True, True): 'subdomain-any-port'}[(item.sub, item.port == '*')]

@@ -115,6 +115,12 @@ class Pools:
             self.origins.append(self.random_origin(rng))
         self.origins.append(('null', 'null'))
         self.regexes = rng.sample([r for r, _ in REGEXES], rng.randint(2, 4))
+        # Origin files (CORSAllowOriginFile), written under the batch's root: a few origins
+        # and patterns of the pool each, so the same keys meet in files and lists.
+        self.files = {}
+        for n in range(rng.randint(1, 3)):
+            self.files['f%d.txt' % n] = [t for t, _ in rng.sample(self.origins[:-1],
+                                                                   rng.randint(1, 4))]
         self.spelling = {m: rng.choice([m, m.lower(), m.capitalize()]) for m in OTHER_METHODS}
         self.methods = SIX + [self.spelling[m] for m in OTHER_METHODS]
 
@@ -212,6 +218,10 @@ def gen_level(rng, pools, mode, where):
                             lambda: pools.render_origin(rng, rng.choice(pools.origins)[0]),
                             lambda: pools.render_origin(rng, rng.choice(pools.origins)[0]),
                             star_ok, 0.22)
+    # Origin files are the admin's: not in .htaccess files (nor sections inside them).
+    if where in ('main', 'vhost', 'dir') and rng.random() < 0.15:
+        lines.append(('CORSAllowOriginFile', '%s{root}/origins/%s' % (
+            rng.choice(['', '+']), rng.choice(sorted(pools.files)))))
     if rng.random() < 0.15:
         lines += list_lines(rng, 'CORSAllowOriginMatch', lambda: rng.choice(pools.regexes),
                             lambda: rng.choice(pools.regexes), False)
@@ -440,8 +450,10 @@ class Batch:
         ht = {('%s/%s' % (root, r)): M.HtAccess(l, f, i) for r, (l, f, i) in site.htaccess.items()}
         dm = [M.Section('DirectoryMatch', self.dirmatch_regex(site, s.pattern), s.lines,
                         '<DirectoryMatch %s>' % s.pattern) for s in site.dirmatch]
-        return M.httpd_order(self.main, site.vhost, dirs, ht, dm, site.files,
-                             self.main_locations + site.locations, site.ifs, filename, uri, query)
+        levels = M.httpd_order(self.main, site.vhost, dirs, ht, dm, site.files,
+                               self.main_locations + site.locations, site.ifs, filename, uri, query)
+        return [(name, [(d, a.replace('{root}', self.root)) for d, a in lines])
+                for name, lines in levels]
 
     def dirmatch_regex(self, site, pattern):
         return '^%s/docroot/s%d/%s(/|$)' % (re.escape(self.root), site.idx, pattern)
@@ -539,8 +551,13 @@ class Batch:
                         with open(os.path.join(path, '.htaccess'), 'w') as fh:
                             fh.write('\n'.join(text) + '\n')
         os.makedirs(os.path.join(root, 'run'), exist_ok=True)
+        os.makedirs(os.path.join(root, 'origins'), exist_ok=True)
+        for name, items in self.pools.files.items():
+            with open(os.path.join(root, 'origins', name), 'w') as fh:
+                fh.write('# origins of %s\n' % name + ''.join(
+                    self.pools.render_origin(random.Random(name), t) + '\n' for t in items))
         with open(os.path.join(root, 'httpd.conf'), 'w') as fh:
-            fh.write('\n'.join(conf) + '\n')
+            fh.write('\n'.join(conf).replace('{root}', root) + '\n')
         # httpd's children run as www-data when we are root: the tree must be readable.
         for dirpath, dirnames, filenames in os.walk(root):
             os.chmod(dirpath, 0o755)
@@ -629,6 +646,8 @@ def mutate_origin(rng, o):
 
 def origin_of(rng, item):
     """A concrete origin an item of the model (allow or removal) is about."""
+    if isinstance(item, M.SourceItem):
+        return origin_from_item(rng, rng.choice(item.items).key, None)
     if isinstance(item, M.RegexItem):
         for r, examples in REGEXES:
             if r == item.source:
