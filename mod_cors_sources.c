@@ -205,7 +205,9 @@ static int same_stamp(const file_stamp *a, const file_stamp *b)
            && a->inode == b->inode && a->device == b->device;
 }
 
-/* One version of the list, shared by the requests that read it: the last to let go frees it. */
+/* One version of the list, shared by the requests that read it: the last to let go frees it.
+ * Each version has a pool, and an allocator, of its own: it is filled by one thread outside
+ * any lock and freed by another, while the pools around it serve other threads. */
 typedef struct {
     apr_pool_t *pool;
     const cors_set *set;
@@ -218,8 +220,6 @@ typedef struct {
     const char *path;
     apr_off_t max;
     const cors_psl_below *below;
-    apr_pool_t *lists;                  /* each list's pool is its child, made and freed under
-                                         * the lock */
     file_list *current;                 /* holds a reference of its own */
     file_stamp tried;                   /* the last version read, loaded or not */
     apr_time_t checked;
@@ -340,6 +340,18 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
     return set;
 }
 
+static file_list *new_list(void)
+{
+    apr_pool_t *pool;
+    file_list *list;
+
+    apr_pool_create_unmanaged_ex(&pool, NULL, NULL);
+    list = apr_pcalloc(pool, sizeof(*list));
+    list->pool = pool;
+    return list;
+}
+
+/* Under the lock (or where no other thread can see the list). */
 static void release_list(file_list *list)
 {
     if (--list->refs == 0) {
@@ -347,11 +359,20 @@ static void release_list(file_list *list)
     }
 }
 
+/* The source goes with the pool it was read into (a configuration cycle, a generation of the
+ * .htaccess cache, a request): no request reads it any more. */
+static apr_status_t drop_current(void *data)
+{
+    file_source *fs = data;
+
+    release_list(fs->current);
+    return APR_SUCCESS;
+}
+
 /* A new version of the file, read outside the lock: swapped in whole if it reads without
  * error and did not change while it was read, otherwise the list in force stays. */
 static void reread_file(file_source *fs, request_rec *r)
 {
-    apr_pool_t *pool;
     file_stamp before, after;
     file_list *list;
     const char *err = NULL;
@@ -361,18 +382,11 @@ static void reread_file(file_source *fs, request_rec *r)
     if (same_stamp(&before, &fs->tried)) {
         return;
     }
-    lock(fs->base.lock);
-    apr_pool_create(&pool, fs->lists);
-    unlock(fs->base.lock);
-    list = apr_pcalloc(pool, sizeof(*list));
-    list->pool = pool;
-    list->set = read_origin_file(pool, fs->path, fs->max, fs->below, &origins, &err);
+    list = new_list();
+    list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, &origins, &err);
     after = stamp_of(fs->path, r->pool);
     if (list->set && !same_stamp(&before, &after)) {
-        list->set = NULL;       /* written to while read: the next look reads it again */
-        lock(fs->base.lock);
-        apr_pool_destroy(pool);
-        unlock(fs->base.lock);
+        apr_pool_destroy(list->pool);   /* written to while read: the next look reads it again */
         return;
     }
     fs->tried = before;
@@ -380,9 +394,7 @@ static void reread_file(file_source *fs, request_rec *r)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: CORSAllowOriginFile %s; the "
                       "list read before (origins: %d) stays in force until the file is fixed",
                       err, fs->current->origins);
-        lock(fs->base.lock);
-        apr_pool_destroy(pool);
-        unlock(fs->base.lock);
+        apr_pool_destroy(list->pool);
         return;
     }
     list->refs = 1;
@@ -459,7 +471,6 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
                                   const cors_psl_below *below, cors_source_made *out)
 {
     file_source *fs = apr_pcalloc(cmd->pool, sizeof(*fs));
-    apr_pool_t *pool;
     file_list *list;
     const char *err = NULL;
     int origins = 0;
@@ -480,14 +491,13 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
     source_init(cmd, &fs->base, apr_psprintf(cmd->pool, "CORSAllowOriginFile %s", fs->path),
                 SOURCE_FILE);
     fs->below = below;
-    apr_pool_create(&fs->lists, cmd->pool);
-    apr_pool_create(&pool, fs->lists);
-    list = apr_pcalloc(pool, sizeof(*list));
-    list->pool = pool;
+    list = new_list();
     fs->tried = stamp_of(fs->path, cmd->temp_pool);
     list->set = read_origin_file(list->pool, fs->path, fs->max, below, &origins, &err);
     if (!list->set) {
         if (!dir) {
+            err = apr_pstrdup(cmd->pool, err);
+            apr_pool_destroy(list->pool);
             return err;
         }
         /* An .htaccess line is kept by its text: a bad file is not the line's error, but the
@@ -500,6 +510,7 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
     list->refs = 1;
     list->origins = origins;
     fs->current = list;
+    apr_pool_cleanup_register(cmd->pool, fs, drop_current, apr_pool_cleanup_null);
     out->name = fs->base.name;
     out->lookup = file_lookup;
     out->src = fs;
@@ -515,7 +526,8 @@ typedef struct {
     const char *type;                   /* apr_dbm's name: "default", "db", "gdbm", "sdbm" */
     const char *path;
     const char *file1, *file2;          /* the files it is made of (sdbm: two) */
-    apr_pool_t *pool;                   /* per process: the open handle's */
+    apr_pool_t *pool;                   /* per process: the open handle's, with an allocator
+                                         * of its own (used under the lock only) */
     apr_dbm_t *db;
     file_stamp stamp;                   /* of the version open (file1, then file2's time) */
     apr_time_t checked;
@@ -992,6 +1004,12 @@ int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
     return OK;
 }
 
+static apr_status_t destroy_pool(void *pool)
+{
+    apr_pool_destroy(pool);
+    return APR_SUCCESS;
+}
+
 void cors_sources_child_init(apr_pool_t *pchild, server_rec *s)
 {
     cors_sources_env *env = cors_sources_env_of(s->process->pconf);
@@ -1006,7 +1024,9 @@ void cors_sources_child_init(apr_pool_t *pchild, server_rec *s)
         source_base *b = APR_ARRAY_IDX(env->started, i, source_base *);
         b->lock = cors_process_lock(pchild);
         if (b->kind == SOURCE_DBM) {
-            apr_pool_create(&((dbm_source *)b)->pool, pchild);
+            dbm_source *ds = (dbm_source *)b;
+            apr_pool_create_unmanaged_ex(&ds->pool, NULL, NULL);
+            apr_pool_cleanup_register(pchild, ds->pool, destroy_pool, apr_pool_cleanup_null);
         }
     }
 }
