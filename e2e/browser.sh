@@ -1,25 +1,35 @@
 #!/bin/sh
-# browser.sh - headless Chromium decides: a page on one origin calls an API on another, served
-# by httpd + mod_cors + mod_php, and we read back which calls the script could read.
-#   sh e2e/browser.sh [http|https]    https: both origins on mod_ssl with a throwaway certificate
+# browser.sh - three browser engines decide: headless Chromium, Firefox and WebKit (cog, WPE)
+# each load a page on one origin that calls an API on another, served by httpd + mod_cors +
+# mod_php, and the page posts which calls its script could read to a collector on its own origin.
+#   sh e2e/browser.sh [http|https]    https: both origins on mod_ssl with a throwaway CA's cert
+#   E2E_BROWSERS="chromium firefox webkit"   the engines to run (default: all three, in turn)
 . "$(dirname "$0")/lib.sh"
 scheme=${1:-http}
+engines=${E2E_BROWSERS:-chromium firefox webkit}
+for engine in $engines; do
+    case $engine in
+        chromium|firefox|webkit) ;;
+        *) echo "browser.sh: unknown engine '$engine' (chromium, firefox, webkit)" >&2; exit 2 ;;
+    esac
+done
 e2e_init
 
+# Two origins, two sites: the page on localhost, the API on 127.0.0.1 (one API instance per
+# engine, so that each engine's access and error logs are its own).
 page_port=$(free_port)
-api_port=$(free_port)
-while [ "$api_port" = "$page_port" ]; do api_port=$(free_port); done
-# Two origins, two sites: the page on localhost, the API on 127.0.0.1.
 page="$scheme://localhost:$page_port"
-api="$scheme://127.0.0.1:$api_port"
 
 cp -R "$top/e2e/www/browser" "$work/www"
 # One endpoint per policy under test (the Location sections below).
-for d in api/private other star status200 maxage nomaxage recipe401; do
+for d in api/private other star status200 maxage nomaxage credmaxage recipe401; do
     mkdir -p "$work/www/$d" && cp "$work/www/api/item.php" "$work/www/$d/"
 done
 mkdir -p "$work/www/raw" && cp "$work/www/api/php-star.php" "$work/www/raw/"
 chmod -R a+rX "$work/www"
+# The collector (collect.php, run as www-data) writes ENGINE.json here.
+results="$work/results"
+mkdir -p "$results" && chmod 777 "$results"
 htpasswd -cbB "$work/htpasswd" alice secret 2>/dev/null
 chmod 644 "$work/htpasswd"
 
@@ -27,9 +37,15 @@ tls=""
 tls_mods=""
 spki=""
 if [ "$scheme" = https ]; then
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-        -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+    # A throwaway CA and a server certificate it signed: Firefox refuses a self-signed
+    # certificate marked CA:TRUE (what openssl req -x509 makes) as a server's, whoever trusts it.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mod_cors e2e CA" \
+        -keyout "$work/ca-key.pem" -out "$work/ca.pem" 2>/dev/null
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "extendedKeyUsage=serverAuth" \
+        "subjectAltName=DNS:localhost,IP:127.0.0.1" > "$work/leaf.ext"
+    openssl req -new -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$work/key.pem" 2>/dev/null \
+        | openssl x509 -req -CA "$work/ca.pem" -CAkey "$work/ca-key.pem" -set_serial 2 -days 2 \
+            -extfile "$work/leaf.ext" -out "$work/cert.pem" 2>/dev/null
     chmod 644 "$work/key.pem"
     # Chromium trusts this one key (and nothing else) without an error page.
     spki=$(openssl x509 -in "$work/cert.pem" -pubkey -noout | openssl pkey -pubin -outform der \
@@ -41,18 +57,29 @@ SSLSessionCache none"
     tls_mods="socache_shmcb ssl"
 fi
 
+# The page's origin also serves the collector: the page posts its verdicts there, same-origin,
+# so that delivering them involves no CORS, no mixed content and no second certificate.
 # shellcheck disable=SC2086
-httpd_up page event "$page/index.html" $tls_mods <<EOF
+httpd_up page prefork "$page/index.html" php env $tls_mods <<EOF
 Listen 127.0.0.1:$page_port
 DocumentRoot $work/www/page
 <Directory $work/www/page>
     Require all granted
+    <FilesMatch "\.php\$">
+        SetHandler application/x-httpd-php
+    </FilesMatch>
 </Directory>
+SetEnv E2E_RESULTS $results
 $tls
 EOF
 
-# shellcheck disable=SC2086
-httpd_up api prefork "$api/api/item.php" php headers auth_basic authn_core authn_file authz_user $tls_mods <<EOF
+# api_up ENGINE: the API for one engine on a port of its own, in $work/api-ENGINE; sets $api.
+api_up() {
+    api_port=$(free_port)
+    api="$scheme://127.0.0.1:$api_port"
+    # shellcheck disable=SC2086
+    httpd_up "api-$1" prefork "$api/api/item.php" php headers auth_basic authn_core authn_file \
+        authz_user $tls_mods <<EOF
 Listen 127.0.0.1:$api_port
 DocumentRoot $work/www
 $tls
@@ -119,71 +146,215 @@ $tls
     CORSAllowHeaders Content-Type
     CORSMaxAge 0
 </Location>
+<Location /credmaxage/>
+    CORSEnable On
+    CORSAllowOrigin $page
+    CORSAllowMethods PUT
+    CORSAllowHeaders Content-Type
+    CORSAllowCredentials On
+    CORSMaxAge 600
+</Location>
 EOF
-
-profile="$work/chromium-profile"
-mkdir -p "$profile"
-set -- --headless --no-sandbox --disable-gpu --disable-background-networking \
-    --disable-component-update --disable-sync --no-first-run --disable-quic \
-    --user-data-dir="$profile" --enable-logging=stderr --v=0 \
-    --virtual-time-budget=30000 --dump-dom
-[ -n "$spki" ] && set -- "$@" --ignore-certificate-errors-spki-list="$spki"
-dom=$(timeout 120 chromium "$@" "$page/index.html?api=$api" 2>"$work/chromium.log")
-console=$(grep 'CONSOLE' "$work/chromium.log")
-
-# verdict ID: "allowed DETAIL" or "blocked DETAIL" as the page recorded it.
-verdict() {
-    printf '%s\n' "$dom" | tr -d '\n' | grep -o "<li id=\"$1\" data-result=\"[a-z]*\">[^<]*" \
-        | sed -e 's/.*data-result="\([a-z]*\)">/\1 /'
 }
 
-tag="$scheme"
-check "$tag: the page ran every call" 1 "$(printf '%s' "$dom" | grep -c 'data-done="1"')"
-check "$tag: simple GET with credentials" "allowed GET" "$(verdict simple-get-credentials)"
-check "$tag: preflighted PUT with JSON and Authorization" "allowed PUT" "$(verdict put-json-authorization)"
-check "$tag: DELETE with a custom header" "allowed DELETE" "$(verdict delete-custom-header)"
-check "$tag: exposed header readable from script" "allowed X-Total-Count=42" "$(verdict exposed-header)"
-check "$tag: a 404 status is readable" "allowed status 404" "$(verdict status-404)"
-check "$tag: a 401 status is readable" "allowed status 401" "$(verdict status-401)"
-check "$tag: authenticated PUT through the preflight of a Require valid-user area" "allowed PUT alice" \
-    "$(verdict authenticated-put)"
-check "$tag: PHP's own * read with credentials (mod_cors replaces it)" "allowed php-star" \
-    "$(verdict php-star-credentials)"
-check "$tag: the same PHP without mod_cors is blocked (control)" blocked \
-    "$(verdict php-star-without-mod_cors | cut -d' ' -f1)"
-check "$tag: refused origin blocked" blocked "$(verdict refused-origin | cut -d' ' -f1)"
-check "$tag: refused method blocked" blocked "$(verdict refused-method | cut -d' ' -f1)"
-check "$tag: refused header blocked" blocked "$(verdict refused-header | cut -d' ' -f1)"
-check "$tag: * allows any header" "allowed GET" "$(verdict star-any-header)"
-check "$tag: * does not cover Authorization" blocked "$(verdict star-not-authorization | cut -d' ' -f1)"
-check "$tag: * with credentials blocked" blocked "$(verdict star-with-credentials | cut -d' ' -f1)"
-check "$tag: CORSPreflightStatus 200 accepted" "allowed PUT" "$(verdict preflight-status-200)"
-check "$tag: ... and the preflight was answered 200" 1 \
-    "$(grep -c '^OPTIONS /status200/item.php 200$' "$work/api/access_log")"
-for id in max-age-1 max-age-2 max-age-0-1 max-age-0-2; do
-    check "$tag: $id call allowed" "allowed PUT" "$(verdict $id)"
-done
-check "$tag: CORSMaxAge 600: the second identical call sends no preflight" 1 \
-    "$(grep -c '^OPTIONS /maxage/item.php 204$' "$work/api/access_log")"
-check "$tag: CORSMaxAge 0: each call is preflighted (control)" 2 \
-    "$(grep -c '^OPTIONS /nomaxage/item.php 204$' "$work/api/access_log")"
-check "$tag: the recipe's 401 area fails the same PUT (control)" blocked \
-    "$(verdict recipe-401 | cut -d' ' -f1)"
-check "$tag: the 401 area's preflight was answered before authentication" 1 \
-    "$(grep -c '^OPTIONS /api/private/item.php 204$' "$work/api/access_log")"
+# The engines keep their profiles, caches, crash reports and settings under a throwaway home,
+# never in the real one, and see no display, session bus or proxy of the caller's.
+unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS \
+    http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+home="$work/home"
+mkdir -p "$home/run" && chmod 700 "$home/run"
 
-# The console says why, in Chromium's words. A refused preflight carries no CORS headers at
-# all (fail closed), so for a method or a header the console names the missing header, and the
-# reason is in the error log (and in X-CORS-Reason with CORSDebug On).
-if [ -z "$console" ]; then
-    check "$tag: Chromium logged its console messages" "some" "none"
-fi
-like "$tag: console: refused origin" "other/item.php' .* No 'Access-Control-Allow-Origin' header is present" "$console"
-check "$tag: console: refused method and header fail the preflight" 2 \
-    "$(printf '%s\n' "$console" | grep -c "api/item.php' .*Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin'")"
-like "$tag: console: * with credentials" "star/item.php' .*must not be the wildcard '\\*' when the request's credentials mode is 'include'" "$console"
-like "$tag: console: a 401 preflight with CORS headers" "recipe401/item.php' .*It does not have HTTP ok status" "$console"
-like "$tag: error log: the refused method named" "Method PATCH is not allowed by Access-Control-Allow-Methods" "$(cat "$work/api/error_log")"
-like "$tag: error log: the refused header named" "x-not-listed is not allowed by Access-Control-Allow-Headers" "$(cat "$work/api/error_log")"
+# browse ENGINE URL: ENGINE loads URL and runs until the page has posted its verdicts to the
+# collector, or has exited, or 120 s have passed (timeout ends it then); then it is stopped.
+# ENGINE.out and ENGINE.log (its stdout and stderr, the console messages among them) stay in $work.
+# None of them quits by itself once the page is done, and headless Firefox and cog have nothing
+# like Chromium's --dump-dom: hence the collector, and the same way for all three.
+browse() {
+    engine=$1 url=$2
+    profile="$work/$engine-profile"
+    mkdir -p "$profile"
+    set -- env HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache" \
+        XDG_DATA_HOME="$home/.local/share" XDG_RUNTIME_DIR="$home/run" GSETTINGS_BACKEND=memory \
+        NO_AT_BRIDGE=1
+    case $engine in
+        chromium)
+            set -- "$@" chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+                --disable-component-update --disable-sync --no-first-run --disable-quic \
+                --disable-crash-reporter --user-data-dir="$profile" --enable-logging=stderr --v=0
+            [ "$scheme" = https ] && set -- "$@" --ignore-certificate-errors-spki-list="$spki"
+            ;;
+        firefox)
+            cp "$top/e2e/firefox-user.js" "$profile/user.js"
+            if [ "$scheme" = https ]; then
+                # The profile's own NSS db trusts the throwaway CA, and only this profile.
+                certutil -N -d "sql:$profile" --empty-password
+                certutil -A -d "sql:$profile" -n "mod_cors e2e CA" -t C,, -i "$work/ca.pem"
+            fi
+            set -- "$@" MOZ_CRASHREPORTER_DISABLE=1 firefox-esr --headless -no-remote -profile "$profile"
+            ;;
+        webkit)
+            # cog takes no CA of its own and WPE trusts only the system's store, which this suite
+            # leaves alone: --ignore-tls-errors, the one way cog offers to load the page.
+            set -- "$@" cog -P headless --webprocess-failure=exit \
+                --enable-write-console-messages-to-stdout=true
+            [ "$scheme" = https ] && set -- "$@" --ignore-tls-errors
+            ;;
+    esac
+    bg_start "$engine" 120 "$@" "$url"
+    i=0
+    while [ ! -f "$results/$engine.json" ] && kill -0 "$bg_pid" 2>/dev/null && [ $i -lt 1300 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    bg_stop "$bg_pid"
+}
+
+
+# verdict ID: "allowed DETAIL" or "blocked DETAIL" as the page posted it for $engine.
+verdict() {
+    grep "^$1 " "$work/$engine.verdicts" | cut -d' ' -f2-
+}
+
+# preflights PATH STATUS: how many OPTIONS for PATH this engine's API answered with STATUS.
+preflights() {
+    grep -c "^OPTIONS $1 $2\$" "$work/api-$engine/access_log"
+}
+
+# console: the engine's console messages on blocked calls. Chromium logs one line naming the
+# URL and the reason; WebKit logs the reason (SECURITY ERROR), then the URL (JS ERROR), joined
+# here as "URL: reason". Firefox keeps them in its Web Console (nsIConsoleService), which
+# headless Firefox prints nowhere: reading them would take its remote protocol, so none for it.
+console() {
+    case $engine in
+        chromium) grep 'CONSOLE' "$work/chromium.log" ;;
+        webkit) cat "$work/webkit.out" "$work/webkit.log" | awk '
+            /CONSOLE SECURITY ERROR / { sub(/.*CONSOLE SECURITY ERROR /, ""); reason = $0; next }
+            /CONSOLE JS ERROR Fetch API cannot load / {
+                url = $0; sub(/.*cannot load /, "", url); sub(/ due to access control checks\.$/, "", url)
+                print url ": " reason; reason = "" }' ;;
+    esac
+}
+
+ncalls=24    # the calls in index.html
+for engine in $engines; do
+    api_up "$engine"
+    browse "$engine" "$page/index.html?engine=$engine&api=$api&collect=/collect.php"
+    tag="$scheme $engine"
+    : > "$work/$engine.verdicts"
+    if [ -f "$results/$engine.json" ]; then
+        # One line a call: ID VERDICT DETAIL, the detail on one line.
+        perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>);
+            print "# $d->{userAgent}\n" if defined $d->{userAgent};
+            for (@{$d->{results}}) { (my $x = $_->{detail}) =~ s/\s+/ /g; print "$_->{id} $_->{verdict} $x\n" }' \
+            < "$results/$engine.json" > "$work/$engine.verdicts"
+        echo "# $engine: $(grep '^# ' "$work/$engine.verdicts" | cut -c3-)"
+    else
+        echo "# $engine posted nothing; the end of its output:" >&2
+        tail -n 20 "$work/$engine.log" "$work/$engine.out" | sed 's/^/#   /' >&2
+    fi
+    check "$tag: the page ran every call and posted the verdicts" "$ncalls" \
+        "$(grep -c '^[a-z]' "$work/$engine.verdicts")"
+
+    # A blocked call rejects with fetch's TypeError, each engine in its own words.
+    case $engine in
+        chromium) blocked="blocked TypeError: Failed to fetch" ;;
+        firefox) blocked="blocked TypeError: NetworkError when attempting to fetch resource." ;;
+        webkit) blocked="blocked TypeError: Load failed" ;;
+    esac
+
+    # What every engine decides alike.
+    check "$tag: simple GET with credentials" "allowed GET" "$(verdict simple-get-credentials)"
+    check "$tag: preflighted PUT with JSON and Authorization" "allowed PUT" "$(verdict put-json-authorization)"
+    check "$tag: DELETE with a custom header" "allowed DELETE" "$(verdict delete-custom-header)"
+    check "$tag: exposed header readable from script" "allowed X-Total-Count=42" "$(verdict exposed-header)"
+    check "$tag: a 404 status is readable" "allowed status 404" "$(verdict status-404)"
+    check "$tag: a 401 status is readable" "allowed status 401" "$(verdict status-401)"
+    check "$tag: authenticated PUT through the preflight of a Require valid-user area" "allowed PUT alice" \
+        "$(verdict authenticated-put)"
+    check "$tag: PHP's own * read with credentials (mod_cors replaces it)" "allowed php-star" \
+        "$(verdict php-star-credentials)"
+    check "$tag: the same PHP without mod_cors is blocked (control)" "$blocked" \
+        "$(verdict php-star-without-mod_cors)"
+    check "$tag: refused origin blocked" "$blocked" "$(verdict refused-origin)"
+    check "$tag: refused method blocked" "$blocked" "$(verdict refused-method)"
+    check "$tag: refused header blocked" "$blocked" "$(verdict refused-header)"
+    check "$tag: * does not cover Authorization" "$blocked" "$(verdict star-not-authorization)"
+    like "$tag: ... mod_cors refused its preflight" \
+        "OPTIONS /star/item.php: Request header field authorization is not allowed" "$(cat "$work/api-$engine/error_log")"
+    check "$tag: * allows any header" "allowed GET" "$(verdict star-any-header)"
+    check "$tag: * with credentials blocked" "$blocked" "$(verdict star-with-credentials)"
+    check "$tag: CORSPreflightStatus 200 accepted" "allowed PUT" "$(verdict preflight-status-200)"
+    check "$tag: ... and the preflight was answered 200" 1 "$(preflights /status200/item.php 200)"
+    for id in max-age-1 max-age-2 max-age-0-1 max-age-0-2 max-age-credentials-1 max-age-credentials-2; do
+        check "$tag: $id call allowed" "allowed PUT" "$(verdict $id)"
+    done
+    # 600 s is within every engine's cap (Chromium 2 h, Firefox 24 h, WebKit 10 min), and 0
+    # means no caching in all three.
+    check "$tag: CORSMaxAge 600: the second identical call sends no preflight" 1 \
+        "$(preflights /maxage/item.php 204)"
+    check "$tag: CORSMaxAge 0: each call is preflighted (control)" 2 "$(preflights /nomaxage/item.php 204)"
+    check "$tag: the recipe's 401 area fails the same PUT (control)" "$blocked" "$(verdict recipe-401)"
+    check "$tag: the 401 area's preflight was answered before authentication" 1 \
+        "$(preflights /api/private/item.php 204)"
+    like "$tag: error log: the refused method named" "Method PATCH is not allowed by Access-Control-Allow-Methods" \
+        "$(cat "$work/api-$engine/error_log")"
+    like "$tag: error log: the refused header named" "x-not-listed is not allowed by Access-Control-Allow-Headers" \
+        "$(cat "$work/api-$engine/error_log")"
+
+    # A credentialed call with CORSMaxAge 600: the second one goes out without a preflight in all
+    # three. Firefox (153 ESR) drops a cached preflight whose host record was renewed after it
+    # (CheckDNSCache in nsCORSListenerProxy.cpp), and for an IP literal like 127.0.0.1 that
+    # happens when it opens another connection (its DNS log says "Host is IP Literal" again):
+    # so its DELETE on /api/ above gets a preflight of its own although the PUT's preflight (5 s
+    # by default) listed DELETE and X-Custom, where Chromium and WebKit reuse it. Seen in every
+    # run, not asserted: Firefox's connection handling, not mod_cors. By this point of the page
+    # its connections are open, and it reuses this preflight like the others. (With the API on a
+    # host name, network.dns.localDomains, it reused it even as the page's first calls.)
+    check "$tag: CORSMaxAge 600 with credentials: the second identical call sends no preflight" 1 \
+        "$(preflights /credmaxage/item.php 204)"
+
+    # Where the engines differ.
+    # Authorization again, once the X-Anything preflight's "Access-Control-Allow-Headers: *" is
+    # cached. Chromium and Firefox do not let a cached * cover Authorization (the Fetch
+    # standard's rule): they preflight again and mod_cors refuses. WebKit 2.38 (Debian 12's WPE)
+    # does (CrossOriginPreflightResultCacheItem::allowsCrossOriginHeaders has no exception for
+    # Authorization): no preflight, the GET goes out with the header, its "*" answer is readable.
+    # mod_cors never sees a preflight to refuse; the uncached call above shows it would.
+    case $engine in
+        webkit) want="allowed GET" want_403=1 ;;
+        *) want=$blocked want_403=2 ;;
+    esac
+    check "$tag: Authorization after a cached * preflight" "$want" "$(verdict star-authorization-after-cached-star)"
+    check "$tag: ... preflights refused for Authorization" "$want_403" "$(preflights /star/item.php 403)"
+
+    # The console says why, in the engine's words. A refused preflight carries no CORS headers at
+    # all (fail closed), so for a method or a header the console names the missing header (or
+    # the status), and the reason is in the error log (and in X-CORS-Reason with CORSDebug On).
+    msgs=$(console)
+    case $engine in
+        chromium)
+            [ -n "$msgs" ] || check "$tag: Chromium logged its console messages" "some" "none"
+            like "$tag: console: refused origin" \
+                "other/item.php' .* No 'Access-Control-Allow-Origin' header is present" "$msgs"
+            check "$tag: console: refused method and header fail the preflight" 2 \
+                "$(printf '%s\n' "$msgs" | grep -c "api/item.php' .*Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin'")"
+            like "$tag: console: * with credentials" \
+                "star/item.php' .*must not be the wildcard '\\*' when the request's credentials mode is 'include'" "$msgs"
+            like "$tag: console: a 401 preflight with CORS headers" \
+                "recipe401/item.php' .*It does not have HTTP ok status" "$msgs"
+            ;;
+        webkit)
+            [ -n "$msgs" ] || check "$tag: WebKit logged its console messages" "some" "none"
+            like "$tag: console: refused origin" \
+                "other/item.php: Origin $page is not allowed by Access-Control-Allow-Origin" "$msgs"
+            check "$tag: console: refused method and header fail the preflight" 2 \
+                "$(printf '%s\n' "$msgs" | grep -c "api/item.php: Preflight response is not successful. Status code: 403")"
+            like "$tag: console: * with credentials" \
+                "star/item.php: Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true" "$msgs"
+            like "$tag: console: a 401 preflight with CORS headers" \
+                "recipe401/item.php: Preflight response is not successful. Status code: 401" "$msgs"
+            ;;
+    esac
+done
 
 e2e_done

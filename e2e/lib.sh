@@ -8,6 +8,10 @@
 #                            until URL answers (bounded); exits if it does not
 #   wait_for URL             waits (bounded, 10 s) until URL gives any HTTP answer
 #   fpm_up PORT              PHP-FPM on 127.0.0.1:PORT, access log $work/fpm/access.log
+#   bg_start NAME SECONDS CMD...  CMD in the background under timeout (KILL 5 s after its TERM),
+#                            in a process group of its own; stdout to $work/NAME.out, stderr to
+#                            $work/NAME.log; its pid in $bg_pid. e2e_cleanup stops what is left
+#   bg_stop PID              stops a bg_start command and everything in its process group
 #   check NAME WANT GOT      one result line; is / like / count helpers below
 #   e2e_done                 prints "N passed, N failed" and sets the exit status
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,11 +27,15 @@ e2e_init() {
     chmod 777 "$work/hits"
     passed=0
     failed=0
+    e2e_bg=""
     trap e2e_cleanup EXIT
-    trap 'exit 130' INT TERM
+    # A reader that goes away (| head) or a hang-up ends the suite through the cleanup too, not
+    # with the servers and browsers left running.
+    trap 'exit 130' HUP INT PIPE TERM
 }
 
 e2e_cleanup() {
+    for _e2e_p in $e2e_bg; do bg_stop "$_e2e_p"; done
     httpd_stop_all
     if [ -f "$work/fpm/fpm.pid" ]; then
         kill "$(cat "$work/fpm/fpm.pid")" 2>/dev/null
@@ -85,6 +93,28 @@ fpm_up() {
         [ $i -lt 100 ] || { echo "php-fpm did not start" >&2; cat "$dir/error.log" >&2; exit 1; }
         sleep 0.1
     done
+}
+
+# timeout makes itself a process group leader, so its pid names the whole group: the command
+# and whatever it started (a browser's renderers, web and network processes).
+bg_start() {
+    _e2e_name=$1 _e2e_secs=$2
+    shift 2
+    ( exec timeout -k 5 "$_e2e_secs" "$@" >"$work/$_e2e_name.out" 2>"$work/$_e2e_name.log" ) &
+    bg_pid=$!
+    e2e_bg="$e2e_bg $bg_pid"
+}
+
+# TERM to timeout, which passes it on to its group and sends KILL 5 s later if need be; then
+# KILL to anything left in the group (a child that outlived its parent).
+bg_stop() {
+    kill -TERM "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    kill -KILL "-$1" 2>/dev/null
+    _e2e_left=""
+    for _e2e_q in $e2e_bg; do [ "$_e2e_q" = "$1" ] || _e2e_left="$_e2e_left $_e2e_q"; done
+    e2e_bg=$_e2e_left
+    return 0
 }
 
 check() {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh - every end-to-end suite, one after another; prints the total "N passed, N failed".
 #   sh e2e/run.sh [SUITE...]    SUITE: backends cache h2 browser-http browser-https
+# The browser suites run Chromium, Firefox and WebKit in turn (E2E_BROWSERS picks fewer).
 dir=$(dirname "$0")
 [ $# -gt 0 ] || set -- backends cache h2 browser-http browser-https
 total_p=0

@@ -1,6 +1,8 @@
-# e2e.mk - end-to-end suites where real components decide: Chromium, PHP-FPM, mod_php, CGI,
-# a proxied app, mod_cache, mod_deflate, HTTP/2 (h2c and TLS). See e2e/run.sh.
-E2E_PKGS := $(TEST_PKGS) apache2-utils chromium php-fpm nghttp2-client openssl perl
+# e2e.mk - end-to-end suites where real components decide: three browser engines (Chromium,
+# Firefox ESR, WebKit through cog), PHP-FPM, mod_php, CGI, a proxied app, mod_cache, mod_deflate,
+# HTTP/2 (h2c and TLS). See e2e/run.sh. libnss3-tools: certutil, for Firefox's throwaway CA.
+E2E_PKGS := $(TEST_PKGS) apache2-utils chromium firefox-esr cog libnss3-tools php-fpm nghttp2-client \
+            openssl perl
 
 .PHONY: test-e2e
 test-e2e: build
