@@ -266,7 +266,10 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
     int n = 0;
 
     *origins = 0;
-    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_OS_DEFAULT, p);
+    /* Never blocks: a FIFO (or a device) named as the file would hold the thread that opens
+     * it; its type is checked on what was opened, not on a name that may change meanwhile. */
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
+                       APR_OS_DEFAULT, p);
     if (rv == APR_SUCCESS) {
         rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
     }

@@ -125,8 +125,9 @@ run_mpm() {
     mpm=$1
     dir="$root/$mpm"
     mkdir -p "$dir/www/ht/ok" "$dir/www/ht/up" "$dir/www/ht/abs" "$dir/www/ht/link" \
-             "$dir/www/ht/denied"
-    for d in file file/minus file/creds map query query2 ht/ok ht/up ht/abs ht/link ht/denied; do
+             "$dir/www/ht/denied" "$dir/www/ht/fifo"
+    for d in file file/minus file/creds map query query2 ht/ok ht/up ht/abs ht/link ht/denied \
+             ht/fifo; do
         mkdir -p "$dir/www/$d"
         echo "data" > "$dir/www/$d/data.txt"
     done
@@ -157,6 +158,10 @@ https://map-b.example:8443 1
     put "$dir/www/ht/denied/.htaccess" "CORSAllowOriginFile origins.txt
 "
     cp "$dir/www/ht/ok/origins.txt" "$dir/www/ht/denied/"
+    # A FIFO opened for reading waits for a writer: it must not hold a worker.
+    mkfifo "$dir/www/ht/fifo/origins.txt"
+    put "$dir/www/ht/fifo/.htaccess" "CORSAllowOriginFile origins.txt
+"
     chmod -R a+rX "$dir"
     port=$(httpd_free_port)
     base="http://127.0.0.1:$port"
@@ -295,7 +300,14 @@ https://removed.example
         "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/link/data.txt")"
     check "$t .htaccess: without AllowOverrideList (AllowOverride All alone): 500" 500 \
         "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/denied/data.txt")"
+    start=$(date +%s%N)
+    got=$(timeout 10 curl -s -o /dev/null -w '%{http_code}' -H 'Origin: https://ht-a.example' \
+        "$base/ht/fifo/data.txt")
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    check "$t .htaccess: a FIFO named as the origin file: answered, without CORS headers" 200 "$got"
+    below "$t .htaccess: ... at once (ms)" "$ms" 2000
     log=$(cat "$dir/error_log")
+    like "$t .htaccess: ... logged" "ht/fifo/origins.txt is not a regular file" "$log"
     like "$t .htaccess: ... says why (above)" "must be relative to its directory and stay below it \('../../../../data/origins.txt'" "$log"
     like "$t .htaccess: ... says why (link)" "leads out of it through a link" "$log"
     like "$t .htaccess: ... not allowed here" "ht/denied/.htaccess: CORSAllowOriginFile not allowed here" "$log"
@@ -413,7 +425,7 @@ configtest() {  # BODY: prints the configtest output
     mkdir -p "$d"
     { httpd_base "$d" event dbd; echo "Listen 127.0.0.1:$(httpd_free_port)"; printf '%s\n' "$1"; } \
         > "$d/httpd.conf"
-    "$HTTPD_BIN" -t -f "$d/httpd.conf" 2>&1 || true
+    timeout 20 "$HTTPD_BIN" -t -f "$d/httpd.conf" 2>&1 || true
 }
 put "$data/bad.txt.ok" "https://ok.example
 "
@@ -432,6 +444,11 @@ like "configtest: a wildcard over a public suffix in a file" \
     "bad.txt:2: 'https://\*.github.io' lets strangers in" \
     "$(configtest "<Location /x>
 CORSAllowOriginFile $data/bad.txt
+</Location>")"
+mkfifo "$data/fifo.txt"
+like "configtest: a FIFO named as the file (not waited on)" "CORSAllowOriginFile: $root/data/fifo.txt is not a regular file" \
+    "$(configtest "<Location /x>
+CORSAllowOriginFile $data/fifo.txt
 </Location>")"
 like "configtest: a missing file" "CORSAllowOriginFile: cannot read $root/data/none.txt" \
     "$(configtest "<Location /x>
