@@ -99,7 +99,6 @@ typedef struct {
     const cors_set *headers;
     apr_array_header_t *names;  /* what was asked, lower case, when it may be echoed */
     const char *refused;        /* the first name not allowed */
-    int authorization;          /* asked for authorization, which "*" does not answer */
 } header_check;
 
 /* name comes lower-cased (cors_each_request_header_lower). */
@@ -110,9 +109,6 @@ static int check_header(void *baton, const char *lower, size_t len)
     if (!cors_header_allowed(hc->headers, lower, len)) {
         hc->refused = apr_pstrmemdup(hc->pool, lower, len);
         return 1;
-    }
-    if (len == 13 && memcmp(lower, "authorization", 13) == 0) {
-        hc->authorization = 1;
     }
     if (hc->names) {
         APR_ARRAY_PUSH(hc->names, const char *) = apr_pstrmemdup(hc->names->pool, lower, len);
@@ -136,13 +132,12 @@ static const char *methods_value(const cors_policy *pol, const cors_answer *ans,
     return pol->methods ? cors_set_value(pol->methods) : "GET, HEAD, POST";
 }
 
-static const char *headers_value(apr_pool_t *p, const cors_policy *pol,
-                                 const cors_answer *ans, const header_check *hc)
+/* A header "*" is always answered by naming what was asked, never with "*": a browser keeps
+ * a preflight's answer for later requests, and WebKit (2.38) lets a cached "*" cover
+ * Authorization, which "*" never allows (e2e/browser.sh shows it). */
+static const char *headers_value(apr_pool_t *p, const cors_policy *pol, const header_check *hc)
 {
     if (pol->headers && cors_set_has_any(pol->headers)) {
-        if (cors_set_is_any(pol->headers) && !ans->allow_credentials && !hc->authorization) {
-            return "*";
-        }
         return hc->names && hc->names->nelts ? cors_join(p, hc->names) : NULL;
     }
     return pol->headers ? cors_set_value(pol->headers) : NULL;
@@ -191,7 +186,6 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
     hc.names = pol->headers && cors_set_has_any(pol->headers)
                ? apr_array_make(p, 4, sizeof(const char *)) : NULL;
     hc.refused = NULL;
-    hc.authorization = 0;
     for (i = 0; i < req->request_header_lines; i++) {
         const char *bad = cors_each_request_header_lower(req->request_headers[i], &elements,
                                                          &names, check_header, &hc);
@@ -205,7 +199,7 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
         }
     }
     ans->allow_methods = methods_value(pol, ans, req->method);
-    ans->allow_headers = headers_value(p, pol, ans, &hc);
+    ans->allow_headers = headers_value(p, pol, &hc);
     ans->max_age = pol->max_age != CORS_UNSET ? pol->max_age_value : NULL;
     if (req->private_network && pol->private_network == 1) {
         ans->allow_private_network = "true";

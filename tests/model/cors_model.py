@@ -574,10 +574,9 @@ def preflight_lists(pol, method, names):
     elif pol.methods.allows:
         h['access-control-allow-methods'] = ', '.join(pol.methods.allows)
     if pol.headers.star():
+        # Always by name: a cached '*' must not cover Authorization in any browser.
         lowered = [n.lower() for n in names]
-        if not pol.headers.removals and not pol.credentials and 'authorization' not in lowered:
-            h['access-control-allow-headers'] = '*'
-        elif lowered:
+        if lowered:
             h['access-control-allow-headers'] = ', '.join(lowered)
     elif pol.headers.allows:
         h['access-control-allow-headers'] = ', '.join(pol.headers.allows)
