@@ -30,6 +30,52 @@ static cors_policy *policy(apr_pool_t *p, const char *origins, const char *metho
     return (cors_policy *)cors_policy_merge(p, cors_policy_make(p), pol);
 }
 
+/* An origin source that checks what the core asks it: only well-formed origins in their
+ * normal form, never one the policy removes or already lists; it answers yes, no or "down"
+ * from the key's bytes, and remembers its last yes. */
+static const char *last_yes;
+
+static int checking_source(const void *src, const char *key, size_t len, apr_pool_t *p,
+                           void *baton)
+{
+    cors_origin o;
+    char norm[CORS_ORIGIN_MAX + 16];
+    size_t i, sum = 0;
+
+    (void)src;
+    (void)baton;
+    if (cors_origin_parse(key, len, 0, &o) != CORS_ORIGIN_OK
+        || cors_origin_key(&o, norm, sizeof(norm)) != len || memcmp(norm, key, len) != 0
+        || (len == 27 && memcmp(key, "https://removed.example.com", 27) == 0)
+        || (len > 28 && memcmp(key, "https://", 8) == 0
+            && memcmp(key + len - 20, ".removed.example.com", 20) == 0)
+        || (len == 23 && memcmp(key, "https://app.example.com", 23) == 0)) {
+        __builtin_trap();
+    }
+    for (i = 0; i < len; i++) {
+        sum += (unsigned char)key[i];
+    }
+    if (sum % 3 == 0) {
+        last_yes = apr_pstrmemdup(p, key, len);
+        return 1;
+    }
+    return sum % 3 == 1 ? 0 : -1;
+}
+
+/* Whether origin is, in normal form, the one origin the source's policy lists. */
+static int is_listed(const char *origin)
+{
+    cors_origin o;
+    char key[CORS_ORIGIN_MAX + 16];
+    size_t len;
+
+    if (!origin || cors_origin_parse(origin, strlen(origin), 0, &o) != CORS_ORIGIN_OK) {
+        return 0;
+    }
+    len = cors_origin_key(&o, key, sizeof(key));
+    return len == 23 && memcmp(key, "https://app.example.com", 23) == 0;
+}
+
 /* Input lines: Origin, Access-Control-Request-Method, then request header lines. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned int n = 0;
     cors_request req;
     cors_answer ans;
-    cors_policy *pols[3];
+    cors_policy *pols[4], *with_source;
     char *tok;
     int i;
 
@@ -47,6 +93,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      "content-type authorization", 1);
     pols[1] = policy(p, "*", "*", "*", 0);
     pols[2] = policy(p, "* null", "* -DELETE", "* -x-secret", 0);
+    with_source = cors_policy_make(p);
+    with_source->origins = cors_set_make(p, CORS_SET_ORIGINS);
+    cors_set_add(p, with_source->origins, "https://app.example.com", CORS_ITEM_PLAIN);
+    cors_set_add(p, with_source->origins, "https://removed.example.com", CORS_ITEM_REMOVE);
+    cors_set_add(p, with_source->origins, "https://*.removed.example.com", CORS_ITEM_REMOVE);
+    cors_set_add_source(p, with_source->origins, "fuzz source", checking_source, NULL,
+                        CORS_ITEM_ADD);
+    with_source->credentials = 1;
+    pols[3] = (cors_policy *)cors_policy_merge(p, cors_policy_make(p), with_source);
     memset(&req, 0, sizeof(req));
     for (tok = apr_strtok(text, "\n", &last); tok && n < CORS_REQ_LINES_MAX + 4;
          tok = apr_strtok(NULL, "\n", &last)) {
@@ -57,7 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.request_headers = n > 2 ? lines + 2 : NULL;
     req.request_header_lines = n > 2 ? n - 2 : 0;
     req.private_network = size & 1;
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
+        last_yes = NULL;
         cors_decide_preflight(p, pols[i], &req, &ans);
         /* Failing closed: a refusal never carries an Allow-Origin, and "*" never goes with
          * credentials. */
@@ -65,9 +121,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             || (ans.allow_credentials && ans.allow_origin && strcmp(ans.allow_origin, "*") == 0)) {
             __builtin_trap();
         }
+        last_yes = NULL;
         cors_decide_actual(p, pols[i], &req, &ans);
         if ((!ans.allowed && ans.allow_origin)
             || ans.allow_credentials && ans.allow_origin && strcmp(ans.allow_origin, "*") == 0) {
+            __builtin_trap();
+        }
+        /* With the source: what it allowed is allowed (the listed origin aside), nothing else. */
+        if (i == 3 && ans.allowed && !last_yes && !is_listed(req.origin)) {
             __builtin_trap();
         }
     }
