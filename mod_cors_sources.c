@@ -71,6 +71,8 @@ struct cors_sources_env {
     ap_dbd_t *(*dbd_acquire)(request_rec *);
     void (*dbd_prepare)(server_rec *, const char *, const char *);
     apr_array_header_t *started;        /* source_base *: read at start-up */
+    apr_hash_t *shared;                 /* path or spec -> cors_source_made *: a file or DBM
+                                         * named in several sections is read once */
     int queries;                        /* CORSAllowOriginQuery lines read */
     /* Per process, from child_init. */
     apr_thread_mutex_t *lock;
@@ -147,6 +149,7 @@ cors_sources_env *cors_sources_env_of(apr_pool_t *pconf)
         env->timeout = apr_time_from_sec(DEFAULT_CACHE_TIMEOUT);
         env->budget = DEFAULT_QUERY_BUDGET;
         env->started = apr_array_make(pconf, 4, sizeof(source_base *));
+        env->shared = apr_hash_make(pconf);
         apr_pool_userdata_setn(env, ENV_KEY, NULL, pconf);
     }
     return env;
@@ -166,6 +169,25 @@ static void source_init(cmd_parms *cmd, source_base *b, const char *name, int ki
         b->lock = NULL;
         APR_ARRAY_PUSH(cors_sources_env_of(cmd->pool)->started, source_base *) = b;
     }
+}
+
+/* A file or DBM file named in several sections of the configuration is one source: read,
+ * looked at and kept once per process.  (Each .htaccess file's are its own.) */
+static int shared_source(cmd_parms *cmd, const char *key, cors_source_made *out)
+{
+    const cors_source_made *made = apr_hash_get(cors_sources_env_of(cmd->pool)->shared, key,
+                                                APR_HASH_KEY_STRING);
+
+    if (made) {
+        *out = *made;
+    }
+    return made != NULL;
+}
+
+static void share_source(cmd_parms *cmd, const char *key, const cors_source_made *made)
+{
+    apr_hash_set(cors_sources_env_of(cmd->pool)->shared, key, APR_HASH_KEY_STRING,
+                 apr_pmemdup(cmd->pool, made, sizeof(*made)));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -490,6 +512,9 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
         if (!fs->path) {
             return apr_psprintf(cmd->pool, "'%s' is not a valid path", path);
         }
+        if (shared_source(cmd, apr_psprintf(cmd->pool, "file:%s", fs->path), out)) {
+            return NULL;
+        }
     }
     source_init(cmd, &fs->base, apr_psprintf(cmd->pool, "CORSAllowOriginFile %s", fs->path),
                 SOURCE_FILE);
@@ -518,6 +543,9 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
     out->lookup = file_lookup;
     out->src = fs;
     out->bytes = (apr_size_t)fs->tried.size * 4;
+    if (!dir) {
+        share_source(cmd, apr_psprintf(cmd->pool, "file:%s", fs->path), out);
+    }
     return NULL;
 }
 
@@ -627,6 +655,9 @@ const char *cors_dbm_source_make(cmd_parms *cmd, const char *spec, cors_source_m
     if (!ds->path) {
         return apr_psprintf(cmd->pool, "'%s' is not a valid path", colon + 1);
     }
+    if (shared_source(cmd, apr_psprintf(cmd->pool, "dbm=%s:%s", ds->type, ds->path), out)) {
+        return NULL;
+    }
     rv = apr_dbm_get_usednames_ex(cmd->temp_pool, ds->type, ds->path, &ds->file1, &ds->file2);
     if (rv != APR_SUCCESS) {
         return apr_psprintf(cmd->pool, "'%s' is not a DBM type of this server (db, gdbm, "
@@ -655,6 +686,7 @@ const char *cors_dbm_source_make(cmd_parms *cmd, const char *spec, cors_source_m
     out->lookup = dbm_lookup;
     out->src = ds;
     out->bytes = 0;
+    share_source(cmd, apr_psprintf(cmd->pool, "dbm=%s:%s", ds->type, ds->path), out);
     return NULL;
 }
 

@@ -126,8 +126,8 @@ run_mpm() {
     dir="$root/$mpm"
     mkdir -p "$dir/www/ht/ok" "$dir/www/ht/up" "$dir/www/ht/abs" "$dir/www/ht/link" \
              "$dir/www/ht/denied" "$dir/www/ht/fifo"
-    for d in file file/minus file/creds map query query2 ht/ok ht/up ht/abs ht/link ht/denied \
-             ht/fifo; do
+    for d in file file/minus file/creds file2 map query query2 ht/ok ht/up ht/abs ht/link \
+             ht/denied ht/fifo; do
         mkdir -p "$dir/www/$d"
         echo "data" > "$dir/www/$d/data.txt"
     done
@@ -200,6 +200,10 @@ CORSOriginQueryBudget 1000
 <Location /file/creds>
     CORSAllowCredentials On
 </Location>
+<Location /file2>
+    CORSAllowOrigin https://own.example
+    CORSAllowOriginFile +$data/origins.txt
+</Location>
 <Location /map>
     CORSAllowOrigin https://listed.example
     CORSAllowOriginMap +dbm:$data/origins.db
@@ -240,13 +244,24 @@ EOF
             | sed -n -e 's/^HTTP\/1.1 \([0-9]*\).*/\1/p' -e 's/^Access-Control-Allow-Origin: //p' \
             | tr '\n' ' ' | sed 's/ $//')"
 
+    check "$t file: the same file named in another section (+)" "https://tenant-a.example" \
+        "$(acao /file2/data.txt https://tenant-a.example)"
+
     # Every process has read the file by now; each looks at it again at most once a second.
+    reads_before=$(grep -c "origins.txt: read again" "$dir/error_log" || true)
     put "$data/origins.txt" "https://tenant-a.example
 https://tenant-new.example
 "
     got=$(within 25 https://tenant-new.example /file/data.txt https://tenant-new.example)
     check "$t file: an origin added is allowed in every process within 2 s" yes \
         "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got tenths)")"
+    got=$(within 25 https://tenant-new.example /file2/data.txt https://tenant-new.example)
+    check "$t file: ... in the other section too" yes \
+        "$([ "$got" != never ] && echo yes || echo no)"
+    # Each process reads the new version once, for both sections: at most one line per pid.
+    most=$(grep "origins.txt: read again" "$dir/error_log" | tail -n +$((reads_before + 1)) \
+        | sed -n 's/.*\[pid \([0-9]*\).*/\1/p' | sort | uniq -c | sort -rn | awk 'NR == 1 { print $1 }')
+    check "$t file: ... read once per process for both sections" 1 "${most:-0}"
     got=$(within 25 - /file/data.txt https://x.shop.example)
     check "$t file: an origin taken out is refused within 2 s" yes \
         "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got tenths)")"
