@@ -808,14 +808,32 @@ static int take_budget(cors_sources_env *env, apr_time_t now, int *say)
     return ok;
 }
 
-static int query_down(query_source *qs, request_rec *r, apr_status_t rv, const char *why)
+static int query_down(query_source *qs, request_rec *r, const char *why)
 {
     if (time_to_log(&qs->base, r->request_time)) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "mod_cors: %s: %s; origins it would allow "
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s: %s; origins it would allow "
                       "are refused meanwhile (said once a minute per process)", qs->base.name,
                       why);
     }
     return -1;
+}
+
+/* A driver's message as one line (PostgreSQL's end with a newline). */
+static const char *one_line(apr_pool_t *p, const char *msg)
+{
+    char *s = apr_pstrdup(p, msg ? msg : "(no message)");
+    char *end = s + strlen(s);
+    char *c;
+
+    while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ')) {
+        *--end = '\0';
+    }
+    for (c = s; *c; c++) {
+        if (*c == '\n' || *c == '\r' || *c == '\t') {
+            *c = ' ';
+        }
+    }
+    return s;
 }
 
 /* Runs the prepared statement with the origin bound as its one parameter: any row is a yes. */
@@ -829,20 +847,24 @@ static int run_query(query_source *qs, request_rec *r, const char *key, size_t l
     int rv, found = 0;
 
     if (!dbd) {
-        return query_down(qs, r, APR_EGENERAL, "no database connection (mod_dbd says why)");
+        return query_down(qs, r, "no database connection (mod_dbd says why)");
     }
     stmt = apr_hash_get(dbd->prepared, qs->label, APR_HASH_KEY_STRING);
     if (!stmt) {
-        return query_down(qs, r, APR_EGENERAL, "the statement is not prepared for this "
+        return query_down(qs, r, "the statement is not prepared for this "
                           "virtual host: give CORSAllowOriginQuery and the DBD directives in "
                           "the same server");
     }
     origin = apr_pstrmemdup(r->pool, key, len);
-    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 0, origin, (char *)NULL);
+    /* Random access (1): the driver fetches the result whole and reports an error as one.
+     * Sequential access lets the pgsql driver end an error like the last row, which would
+     * read a failed query as "not listed" (and cache that). */
+    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1, origin,
+                          (char *)NULL);
     if (rv != 0) {
-        return query_down(qs, r, APR_EGENERAL,
-                          apr_psprintf(r->pool, "the query failed: %s",
-                                       apr_dbd_error(dbd->driver, dbd->handle, rv)));
+        return query_down(qs, r, apr_psprintf(r->pool, "the query failed: %s",
+                                              one_line(r->pool, apr_dbd_error(dbd->driver,
+                                                                              dbd->handle, rv))));
     }
     /* Every row is read, as drivers finish a statement at its end. */
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
@@ -904,8 +926,15 @@ const char *cors_query_source_make(cmd_parms *cmd, const char *sql, cors_source_
     qs->env = env;
     hash_hex(qs->sql, qs->id);
     qs->prefix_len = (apr_size_t)apr_snprintf(qs->prefix, sizeof(qs->prefix), "cors:%s:", qs->id);
-    qs->label = apr_psprintf(cmd->pool, "mod_cors-%s", qs->id);
-    env->dbd_prepare(cmd->server, qs->sql, qs->label);
+    /* The label is an SQL identifier to some drivers (pgsql: PREPARE label AS ...).  A query
+     * given in several sections of a server is prepared once there. */
+    qs->label = apr_psprintf(cmd->pool, "mod_cors_%s", qs->id);
+    if (!apr_hash_get(env->shared, apr_psprintf(cmd->temp_pool, "%pp %s", (void *)cmd->server,
+                                                qs->label), APR_HASH_KEY_STRING)) {
+        env->dbd_prepare(cmd->server, qs->sql, qs->label);
+        apr_hash_set(env->shared, apr_psprintf(cmd->pool, "%pp %s", (void *)cmd->server,
+                                               qs->label), APR_HASH_KEY_STRING, qs);
+    }
     env->queries++;
     source_init(cmd, &qs->base, apr_psprintf(cmd->pool, "CORSAllowOriginQuery \"%s\"", sql),
                 SOURCE_QUERY);
