@@ -29,6 +29,7 @@
  * The policy itself (parsing, matching, merging, deciding) is the core in src/.
  */
 
+#include "apr_allocator.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
 
@@ -247,7 +248,7 @@ static int first_time_warned(cors_warned *w, const char *key)
 
 /* Whether a serving process has not said this yet (it remembers, from now on, that it has).
  * Start-up reads each file once for configtest and once more to start, and says everything. */
-static int first_in_process(const char *key)
+int cors_first_in_process(const char *key)
 {
     cors_server_conf *main_conf;
 
@@ -272,7 +273,7 @@ static void warn_policy(cmd_parms *cmd, const char *msg)
 {
     const char *file = cmd->directive->filename;
 
-    if (first_in_process(apr_psprintf(cmd->temp_pool, "%s\n%s", file, msg))) {
+    if (cors_first_in_process(apr_psprintf(cmd->temp_pool, "%s\n%s", file, msg))) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, config_log_server(cmd), "%s (%s:%d)", msg,
                      file, cmd->directive->line_num);
     }
@@ -1302,8 +1303,12 @@ static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 {
     cors_server_conf *sconf = ap_get_module_config(s->module_config, &cors_module);
     cors_warned *w = apr_pcalloc(pchild, sizeof(*w));
+    apr_allocator_t *alloc = NULL;
 
-    apr_pool_create(&w->pool, pchild);
+    /* The warned set's own allocator: used under its lock only, while other threads use pchild's. */
+    apr_allocator_create(&alloc);
+    apr_pool_create_ex(&w->pool, pchild, NULL, alloc);
+    apr_allocator_owner_set(alloc, w->pool);
     w->seen = apr_hash_make(w->pool);
     w->lock = cors_process_lock(pchild);
     sconf->warned = w;
@@ -1371,7 +1376,7 @@ static void log_conflict(request_rec *r, const cors_policy *pol)
     const char *conflict = cors_policy_conflict(pol);
     const char *where = warning_scope(r, pol->origins ? cors_set_identity(pol->origins) : NULL);
 
-    if (first_in_process(apr_psprintf(r->pool, "conflict\n%s\n%s", where, conflict))) {
+    if (cors_first_in_process(apr_psprintf(r->pool, "conflict\n%s\n%s", where, conflict))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s (in the policy for %s; sending no "
                       "Access-Control-Allow-Credentials header)", conflict, r->uri);
     }
@@ -1479,6 +1484,12 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
     else if (ans->refusal != CORS_REFUSED_NONE && pol->debug == 1) {
         apr_table_setn(r->headers_out, CORS_DEBUG_HEADER, cors_answer_reason(r->pool, ans));
     }
+    /* A refusal because an origin source could not answer (its database down, its budget
+     * spent) holds for now only: a shared cache must not keep it as the answer for this
+     * origin. */
+    if (ans->refusal == CORS_REFUSED_SOURCE_DOWN) {
+        apr_table_mergen(r->headers_out, "Cache-Control", "no-store");
+    }
     if (ans->vary) {
         merge_vary(r, "Origin");
     }
@@ -1504,7 +1515,7 @@ static const cors_policy *request_policy(request_rec *orig, cors_request_state *
 static void log_regex_limit(request_rec *r, const cors_answer *ans)
 {
     if (ans->refusal == CORS_REFUSED_REGEX_LIMIT
-        && first_in_process(apr_psprintf(r->pool, "limit\n%s", ans->limited))) {
+        && cors_first_in_process(apr_psprintf(r->pool, "limit\n%s", ans->limited))) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s (said once per process and regex)",
                       cors_answer_reason(r->pool, ans));
     }
@@ -1684,7 +1695,7 @@ static void warn_no_origins(request_rec *r, const cors_policy *pol)
     }
     where = warning_scope(r, cors_set_identity(pol->methods ? pol->methods
                                                : pol->headers ? pol->headers : pol->expose));
-    if (first_in_process(apr_psprintf(r->pool, "no origins\n%s", where))) {
+    if (cors_first_in_process(apr_psprintf(r->pool, "no origins\n%s", where))) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: CORSAllowMethods, "
                       "CORSAllowHeaders, CORSExposeHeaders or CORSAllowCredentials are given "
                       "where %s is served, but no CORSAllowOrigin is in force there: they do "
@@ -1699,7 +1710,7 @@ static void warn_overflow(request_rec *r, const cors_policy *pol)
 {
     const char *why = cors_policy_overflow(pol);
 
-    if (why && first_in_process(apr_psprintf(r->pool, "overflow\n%s",
+    if (why && cors_first_in_process(apr_psprintf(r->pool, "overflow\n%s",
                                              warning_scope(r, cors_set_identity(pol->origins))))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s (for %s; said once per "
                       "process for this directory)", why, r->uri);

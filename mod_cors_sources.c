@@ -48,7 +48,14 @@ APLOG_USE_MODULE(cors);
 
 /* An origin file is read whole into memory: beyond these, a DBM file is the tool. */
 #define FILE_MAX            ((apr_off_t)16 * 1024 * 1024)
-#define HTACCESS_FILE_MAX   ((apr_off_t)1024 * 1024)
+#define HTACCESS_FILE_MAX   ((apr_off_t)256 * 1024)   /* the .htaccess cache keeps its list */
+/* A file that does not end its last line is taken once it has not changed for this long. */
+#define FILE_SETTLE         apr_time_from_sec(2)
+
+/* After a query fails, the database is left alone this long (requests are refused at once);
+ * and this many requests of a process may wait on it at a time (the rest are refused). */
+#define BREAKER_INTERVAL        apr_time_from_sec(5)
+#define QUERIES_WAITING_MAX     4
 
 #define DEFAULT_CACHE_TIMEOUT   60      /* seconds */
 #define DEFAULT_QUERY_BUDGET    50      /* queries per second and process */
@@ -78,6 +85,7 @@ struct cors_sources_env {
     apr_thread_mutex_t *lock;
     apr_time_t budget_second;
     int budget_used;
+    int refresh_used;                   /* of listed origins whose answer was due again */
     apr_time_t budget_logged;
 };
 
@@ -244,6 +252,7 @@ typedef struct {
     const cors_psl_below *below;
     file_list *current;                 /* holds a reference of its own */
     file_stamp tried;                   /* the last version read, loaded or not */
+    int confined;                       /* named by an .htaccess file */
     apr_time_t checked;
     int checking;                       /* one thread reads a new version; others go on */
 } file_source;
@@ -274,10 +283,12 @@ static const char *file_line_error(apr_pool_t *p, const char *item)
 }
 
 /* Reads and checks a whole file into a new sealed set in p.  On error, *err names the line
- * ("PATH:LINE: ...") and NULL is returned: never a part of the file. */
+ * ("PATH:LINE: ...") and NULL is returned: never a part of the file.  *complete: the file
+ * ends a line (or is empty), which a file still being written in place may not.  confined:
+ * named by an .htaccess file, which may read only a file of its own. */
 static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off_t max,
-                                        const cors_psl_below *below, int *origins,
-                                        const char **err)
+                                        const cors_psl_below *below, int confined,
+                                        int *origins, int *complete, const char **err)
 {
     apr_file_t *f;
     apr_finfo_t fi;
@@ -288,12 +299,13 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
     int n = 0;
 
     *origins = 0;
+    *complete = 0;
     /* Never blocks: a FIFO (or a device) named as the file would hold the thread that opens
      * it; its type is checked on what was opened, not on a name that may change meanwhile. */
     rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
                        APR_OS_DEFAULT, p);
     if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_NLINK, f);
     }
     if (rv != APR_SUCCESS) {
         *err = apr_psprintf(p, "cannot read %s: %s", path, error_text(p, rv));
@@ -302,6 +314,12 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
     if (fi.filetype != APR_REG) {
         apr_file_close(f);
         *err = apr_psprintf(p, "%s is not a regular file", path);
+        return NULL;
+    }
+    if (confined && fi.nlink > 1) {
+        apr_file_close(f);
+        *err = apr_psprintf(p, "%s has other names (hard links): an .htaccess file reads only "
+                            "a file of its own", path);
         return NULL;
     }
     if (fi.size > max) {
@@ -319,6 +337,19 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
         return NULL;
     }
     text[got] = '\0';
+    *complete = got == 0 || text[got - 1] == '\n';
+    if (memchr(text, '\0', got)) {
+        const char *c;
+        for (c = text; *c; c++) {
+            n += *c == '\n';
+        }
+        *err = apr_psprintf(p, "%s:%d: a NUL byte: an origin file is text", path, n + 1);
+        return NULL;
+    }
+    /* A byte-order mark some editors write first is not part of the first origin. */
+    if (got >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+    }
     set = cors_set_make(p, CORS_SET_ORIGINS);
     for (line = text; line && *line; line = next) {
         char *end;
@@ -338,8 +369,9 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
         if (!*line || *line == '#') {
             continue;
         }
-        if (strpbrk(line, " \t")) {
-            why = "one origin per line (a '#' starts a comment only at the start of a line)";
+        if (strpbrk(line, " \t,")) {
+            why = "one origin per line, not separated by spaces or commas (a '#' starts a "
+                  "comment only at the start of a line)";
         }
         else if ((why = file_line_error(p, line)) == NULL
                  && (why = cors_set_add(p, set, line, CORS_ITEM_PLAIN)) == NULL) {
@@ -401,24 +433,33 @@ static void reread_file(file_source *fs, request_rec *r)
     file_stamp before, after;
     file_list *list;
     const char *err = NULL;
-    int origins = 0;
+    int origins = 0, complete = 0;
 
     before = stamp_of(fs->path, r->pool);
     if (same_stamp(&before, &fs->tried)) {
         return;
     }
     list = new_list();
-    list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, &origins, &err);
+    list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, fs->confined,
+                                 &origins, &complete, &err);
     after = stamp_of(fs->path, r->pool);
-    if (list->set && !same_stamp(&before, &after)) {
-        apr_pool_destroy(list->pool);   /* written to while read: the next look reads it again */
+    /* Written to while read, or (written in place) not ending its last line yet and changed
+     * in the last FILE_SETTLE: its last origin may be cut short ("https://shop.co" of
+     * "https://shop.com"), so the next look reads it again. */
+    if (!same_stamp(&before, &after)
+        || (!complete && !before.missing && r->request_time - before.mtime < FILE_SETTLE)) {
+        apr_pool_destroy(list->pool);
         return;
     }
     fs->tried = before;
     if (!list->set) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: CORSAllowOriginFile %s; the "
-                      "list read before (origins: %d) stays in force until the file is fixed",
-                      err, fs->current->origins);
+        if (cors_first_in_process(apr_psprintf(r->pool, "file\n%s\n%" APR_TIME_T_FMT "\n%"
+                                               APR_OFF_T_FMT, fs->path, before.mtime,
+                                               before.size))) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: CORSAllowOriginFile %s; "
+                          "the list read before (origins: %d) stays in force until the file "
+                          "is fixed", err, fs->current->origins);
+        }
         apr_pool_destroy(list->pool);
         return;
     }
@@ -498,13 +539,14 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
     file_source *fs = apr_pcalloc(cmd->pool, sizeof(*fs));
     file_list *list;
     const char *err = NULL;
-    int origins = 0;
+    int origins = 0, complete = 0;
 
     if (dir) {
         if ((err = confined_path(cmd->pool, dir, path, &fs->path)) != NULL) {
             return err;
         }
         fs->max = HTACCESS_FILE_MAX;
+        fs->confined = 1;
     }
     else {
         fs->path = ap_server_root_relative(cmd->pool, path);
@@ -521,7 +563,8 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
     fs->below = below;
     list = new_list();
     fs->tried = stamp_of(fs->path, cmd->temp_pool);
-    list->set = read_origin_file(list->pool, fs->path, fs->max, below, &origins, &err);
+    list->set = read_origin_file(list->pool, fs->path, fs->max, below, fs->confined, &origins,
+                                 &complete, &err);
     if (!list->set) {
         if (!dir) {
             err = apr_pstrdup(cmd->pool, err);
@@ -529,10 +572,15 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
             return err;
         }
         /* An .htaccess line is kept by its text: a bad file is not the line's error, but the
-         * file's, logged, and read again once it changes. */
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, cmd->server, "mod_cors: %s (from %s:%d); no "
-                     "origin of the file is allowed until it is fixed", err,
-                     cmd->directive->filename, cmd->directive->line_num);
+         * file's, logged (once per process and version of the file), and read again once it
+         * changes. */
+        if (cors_first_in_process(apr_psprintf(cmd->temp_pool, "file\n%s\n%" APR_TIME_T_FMT
+                                               "\n%" APR_OFF_T_FMT, fs->path, fs->tried.mtime,
+                                               fs->tried.size))) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, cmd->server, "mod_cors: %s (from %s:%d); "
+                         "no origin of the file is allowed until it is fixed", err,
+                         cmd->directive->filename, cmd->directive->line_num);
+        }
         list->set = cors_set_sealed(list->pool, cors_set_make(list->pool, CORS_SET_ORIGINS));
     }
     list->refs = 1;
@@ -560,8 +608,10 @@ typedef struct {
     apr_pool_t *pool;                   /* per process: the open handle's, with an allocator
                                          * of its own (used under the lock only) */
     apr_dbm_t *db;
-    file_stamp stamp;                   /* of the version open (file1, then file2's time) */
+    file_stamp stamp;                   /* of the version open, or last tried (file1, then
+                                         * file2's time) */
     apr_time_t checked;
+    apr_status_t failed;                /* why the version last tried did not open, or 0 */
 } dbm_source;
 
 static file_stamp dbm_stamp(const dbm_source *ds, apr_pool_t *p)
@@ -578,28 +628,47 @@ static file_stamp dbm_stamp(const dbm_source *ds, apr_pool_t *p)
     return st;
 }
 
-/* Under the lock: the version on disk, opened again if it is not the one open. */
+/* Under the lock: the version on disk, opened if it is not the one open or last tried (a
+ * version that does not open is not tried again: its library's complaints are said once).
+ * Only regular files are opened, so a FIFO put in its place holds no thread. */
 static apr_status_t reopen_dbm(dbm_source *ds, apr_pool_t *p)
 {
     file_stamp st = dbm_stamp(ds, p);
+    apr_finfo_t fi;
     apr_status_t rv;
 
-    if (ds->db && same_stamp(&st, &ds->stamp)) {
-        return APR_SUCCESS;
+    if (same_stamp(&st, &ds->stamp) && (ds->db || ds->failed)) {
+        return ds->failed;
     }
     if (ds->db) {
         apr_dbm_close(ds->db);
         ds->db = NULL;
     }
     apr_pool_clear(ds->pool);
-    rv = apr_dbm_open_ex(&ds->db, ds->type, ds->path, APR_DBM_READONLY, APR_OS_DEFAULT,
-                         ds->pool);
+    ds->stamp = st;
+    rv = apr_stat(&fi, ds->file1, APR_FINFO_TYPE, p);
+    if (rv == APR_SUCCESS && fi.filetype != APR_REG) {
+        rv = APR_EBADF;
+    }
+    if (rv == APR_SUCCESS) {
+        rv = apr_dbm_open_ex(&ds->db, ds->type, ds->path, APR_DBM_READONLY, APR_OS_DEFAULT,
+                             ds->pool);
+    }
+    /* Some libraries open a damaged file and fail on each look-up: one look-up now. */
+    if (rv == APR_SUCCESS) {
+        apr_datum_t k, v;
+        k.dptr = (char *)"-";
+        k.dsize = 1;
+        rv = apr_dbm_fetch(ds->db, k, &v);
+        if (rv != APR_SUCCESS) {
+            apr_dbm_close(ds->db);
+        }
+    }
     if (rv != APR_SUCCESS) {
         ds->db = NULL;
-        return rv;
     }
-    ds->stamp = st;
-    return APR_SUCCESS;
+    ds->failed = rv;
+    return rv;
 }
 
 static int dbm_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
@@ -611,36 +680,56 @@ static int dbm_lookup(const void *src, const char *key, size_t len, apr_pool_t *
     apr_status_t rv = APR_SUCCESS;
     int rc;
 
+    if (!ds->pool) {
+        return -1;              /* not a source of the server's configuration */
+    }
     lock(ds->base.lock);
-    if (!ds->db || now - ds->checked >= CHECK_INTERVAL || now < ds->checked) {
+    if (ds->checked == 0 || now - ds->checked >= CHECK_INTERVAL || now < ds->checked) {
         ds->checked = now;
         rv = reopen_dbm(ds, p);
     }
+    else {
+        rv = ds->failed;
+    }
     if (ds->db) {
-        apr_datum_t k;
+        apr_datum_t k, v;
         k.dptr = (char *)key;
         k.dsize = len;
-        rc = apr_dbm_exists(ds->db, k) ? 1 : 0;
+        v.dptr = NULL;
+        rv = apr_dbm_fetch(ds->db, k, &v);
+        rc = rv != APR_SUCCESS ? -1 : v.dptr != NULL;
+        if (rv != APR_SUCCESS) {
+            /* Damaged under us: not asked again until the file changes. */
+            apr_dbm_close(ds->db);
+            ds->db = NULL;
+            ds->failed = rv;
+        }
     }
     else {
         rc = -1;
     }
     unlock(ds->base.lock);
     if (rc < 0 && r && time_to_log(&ds->base, now)) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "mod_cors: %s cannot be opened (%s): "
-                      "origins it lists are refused until it can (said once a minute per "
-                      "process)", ds->base.name, error_text(r->pool, rv));
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s cannot be opened as a %s "
+                      "DBM file (%s): origins it lists are refused until it can (said once a "
+                      "minute per process)", ds->base.name, ds->type,
+                      rv == APR_EBADF ? "not a regular file" : error_text(r->pool, rv));
     }
     return rc;
 }
 
 const char *cors_dbm_source_make(cmd_parms *cmd, const char *spec, cors_source_made *out)
 {
-    dbm_source *ds = apr_pcalloc(cmd->pool, sizeof(*ds));
+    dbm_source *ds;
     const char *colon = strchr(spec, ':');
     apr_dbm_t *db;
+    apr_finfo_t fi;
     apr_status_t rv;
 
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        return "not in .htaccess files: a DBM file is the server's";
+    }
+    ds = apr_pcalloc(cmd->pool, sizeof(*ds));
     if (strncmp(spec, "dbm", 3) != 0 || !colon || (spec[3] != ':' && spec[3] != '=')
         || !colon[1]) {
         return apr_psprintf(cmd->pool, "'%s' is not dbm:PATH or dbm=TYPE:PATH (TYPE: db, "
@@ -672,6 +761,10 @@ const char *cors_dbm_source_make(cmd_parms *cmd, const char *spec, cors_source_m
                             spec[3] == '=' ? apr_psprintf(cmd->temp_pool, " -f %s", ds->type)
                                            : "");
     }
+    if (apr_stat(&fi, ds->file1, APR_FINFO_TYPE, cmd->temp_pool) == APR_SUCCESS
+        && fi.filetype != APR_REG) {
+        return apr_psprintf(cmd->pool, "%s is not a regular file", ds->file1);
+    }
     rv = apr_dbm_open_ex(&db, ds->type, ds->path, APR_DBM_READONLY, APR_OS_DEFAULT,
                          cmd->temp_pool);
     if (rv != APR_SUCCESS) {
@@ -698,10 +791,13 @@ typedef struct {
     const char *sql;
     const char *label;                  /* the statement's name in mod_dbd */
     char id[17];                        /* the query's hash, in hex */
-    char prefix[24];                    /* its answers' keys in the cache start "cors:" id ":",
-                                         * the same on every server of a fleet */
+    char prefix[24];                    /* its answers' keys in the cache start "cors:" id ":" */
     apr_size_t prefix_len;
     cors_sources_env *env;
+    /* Per process, under base.lock: */
+    apr_time_t down_until;              /* after a failure the database is not asked until
+                                         * then: requests are answered at once meanwhile */
+    int waiting;                        /* queries under way */
 } query_source;
 
 /* FNV-1a: stable across servers and builds, which a cache shared by a fleet needs. */
@@ -715,15 +811,32 @@ static void hash_hex(const char *s, char out[17])
     apr_snprintf(out, 17, "%016" APR_UINT64_T_HEX_FMT, h);
 }
 
-/* The cache key of an answer: the query's prefix and the origin.  shmcb files a key in one of
- * its subcaches by the key's first byte, and searches a subcache entry by entry: there a byte
- * of the origin's hash goes first, so that answers spread over all of them. */
-static unsigned int cache_key(const query_source *qs, const char *key, size_t len,
-                              unsigned char *buf, size_t size)
+static unsigned char *put_bytes(unsigned char *at, const char *s, size_t n)
 {
+    memcpy(at, s, n);
+    return at + n;
+}
+
+/* The cache key of an answer: the query, the virtual host that asked (its name and port:
+ * each may have a database of its own, while the servers of a fleet answer for the same
+ * names), and the origin.  shmcb files a key in one of its subcaches by the key's first byte
+ * and searches a subcache entry by entry: there a byte of the origin's hash goes first, so
+ * that answers spread over all of them. */
+static unsigned int cache_key(const query_source *qs, const request_rec *r, const char *key,
+                              size_t len, unsigned char *buf, size_t size)
+{
+    const char *host = r->server->server_hostname ? r->server->server_hostname : "";
+    size_t host_len = strlen(host);
+    unsigned int port = r->server->port;
+    char digits[8];
+    size_t n = sizeof(digits);
     unsigned char *at = buf;
 
-    if (len + qs->prefix_len + 1 > size) {
+    do {
+        digits[--n] = (char)('0' + port % 10);
+        port /= 10;
+    } while (port && n > 0);
+    if (1 + qs->prefix_len + host_len + 1 + (sizeof(digits) - n) + 1 + len > size) {
         return 0;
     }
     if (qs->env->spread) {
@@ -734,21 +847,33 @@ static unsigned int cache_key(const query_source *qs, const char *key, size_t le
         }
         *at++ = (unsigned char)(h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24));
     }
-    memcpy(at, qs->prefix, qs->prefix_len);
-    at += qs->prefix_len;
-    memcpy(at, key, len);
-    return (unsigned int)(at + len - buf);
+    at = put_bytes(at, qs->prefix, qs->prefix_len);
+    at = put_bytes(at, host, host_len);
+    *at++ = ':';
+    at = put_bytes(at, digits + n, sizeof(digits) - n);
+    *at++ = ':';
+    at = put_bytes(at, key, len);
+    return (unsigned int)(at - buf);
 }
 
-/* 1 or 0 as cached, -1 when not cached (or no cache). */
-static int cache_get(const query_source *qs, request_rec *r, const char *key, size_t len)
+/* A cached answer: '1' or '0', then until when it is fresh (8 bytes, big-endian, the same on
+ * every server of a fleet).  A yes is kept a timeout longer than it is fresh: past its time
+ * it is asked again first, from a budget of its own (see take_budget). */
+#define CACHED_LEN 9
+
+/* The answer cached for the origin: 1 or 0, or -1 when none; *fresh: not past its time. */
+static int cache_get(const query_source *qs, request_rec *r, const char *key, size_t len,
+                     int *fresh)
 {
     cors_sources_env *env = qs->env;
-    unsigned char id[CORS_ORIGIN_MAX + 32], val[4];
+    unsigned char id[CORS_ORIGIN_MAX + 320], val[CACHED_LEN + 1];
     unsigned int idlen, vlen = sizeof(val);
+    apr_uint64_t until = 0;
     apr_status_t rv;
+    int i;
 
-    if (!env->cache || (idlen = cache_key(qs, key, len, id, sizeof(id))) == 0) {
+    *fresh = 0;
+    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0) {
         return -1;
     }
     if (env->cache_lock) {
@@ -758,9 +883,13 @@ static int cache_get(const query_source *qs, request_rec *r, const char *key, si
     if (env->cache_lock) {
         apr_global_mutex_unlock(env->cache_lock);
     }
-    if (rv != APR_SUCCESS || vlen != 1 || (val[0] != '0' && val[0] != '1')) {
+    if (rv != APR_SUCCESS || vlen != CACHED_LEN || (val[0] != '0' && val[0] != '1')) {
         return -1;
     }
+    for (i = 1; i < CACHED_LEN; i++) {
+        until = (until << 8) | val[i];
+    }
+    *fresh = (apr_time_t)until > r->request_time;
     return val[0] == '1';
 }
 
@@ -768,37 +897,48 @@ static void cache_put(const query_source *qs, request_rec *r, const char *key, s
                       int listed)
 {
     cors_sources_env *env = qs->env;
-    unsigned char id[CORS_ORIGIN_MAX + 32], val[1];
+    unsigned char id[CORS_ORIGIN_MAX + 320], val[CACHED_LEN];
+    apr_uint64_t until = (apr_uint64_t)(r->request_time + env->timeout);
     unsigned int idlen;
+    int i;
 
-    if (!env->cache || (idlen = cache_key(qs, key, len, id, sizeof(id))) == 0) {
+    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0) {
         return;
     }
     val[0] = listed ? '1' : '0';
+    for (i = CACHED_LEN - 1; i > 0; i--) {
+        val[i] = (unsigned char)(until & 0xff);
+        until >>= 8;
+    }
     if (env->cache_lock) {
         apr_global_mutex_lock(env->cache_lock);
     }
-    env->cache->store(env->cache_inst, r->server, id, idlen, r->request_time + env->timeout,
-                      val, 1, r->pool);
+    env->cache->store(env->cache_inst, r->server, id, idlen,
+                      r->request_time + env->timeout * (listed ? 2 : 1), val, CACHED_LEN,
+                      r->pool);
     if (env->cache_lock) {
         apr_global_mutex_unlock(env->cache_lock);
     }
 }
 
 /* One query more this second for this process, or none: past the budget a flood of new
- * origins is refused instead of sent to the database. */
-static int take_budget(cors_sources_env *env, apr_time_t now, int *say)
+ * origins is refused instead of sent to the database.  Origins the database listed (their
+ * answer cached, and due to be asked again) have a budget of their own, which a flood of
+ * strangers' origins cannot spend. */
+static int take_budget(cors_sources_env *env, apr_time_t now, int listed_before, int *say)
 {
     apr_time_t second = apr_time_sec(now);
-    int ok;
+    int *used, ok;
 
     lock(env->lock);
     if (second != env->budget_second) {
         env->budget_second = second;
         env->budget_used = 0;
+        env->refresh_used = 0;
     }
-    ok = env->budget_used < env->budget;
-    env->budget_used += ok;
+    used = listed_before ? &env->refresh_used : &env->budget_used;
+    ok = *used < env->budget;
+    *used += ok;
     *say = !ok && (env->budget_logged == 0 || now - env->budget_logged >= LOG_INTERVAL
                    || now < env->budget_logged);
     if (*say) {
@@ -812,8 +952,9 @@ static int query_down(query_source *qs, request_rec *r, const char *why)
 {
     if (time_to_log(&qs->base, r->request_time)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s: %s; origins it would allow "
-                      "are refused meanwhile (said once a minute per process)", qs->base.name,
-                      why);
+                      "are refused meanwhile, and it is asked again after %d s (said once a "
+                      "minute per process)", qs->base.name, why,
+                      (int)apr_time_sec(BREAKER_INTERVAL));
     }
     return -1;
 }
@@ -851,9 +992,8 @@ static int run_query(query_source *qs, request_rec *r, const char *key, size_t l
     }
     stmt = apr_hash_get(dbd->prepared, qs->label, APR_HASH_KEY_STRING);
     if (!stmt) {
-        return query_down(qs, r, "the statement is not prepared for this "
-                          "virtual host: give CORSAllowOriginQuery and the DBD directives in "
-                          "the same server");
+        return query_down(qs, r, "the statement is not prepared for this virtual host: give "
+                          "CORSAllowOriginQuery and the DBD directives in the same server");
     }
     origin = apr_pstrmemdup(r->pool, key, len);
     /* Random access (1): the driver fetches the result whole and reports an error as one.
@@ -873,47 +1013,110 @@ static int run_query(query_source *qs, request_rec *r, const char *key, size_t l
     return found;
 }
 
+/* Whether this request may ask the database now: not while it is failing (for
+ * BREAKER_INTERVAL after a failure), not with QUERIES_WAITING_MAX of this process's requests
+ * already waiting on it, and within the budget. */
+static int may_ask(query_source *qs, request_rec *r, int listed_before)
+{
+    int open, say;
+
+    lock(qs->base.lock);
+    open = r->request_time >= qs->down_until && qs->waiting < QUERIES_WAITING_MAX;
+    qs->waiting += open;
+    unlock(qs->base.lock);
+    if (!open) {
+        return 0;
+    }
+    if (take_budget(qs->env, r->request_time, listed_before, &say)) {
+        return 1;
+    }
+    lock(qs->base.lock);
+    qs->waiting--;
+    unlock(qs->base.lock);
+    if (say) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: more than %d origin "
+                      "queries a second in this process (CORSOriginQueryBudget): origins "
+                      "not in the cache are refused until the next second (said once a "
+                      "minute per process)", qs->env->budget);
+    }
+    return 0;
+}
+
+static void asked(query_source *qs, apr_time_t now, int failed)
+{
+    lock(qs->base.lock);
+    qs->waiting--;
+    if (failed) {
+        qs->down_until = now + BREAKER_INTERVAL;
+    }
+    unlock(qs->base.lock);
+}
+
 static int query_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
                         void *baton)
 {
     query_source *qs = (query_source *)src;
     request_rec *r = baton;
-    int rc, say;
+    int cached, fresh, rc;
 
     (void)p;
     if (!r) {
         return -1;
     }
-    if ((rc = cache_get(qs, r, key, len)) >= 0) {
-        return rc;
+    cached = cache_get(qs, r, key, len, &fresh);
+    if (cached == 0 || (cached == 1 && fresh)) {
+        return cached;
     }
-    if (!take_budget(qs->env, r->request_time, &say)) {
-        if (say) {
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: more than %d origin "
-                          "queries a second in this process (CORSOriginQueryBudget): origins "
-                          "not in the cache are refused until the next second (said once a "
-                          "minute per process)", qs->env->budget);
-        }
+    if (!may_ask(qs, r, cached == 1)) {
         return -1;
     }
     rc = run_query(qs, r, key, len);
+    asked(qs, apr_time_now(), rc < 0);
     if (rc >= 0) {
         cache_put(qs, r, key, len, rc);
     }
     return rc;
 }
 
+/* What a query must look like: a SELECT (or WITH) with exactly one %s, unquoted, where the
+ * origin goes (apr_dbd binds it; a quoted or doubled one is text, not a parameter). */
+static const char *query_error(apr_pool_t *p, const char *sql)
+{
+    const char *pct = strstr(sql, "%s"), *c;
+    size_t lead = strspn(sql, " \t\r\n(");
+
+    if (strncasecmp(sql + lead, "select", 6) != 0 && strncasecmp(sql + lead, "with", 4) != 0) {
+        return apr_psprintf(p, "'%s' is not a SELECT: the query only reads (any row returned "
+                            "allows the origin)", sql);
+    }
+    for (c = strchr(sql, '%'); c; c = strchr(c + 1, '%')) {
+        if (c[1] != 's') {
+            return apr_psprintf(p, "'%s': the only %% it may hold is the one %%s where the "
+                                "origin goes (apr_dbd reads every %% as a parameter)", sql);
+        }
+    }
+    if (!pct || strstr(pct + 2, "%s") || (pct > sql && (pct[-1] == '\'' || pct[-1] == '"'))
+        || pct[2] == '\'' || pct[2] == '"') {
+        return apr_psprintf(p, "'%s' must hold one %%s, unquoted, where the origin goes (it is "
+                            "bound as a parameter, never pasted into the SQL)", sql);
+    }
+    return NULL;
+}
+
 const char *cors_query_source_make(cmd_parms *cmd, const char *sql, cors_source_made *out)
 {
-    cors_sources_env *env = cors_sources_env_of(cmd->pool);
-    query_source *qs = apr_pcalloc(cmd->pool, sizeof(*qs));
-    const char *pct = strstr(sql, "%s");
+    cors_sources_env *env;
+    query_source *qs;
+    const char *err;
 
-    if (!pct || strstr(pct + 2, "%s") || strchr(sql, '\'') == pct - 1) {
-        return apr_psprintf(cmd->pool, "'%s' must hold one %%s, unquoted, where the origin "
-                            "goes (it is bound as a parameter, never pasted into the SQL)",
-                            sql);
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        return "not in .htaccess files: the database is the server's";
     }
+    if ((err = query_error(cmd->pool, sql)) != NULL) {
+        return err;
+    }
+    env = cors_sources_env_of(cmd->pool);
+    qs = apr_pcalloc(cmd->pool, sizeof(*qs));
     if (!env->dbd_prepare) {
         env->dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
         env->dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);

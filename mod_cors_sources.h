@@ -48,8 +48,10 @@ void cors_sources_pre_config(apr_pool_t *pconf);
 int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 void cors_sources_child_init(apr_pool_t *pchild, server_rec *s);
 
-/* A lock for per-process state where the MPM runs threads, NULL where it does not
- * (mod_cors.c). */
+/* From mod_cors.c: a lock for per-process state where the MPM runs threads (NULL where it
+ * does not); and whether this process has not said KEY yet (it remembers, from now on, that
+ * it has; bounded), for what a request would otherwise log again and again. */
 apr_thread_mutex_t *cors_process_lock(apr_pool_t *pchild);
+int cors_first_in_process(const char *key);
 
 #endif /* MOD_CORS_SOURCES_H */
