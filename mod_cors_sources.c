@@ -54,7 +54,7 @@ APLOG_USE_MODULE(cors);
 
 /* After a query fails, the database is left alone this long (requests are refused at once);
  * and this many requests of a process may wait on it at a time (the rest are refused). */
-#define BREAKER_INTERVAL        apr_time_from_sec(5)
+#define BREAKER_INTERVAL        apr_time_from_sec(1)
 #define QUERIES_WAITING_MAX     4
 
 #define DEFAULT_CACHE_TIMEOUT   60      /* seconds */
@@ -950,6 +950,7 @@ static int take_budget(cors_sources_env *env, apr_time_t now, int listed_before,
 
 static int query_down(query_source *qs, request_rec *r, const char *why)
 {
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "mod_cors: %s: %s", qs->base.name, why);
     if (time_to_log(&qs->base, r->request_time)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s: %s; origins it would allow "
                       "are refused meanwhile, and it is asked again after %d s (said once a "
@@ -1002,9 +1003,22 @@ static int run_query(query_source *qs, request_rec *r, const char *key, size_t l
     rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1, origin,
                           (char *)NULL);
     if (rv != 0) {
-        return query_down(qs, r, apr_psprintf(r->pool, "the query failed: %s",
-                                              one_line(r->pool, apr_dbd_error(dbd->driver,
-                                                                              dbd->handle, rv))));
+        const char *why = one_line(r->pool, apr_dbd_error(dbd->driver, dbd->handle, rv));
+        /* A connection the driver has made again (the pgsql driver does, when the server
+         * restarted) has lost its prepared statements, which mod_dbd does not know: where
+         * the error names the statement, it is prepared again on it, once, and the query
+         * sent again. */
+        if (strstr(why, qs->label)
+            && apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, qs->sql, qs->label,
+                               &stmt) == 0) {
+            apr_hash_set(dbd->prepared, qs->label, APR_HASH_KEY_STRING, stmt);
+            res = NULL;
+            rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, stmt, 1, origin,
+                                  (char *)NULL);
+        }
+        if (rv != 0) {
+            return query_down(qs, r, apr_psprintf(r->pool, "the query failed: %s", why));
+        }
     }
     /* Every row is read, as drivers finish a statement at its end. */
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
@@ -1025,6 +1039,9 @@ static int may_ask(query_source *qs, request_rec *r, int listed_before)
     qs->waiting += open;
     unlock(qs->base.lock);
     if (!open) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "mod_cors: %s not asked: it failed less "
+                      "than %d s ago, or %d requests of this process wait on it",
+                      qs->base.name, (int)apr_time_sec(BREAKER_INTERVAL), QUERIES_WAITING_MAX);
         return 0;
     }
     if (take_budget(qs->env, r->request_time, listed_before, &say)) {

@@ -1,6 +1,7 @@
 # lib.sh - sourced by the e2e/ suites: throwaway httpd and PHP-FPM instances, checks, tally.
 # The httpd part is mk/httpd.sh's (see there); this adds the e2e layout and the tally.
-#   e2e_init                 temp tree ($work), counters, cleanup on exit (E2E_KEEP=1 keeps it)
+#   e2e_init                 temp tree ($work), counters, cleanup on exit (E2E_KEEP=1 keeps it;
+#                            HTTPD_LOGLEVEL="warn cors:debug" logs more)
 #   free_port                a free TCP port on 127.0.0.1, not handed out before in this suite
 #   httpd_up NAME MPM URL MODULE...   conf body on stdin; writes $work/NAME/httpd.conf with the
 #                            common head (logs in $work/NAME, mod_cors loaded, LogLevel
@@ -18,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/mk/httpd.sh"
 mods=$HTTPD_MODS
 module=$HTTPD_MODULE
-HTTPD_LOGLEVEL="warn cors:info"
+HTTPD_LOGLEVEL="${HTTPD_LOGLEVEL:-warn cors:info}"
 
 e2e_init() {
     httpd_require_module || exit 1

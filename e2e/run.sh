@@ -1,9 +1,9 @@
 #!/bin/sh
 # run.sh - every end-to-end suite, one after another; prints the total "N passed, N failed".
-#   sh e2e/run.sh [SUITE...]    SUITE: backends cache h2 browser-http browser-https
+#   sh e2e/run.sh [SUITE...]    SUITE: backends cache h2 sources browser-http browser-https
 # The browser suites run Chromium, Firefox and WebKit in turn (E2E_BROWSERS picks fewer).
 dir=$(dirname "$0")
-[ $# -gt 0 ] || set -- backends cache h2 browser-http browser-https
+[ $# -gt 0 ] || set -- backends cache h2 sources browser-http browser-https
 total_p=0
 total_f=0
 for suite in "$@"; do
