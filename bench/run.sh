@@ -156,11 +156,11 @@ floor=$(cg none 1 options-preflight-bytes)
     echo "| (allowed GET, origin in a DBM of 1,000, against the same origin listed) | $r | - |"
     echo
     if grep -q '^before ' "$here/callgrind.txt"; then
-        echo "## 1.2 against the release before (BENCH_BEFORE, measured in the same run)"
+        echo "## 1.3 against the release before (1.2; BENCH_BEFORE, measured in the same run)"
         echo
         echo "Instructions per request (callgrind), the same setups with the module of each release:"
         echo
-        echo "| setup | origins | request | before | 1.2 | change |"
+        echo "| setup | origins | request | 1.2 | 1.3 | change |"
         echo "|---|---|---|---|---|---|"
         while read -r setup size kind n; do
             case $setup in cors) b=before ;; ht-cors) b=ht-before ;; *) continue ;; esac
@@ -173,7 +173,7 @@ floor=$(cg none 1 options-preflight-bytes)
             echo "Outside requests (bench/sizes.sh): \`apache2 -t\` time (median of 5) and the resident size of"
             echo "the one prefork child serving 100,000 origins after a request:"
             echo
-            echo "| origins | configtest before | configtest 1.2 | child VmRSS before | child VmRSS 1.2 |"
+            echo "| origins | configtest 1.2 | configtest 1.3 | child VmRSS 1.2 | child VmRSS 1.3 |"
             echo "|---|---|---|---|---|"
             for z in 1 10000 100000; do
                 echo "| $z | $(sz before "$z" 3) ms | $(sz cors "$z" 3) ms | $(sz before "$z" 4) kB | $(sz cors "$z" 4) kB |"
