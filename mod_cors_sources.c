@@ -15,8 +15,10 @@
  *          looked at at most once a second per process;
  *   dbm    an apr_dbm handle, opened again when the file changes (looked at likewise);
  *   query  mod_dbd's pooled connection and a prepared statement, the origin a bound
- *          parameter; answers (yes and no) kept in a mod_socache cache, and the queries one
- *          process sends bounded per second.
+ *          parameter; answers (yes and no) kept in a mod_socache cache per query and
+ *          virtual host; the queries one process sends bounded per second, with a budget
+ *          of their own for listed origins due again; a failing database left alone for a
+ *          second, and few requests of a process waiting on it.
  *
  * Whatever cannot answer refuses (the request is answered, without CORS headers) and says
  * why once a minute per process and source.
@@ -78,8 +80,9 @@ struct cors_sources_env {
     ap_dbd_t *(*dbd_acquire)(request_rec *);
     void (*dbd_prepare)(server_rec *, const char *, const char *);
     apr_array_header_t *started;        /* source_base *: read at start-up */
-    apr_hash_t *shared;                 /* path or spec -> cors_source_made *: a file or DBM
-                                         * named in several sections is read once */
+    apr_hash_t *shared;                 /* "file:PATH", "dbm=TYPE:PATH" -> cors_source_made *
+                                         * (a file named in several sections is read once);
+                                         * "SERVER LABEL" -> the query prepared there */
     int queries;                        /* CORSAllowOriginQuery lines read */
     /* Per process, from child_init. */
     apr_thread_mutex_t *lock;
