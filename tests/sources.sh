@@ -589,23 +589,37 @@ for mpm in "$@"; do
     run_mpm "$mpm"
 done
 
+# server DIR MPM SUBDIR MODULE...: a throwaway httpd of its own for one scenario, serving
+# DIR/www (with SUBDIR/data.txt), its configuration's body on stdin; sets $port and $base;
+# false (counted as a failure) when it does not start.
+server() {
+    sdir=$1 smpm=$2 ssub=$3
+    shift 3
+    mkdir -p "$sdir/www/$ssub"
+    echo data > "$sdir/www/$ssub/data.txt"
+    chmod -R a+rX "$sdir"
+    port=$(httpd_free_port)
+    base="http://127.0.0.1:$port"
+    {
+        httpd_base "$sdir" "$smpm" "$@"
+        echo "Listen 127.0.0.1:$port"
+        echo "DocumentRoot $sdir/www"
+        cat
+    } > "$sdir/httpd.conf"
+    httpd_start "$sdir" "$base/$ssub/data.txt" && return 0
+    failed=$((failed + 1))
+    return 1
+}
+
 # ---- the query budget (its own server: a budget of 20 a second per process) --------------
 bdir="$root/budget"
-mkdir -p "$bdir/www/query"
-echo data > "$bdir/www/query/data.txt"
-chmod -R a+rX "$bdir"
 rm -f "$data/tenants.db"
 sql "CREATE TABLE tenant_origins (origin TEXT PRIMARY KEY);"
 i=0
 while [ $i -lt 400 ]; do echo "INSERT INTO tenant_origins VALUES ('https://listed$i.flood.example');"; i=$((i + 1)); done \
     | sqlite3 "$data/tenants.db"
 chmod 644 "$data/tenants.db"
-port=$(httpd_free_port)
-{
-    httpd_base "$bdir" prefork dbd
-    cat <<EOF
-Listen 127.0.0.1:$port
-DocumentRoot $bdir/www
+if server "$bdir" prefork query dbd <<EOF
 StartServers 1
 MinSpareServers 1
 MaxSpareServers 1
@@ -617,10 +631,9 @@ CORSOriginQueryBudget 20
     CORSAllowOriginQuery "SELECT 1 FROM tenant_origins WHERE origin = %s"
 </Location>
 EOF
-} > "$bdir/httpd.conf"
-if httpd_start "$bdir" "http://127.0.0.1:$port/query/data.txt"; then
+then
     start=$(date +%s)
-    allowed=$(flood "http://127.0.0.1:$port/query/data.txt" 400 listed)
+    allowed=$(flood "$base/query/data.txt" 400 listed)
     secs=$(( $(date +%s) - start + 1 ))
     bound=$((20 * secs))
     check "budget: 400 listed origins in $secs s, one process: at most 20 a second allowed ($allowed, bound $bound)" \
@@ -631,49 +644,34 @@ if httpd_start "$bdir" "http://127.0.0.1:$port/query/data.txt"; then
         "CORSAllowOriginQuery without CORSOriginCache: every request from an origin not listed otherwise queries the database" \
         "$(cat "$bdir/error_log")"
     httpd_stop "$bdir"
-else
-    failed=$((failed + 1))
 fi
 
 # ---- two virtual hosts, each its own database, one cache -----------------------------------
 # The same query in both: an answer one host's database gave must never answer for the other.
 vdir="$root/vhosts"
-mkdir -p "$vdir/www"
-echo data > "$vdir/www/data.txt"
-chmod -R a+rX "$vdir"
 for h in a b; do
     rm -f "$data/$h.db"
     sqlite3 "$data/$h.db" "CREATE TABLE origins (origin TEXT PRIMARY KEY);
         INSERT INTO origins VALUES ('https://tenant-$h.example');"
     chmod 644 "$data/$h.db"
 done
-port=$(httpd_free_port)
-{
-    httpd_base "$vdir" event dbd socache_shmcb
-    cat <<EOF
-Listen 127.0.0.1:$port
-DocumentRoot $vdir/www
+hosts=""
+for h in a b; do
+    hosts="$hosts
+<VirtualHost *>
+    ServerName $h.test
+    DocumentRoot $vdir/www
+    DBDriver sqlite3
+    DBDParams $data/$h.db
+    CORSAllowOriginQuery \"SELECT 1 FROM origins WHERE origin = %s\"
+    CORSAllowCredentials On
+</VirtualHost>"
+done
+if server "$vdir" event . dbd socache_shmcb <<EOF
 CORSOriginCache shmcb:$vdir/origin-cache(512000)
-<VirtualHost 127.0.0.1:$port>
-    ServerName a.test
-    DocumentRoot $vdir/www
-    DBDriver sqlite3
-    DBDParams $data/a.db
-    CORSAllowOriginQuery "SELECT 1 FROM origins WHERE origin = %s"
-    CORSAllowCredentials On
-</VirtualHost>
-<VirtualHost 127.0.0.1:$port>
-    ServerName b.test
-    DocumentRoot $vdir/www
-    DBDriver sqlite3
-    DBDParams $data/b.db
-    CORSAllowOriginQuery "SELECT 1 FROM origins WHERE origin = %s"
-    CORSAllowCredentials On
-</VirtualHost>
+$hosts
 EOF
-} > "$vdir/httpd.conf"
-if httpd_start "$vdir" "http://127.0.0.1:$port/data.txt"; then
-    base="http://127.0.0.1:$port"
+then
     check "vhosts: a's tenant allowed by a" https://tenant-a.example \
         "$(acao /data.txt https://tenant-a.example -H 'Host: a.test')"
     check "vhosts: ... and not by b, whose database does not list it (the cache holds a's answer)" - \
@@ -683,23 +681,13 @@ if httpd_start "$vdir" "http://127.0.0.1:$port/data.txt"; then
     check "vhosts: ... still allowed by b" https://tenant-b.example \
         "$(acao /data.txt https://tenant-b.example -H 'Host: b.test')"
     httpd_stop "$vdir"
-else
-    failed=$((failed + 1))
 fi
 
 # ---- a flood of strangers' origins does not lock the listed ones out ------------------------
 # One process, a budget of 20 a second, answers fresh for 1 s: once the flood has spent the
 # budget, a listed origin whose answer is due again is asked from a budget of its own.
 rdir="$root/refresh"
-mkdir -p "$rdir/www/query"
-echo data > "$rdir/www/query/data.txt"
-chmod -R a+rX "$rdir"
-port=$(httpd_free_port)
-{
-    httpd_base "$rdir" event dbd socache_shmcb
-    cat <<EOF
-Listen 127.0.0.1:$port
-DocumentRoot $rdir/www
+if server "$rdir" event query dbd socache_shmcb <<EOF
 StartServers 1
 ServerLimit 1
 DBDriver sqlite3
@@ -711,9 +699,7 @@ CORSOriginQueryBudget 20
     CORSAllowOriginQuery "SELECT 1 FROM tenant_origins WHERE origin = %s"
 </Location>
 EOF
-} > "$rdir/httpd.conf"
-if httpd_start "$rdir" "http://127.0.0.1:$port/query/data.txt"; then
-    base="http://127.0.0.1:$port"
+then
     acao /query/data.txt https://listed7.flood.example >/dev/null
     flood "$base/query/data.txt" 40000 random > "$rdir/flood.out" &
     flooder=$!
@@ -734,8 +720,6 @@ if httpd_start "$rdir" "http://127.0.0.1:$port/query/data.txt"; then
     like "refresh: ... while the flood spent the budget" "more than 20 origin queries a second" \
         "$(cat "$rdir/error_log")"
     httpd_stop "$rdir"
-else
-    failed=$((failed + 1))
 fi
 
 echo "$passed passed, $failed failed"
