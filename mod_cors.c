@@ -1196,12 +1196,12 @@ static int check_merged_conflicts(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
 {
     check_baton cb;
 
-    (void)pconf;
     (void)plog;
     cb.ptemp = ptemp;
     cb.main_server = s;
     cb.failed = 0;
     each_level(ptemp, s, check_level_merged, &cb);
+    cb.failed |= cors_sources_check_config(pconf, s);
     return cb.failed ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 

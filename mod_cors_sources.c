@@ -84,12 +84,18 @@ struct cors_sources_env {
                                          * (a file named in several sections is read once);
                                          * "SERVER LABEL" -> the query prepared there */
     int queries;                        /* CORSAllowOriginQuery lines read */
+    apr_array_header_t *query_sources;  /* query_source *: checked at post_config */
+    apr_hash_t *db_ids;                 /* server_rec * -> the hash of its DBDriver and
+                                         * DBDParams (16 hex digits), from post_config */
+    int remote;                         /* the cache is across the network (not shmcb) */
     /* Per process, from child_init. */
     apr_thread_mutex_t *lock;
     apr_time_t budget_second;
     int budget_used;
     int refresh_used;                   /* of listed origins whose answer was due again */
     apr_time_t budget_logged;
+    apr_time_t cache_down_until;        /* a remote cache that failed or hung is skipped */
+    int cache_waiting;                  /* requests of this process waiting on it */
 };
 
 /* What every source has: its name, its per-process lock, and when it last said it is down. */
@@ -161,6 +167,8 @@ cors_sources_env *cors_sources_env_of(apr_pool_t *pconf)
         env->budget = DEFAULT_QUERY_BUDGET;
         env->started = apr_array_make(pconf, 4, sizeof(source_base *));
         env->shared = apr_hash_make(pconf);
+        env->query_sources = apr_array_make(pconf, 2, sizeof(void *));
+        env->db_ids = apr_hash_make(pconf);
         apr_pool_userdata_setn(env, ENV_KEY, NULL, pconf);
     }
     return env;
@@ -255,7 +263,8 @@ typedef struct {
     const cors_psl_below *below;
     file_list *current;                 /* holds a reference of its own */
     file_stamp tried;                   /* the last version read, loaded or not */
-    int confined;                       /* named by an .htaccess file */
+    file_stamp read;                    /* the version of the list in force */
+    const char *dir;                    /* named by an .htaccess file: its directory */
     apr_time_t checked;
     int checking;                       /* one thread reads a new version; others go on */
 } file_source;
@@ -285,17 +294,51 @@ static const char *file_line_error(apr_pool_t *p, const char *item)
     return NULL;
 }
 
+/* Where path leads, all links followed, against dir's real path: 0 below it, 1 out of it, -1
+ * nowhere (it does not exist). real_file: PATH_MAX bytes. */
+static int leads_out(const char *dir, const char *path, char *real_file)
+{
+    char real_dir[PATH_MAX];
+    size_t n;
+
+    if (!realpath(dir, real_dir) || !realpath(path, real_file)) {
+        return -1;
+    }
+    n = strlen(real_dir);
+    return strncmp(real_file, real_dir, n) != 0 || real_file[n] != '/';
+}
+
+/* Whether path is a file below dir, now: NULL, with what it is in *real; or why not. */
+static const char *below_dir(apr_pool_t *p, const char *dir, const char *path,
+                             apr_finfo_t *real)
+{
+    char real_file[PATH_MAX];
+    int out = leads_out(dir, path, real_file);
+
+    if (out > 0) {
+        return apr_psprintf(p, "%s leads out of the directory of the .htaccess file that "
+                            "names it (a link)", path);
+    }
+    if (out < 0
+        || apr_stat(real, real_file, APR_FINFO_INODE | APR_FINFO_DEV, p) != APR_SUCCESS) {
+        return apr_psprintf(p, "cannot read %s", path);
+    }
+    return NULL;
+}
+
 /* Reads and checks a whole file into a new sealed set in p.  On error, *err names the line
  * ("PATH:LINE: ...") and NULL is returned: never a part of the file.  *complete: the file
- * ends a line (or is empty), which a file still being written in place may not.  confined:
- * named by an .htaccess file, which may read only a file of its own. */
+ * ends a line (or is empty), which a file still being written in place may not.  dir: the
+ * directory of the .htaccess file that named it, below which it must be, at every reading
+ * (a link put in its place later leads nowhere else), and a file of its own. */
 static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off_t max,
-                                        const cors_psl_below *below, int confined,
+                                        const cors_psl_below *below, const char *dir,
                                         int *origins, int *complete, const char **err)
 {
     apr_file_t *f;
-    apr_finfo_t fi;
+    apr_finfo_t fi, real;
     apr_status_t rv;
+    const char *where = NULL;
     apr_size_t got;
     char *text, *line, *next;
     cors_set *set;
@@ -303,12 +346,18 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
 
     *origins = 0;
     *complete = 0;
+    memset(&real, 0, sizeof(real));
+    if (dir && (where = below_dir(p, dir, path, &real)) != NULL) {
+        *err = where;
+        return NULL;
+    }
     /* Never blocks: a FIFO (or a device) named as the file would hold the thread that opens
      * it; its type is checked on what was opened, not on a name that may change meanwhile. */
     rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
                        APR_OS_DEFAULT, p);
     if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_NLINK, f);
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_NLINK
+                                    | APR_FINFO_INODE | APR_FINFO_DEV, f);
     }
     if (rv != APR_SUCCESS) {
         *err = apr_psprintf(p, "cannot read %s: %s", path, error_text(p, rv));
@@ -319,7 +368,12 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
         *err = apr_psprintf(p, "%s is not a regular file", path);
         return NULL;
     }
-    if (confined && fi.nlink > 1) {
+    if (dir && (fi.inode != real.inode || fi.device != real.device)) {
+        apr_file_close(f);
+        *err = apr_psprintf(p, "%s changed while it was opened", path);
+        return NULL;
+    }
+    if (dir && fi.nlink > 1) {
         apr_file_close(f);
         *err = apr_psprintf(p, "%s has other names (hard links): an .htaccess file reads only "
                             "a file of its own", path);
@@ -443,14 +497,17 @@ static void reread_file(file_source *fs, request_rec *r)
         return;
     }
     list = new_list();
-    list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, fs->confined,
+    list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, fs->dir,
                                  &origins, &complete, &err);
     after = stamp_of(fs->path, r->pool);
-    /* Written to while read, or (written in place) not ending its last line yet and changed
-     * in the last FILE_SETTLE: its last origin may be cut short ("https://shop.co" of
-     * "https://shop.com"), so the next look reads it again. */
+    /* Written to while read; or written in place (the same file, not a new one renamed over
+     * it), or not ending its last line yet, and changed in the last FILE_SETTLE: a writer may
+     * still be at it (a file emptied before it is written again, a last origin cut short,
+     * "https://shop.co" of "https://shop.com"), so the next look reads it again. */
     if (!same_stamp(&before, &after)
-        || (!complete && !before.missing && r->request_time - before.mtime < FILE_SETTLE)) {
+        || (!before.missing && r->request_time - before.mtime < FILE_SETTLE
+            && (!complete || (before.inode == fs->read.inode
+                              && before.device == fs->read.device)))) {
         apr_pool_destroy(list->pool);
         return;
     }
@@ -468,6 +525,7 @@ static void reread_file(file_source *fs, request_rec *r)
     }
     list->refs = 1;
     list->origins = origins;
+    fs->read = before;
     lock(fs->base.lock);
     release_list(fs->current);
     fs->current = list;
@@ -515,9 +573,8 @@ static int file_lookup(const void *src, const char *key, size_t len, apr_pool_t 
 static const char *confined_path(apr_pool_t *p, const char *dir, const char *path,
                                  const char **out)
 {
-    char real_dir[PATH_MAX], real_file[PATH_MAX];
+    char real_file[PATH_MAX];
     char *merged;
-    size_t n;
 
     if (path[0] == '/'
         || apr_filepath_merge(&merged, dir, path, APR_FILEPATH_SECUREROOT, p) != APR_SUCCESS) {
@@ -525,11 +582,8 @@ static const char *confined_path(apr_pool_t *p, const char *dir, const char *pat
                             "directory and stay below it ('%s' does not)", path);
     }
     *out = merged;
-    if (!realpath(dir, real_dir) || !realpath(merged, real_file)) {
-        return NULL;            /* not there (yet): read as missing, and logged */
-    }
-    n = strlen(real_dir);
-    if (strncmp(real_file, real_dir, n) != 0 || real_file[n] != '/') {
+    /* What is not there (yet) is read as missing, and logged; each reading checks again. */
+    if (leads_out(dir, merged, real_file) > 0) {
         return apr_psprintf(p, "in an .htaccess file the path must stay below its directory "
                             "('%s' leads out of it through a link)", path);
     }
@@ -549,7 +603,7 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
             return err;
         }
         fs->max = HTACCESS_FILE_MAX;
-        fs->confined = 1;
+        fs->dir = apr_pstrdup(cmd->pool, dir);
     }
     else {
         fs->path = ap_server_root_relative(cmd->pool, path);
@@ -566,7 +620,8 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
     fs->below = below;
     list = new_list();
     fs->tried = stamp_of(fs->path, cmd->temp_pool);
-    list->set = read_origin_file(list->pool, fs->path, fs->max, below, fs->confined, &origins,
+    fs->read = fs->tried;
+    list->set = read_origin_file(list->pool, fs->path, fs->max, below, fs->dir, &origins,
                                  &complete, &err);
     if (!list->set) {
         if (!dir) {
@@ -801,6 +856,9 @@ typedef struct {
     apr_time_t down_until;              /* after a failure the database is not asked until
                                          * then: requests are answered at once meanwhile */
     int waiting;                        /* queries under way */
+    server_rec *server;                 /* where it was given (its DBD configuration) */
+    apr_pool_t *known_pool;             /* per process, an allocator of its own */
+    apr_hash_t *known;                  /* origins the database listed, of this process */
 } query_source;
 
 /* FNV-1a: stable across servers and builds, which a cache shared by a fleet needs. */
@@ -820,26 +878,19 @@ static unsigned char *put_bytes(unsigned char *at, const char *s, size_t n)
     return at + n;
 }
 
-/* The cache key of an answer: the query, the virtual host that asked (its name and port:
- * each may have a database of its own, while the servers of a fleet answer for the same
- * names), and the origin.  shmcb files a key in one of its subcaches by the key's first byte
- * and searches a subcache entry by entry: there a byte of the origin's hash goes first, so
- * that answers spread over all of them. */
+/* The cache key of an answer: the query, the database (the hash of the DBDriver and DBDParams
+ * in force for the virtual host that asks: two hosts' databases never answer for each other,
+ * while the servers of a fleet with the same database share their answers), and the origin.
+ * shmcb files a key in one of its subcaches by the key's first byte and searches a subcache
+ * entry by entry: there a byte of the origin's hash goes first, so that answers spread over
+ * all of them. */
 static unsigned int cache_key(const query_source *qs, const request_rec *r, const char *key,
                               size_t len, unsigned char *buf, size_t size)
 {
-    const char *host = r->server->server_hostname ? r->server->server_hostname : "";
-    size_t host_len = strlen(host);
-    unsigned int port = r->server->port;
-    char digits[8];
-    size_t n = sizeof(digits);
+    const char *db = apr_hash_get(qs->env->db_ids, &r->server, sizeof(server_rec *));
     unsigned char *at = buf;
 
-    do {
-        digits[--n] = (char)('0' + port % 10);
-        port /= 10;
-    } while (port && n > 0);
-    if (1 + qs->prefix_len + host_len + 1 + (sizeof(digits) - n) + 1 + len > size) {
+    if (!db || 1 + qs->prefix_len + 16 + 1 + len > size) {
         return 0;
     }
     if (qs->env->spread) {
@@ -851,12 +902,43 @@ static unsigned int cache_key(const query_source *qs, const request_rec *r, cons
         *at++ = (unsigned char)(h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24));
     }
     at = put_bytes(at, qs->prefix, qs->prefix_len);
-    at = put_bytes(at, host, host_len);
-    *at++ = ':';
-    at = put_bytes(at, digits + n, sizeof(digits) - n);
+    at = put_bytes(at, db, 16);
     *at++ = ':';
     at = put_bytes(at, key, len);
     return (unsigned int)(at - buf);
+}
+
+/* A cache across the network (redis, memcache) that hangs or fails must not hold requests:
+ * a few of a process's requests may wait on it at a time, and after a failure or a call that
+ * took a second it is skipped (a miss) for a second. shmcb is this process's memory. */
+static int cache_enter(cors_sources_env *env, apr_time_t now)
+{
+    int open;
+
+    if (!env->remote) {
+        return 1;
+    }
+    lock(env->lock);
+    open = now >= env->cache_down_until && env->cache_waiting < QUERIES_WAITING_MAX;
+    env->cache_waiting += open;
+    unlock(env->lock);
+    return open;
+}
+
+static void cache_leave(cors_sources_env *env, apr_time_t began, apr_status_t rv)
+{
+    apr_time_t now;
+
+    if (!env->remote) {
+        return;
+    }
+    now = apr_time_now();
+    lock(env->lock);
+    env->cache_waiting--;
+    if ((rv != APR_SUCCESS && rv != APR_NOTFOUND) || now - began >= BREAKER_INTERVAL) {
+        env->cache_down_until = now + BREAKER_INTERVAL;
+    }
+    unlock(env->lock);
 }
 
 /* A cached answer: '1' or '0', then until when it is fresh (8 bytes, big-endian, the same on
@@ -876,7 +958,8 @@ static int cache_get(const query_source *qs, request_rec *r, const char *key, si
     int i;
 
     *fresh = 0;
-    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0) {
+    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0
+        || !cache_enter(env, r->request_time)) {
         return -1;
     }
     if (env->cache_lock) {
@@ -886,6 +969,7 @@ static int cache_get(const query_source *qs, request_rec *r, const char *key, si
     if (env->cache_lock) {
         apr_global_mutex_unlock(env->cache_lock);
     }
+    cache_leave(env, r->request_time, rv);
     if (rv != APR_SUCCESS || vlen != CACHED_LEN || (val[0] != '0' && val[0] != '1')) {
         return -1;
     }
@@ -905,7 +989,11 @@ static void cache_put(const query_source *qs, request_rec *r, const char *key, s
     unsigned int idlen;
     int i;
 
-    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0) {
+    apr_time_t began = apr_time_now();
+    apr_status_t rv;
+
+    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0
+        || !cache_enter(env, began)) {
         return;
     }
     val[0] = listed ? '1' : '0';
@@ -916,12 +1004,13 @@ static void cache_put(const query_source *qs, request_rec *r, const char *key, s
     if (env->cache_lock) {
         apr_global_mutex_lock(env->cache_lock);
     }
-    env->cache->store(env->cache_inst, r->server, id, idlen,
-                      r->request_time + env->timeout * (listed ? 2 : 1), val, CACHED_LEN,
-                      r->pool);
+    rv = env->cache->store(env->cache_inst, r->server, id, idlen,
+                           r->request_time + env->timeout * (listed ? 2 : 1), val, CACHED_LEN,
+                           r->pool);
     if (env->cache_lock) {
         apr_global_mutex_unlock(env->cache_lock);
     }
+    cache_leave(env, began, rv);
 }
 
 /* One query more this second for this process, or none: past the budget a flood of new
@@ -1072,6 +1161,41 @@ static void asked(query_source *qs, apr_time_t now, int failed)
     unlock(qs->base.lock);
 }
 
+/* The origins the database listed, per process: a flood of strangers' "no" answers may push
+ * a listed origin's answer out of the cache, and it must not then count as a stranger's (see
+ * take_budget). Bounded: past KNOWN_MAX the set starts afresh. */
+#define KNOWN_MAX 4096
+
+static int known_listed(query_source *qs, const char *key, size_t len)
+{
+    int known;
+
+    lock(qs->base.lock);
+    known = qs->known && apr_hash_get(qs->known, key, (apr_ssize_t)len) != NULL;
+    unlock(qs->base.lock);
+    return known;
+}
+
+static void remember(query_source *qs, const char *key, size_t len, int listed)
+{
+    lock(qs->base.lock);
+    if (!qs->known_pool) {
+        apr_pool_create_unmanaged_ex(&qs->known_pool, NULL, NULL);
+        qs->known = apr_hash_make(qs->known_pool);
+    }
+    if (listed && apr_hash_count(qs->known) >= KNOWN_MAX) {
+        apr_pool_clear(qs->known_pool);
+        qs->known = apr_hash_make(qs->known_pool);
+    }
+    if (listed && !apr_hash_get(qs->known, key, (apr_ssize_t)len)) {
+        apr_hash_set(qs->known, apr_pstrmemdup(qs->known_pool, key, len), (apr_ssize_t)len, "");
+    }
+    else if (!listed) {
+        apr_hash_set(qs->known, key, (apr_ssize_t)len, NULL);
+    }
+    unlock(qs->base.lock);
+}
+
 static int query_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
                         void *baton)
 {
@@ -1087,25 +1211,104 @@ static int query_lookup(const void *src, const char *key, size_t len, apr_pool_t
     if (cached == 0 || (cached == 1 && fresh)) {
         return cached;
     }
-    if (!may_ask(qs, r, cached == 1)) {
+    if (!may_ask(qs, r, cached == 1 || known_listed(qs, key, len))) {
         return -1;
     }
     rc = run_query(qs, r, key, len);
     asked(qs, apr_time_now(), rc < 0);
     if (rc >= 0) {
+        remember(qs, key, len, rc);
         cache_put(qs, r, key, len, rc);
     }
     return rc;
 }
 
-/* What a query must look like: a SELECT (or WITH) with exactly one %s, unquoted, where the
- * origin goes (apr_dbd binds it; a quoted or doubled one is text, not a parameter). */
+static int is_word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || c == '_';
+}
+
+/* The first word of sql outside quotes that is one of words (upper case, NULL-ended), or
+ * NULL; *before: the word just before the one %s (upper case, at most 15 letters). */
+static const char *word_outside_quotes(const char *sql, const char *const *words,
+                                       const char **semicolon, char before[16])
+{
+    const char *c = sql;
+    char quote = 0, last[16] = "";
+
+    *semicolon = NULL;
+    before[0] = '\0';
+    while (*c) {
+        if (quote) {
+            if (*c == quote) {
+                quote = 0;
+            }
+            c++;
+        }
+        else if (*c == '\'' || *c == '"' || *c == '`') {
+            quote = *c++;
+        }
+        else if (*c == ';') {
+            *semicolon = c++;
+        }
+        else if (*c == '%' && c[1] == 's') {
+            memcpy(before, last, sizeof(last));
+            c += 2;
+        }
+        else if (*c == '~') {
+            last[0] = '~';
+            last[1] = '\0';
+            c++;
+        }
+        else if (is_word_char(*c)) {
+            size_t n = 0;
+            const char *const *w;
+            while (is_word_char(c[n])) {
+                n++;
+            }
+            for (w = words; *w; w++) {
+                if (strlen(*w) == n && strncasecmp(c, *w, n) == 0) {
+                    return *w;
+                }
+            }
+            if (n < sizeof(last)) {
+                size_t i;
+                memcpy(last, c, n);
+                for (i = 0; i < n; i++) {
+                    if (last[i] >= 'a' && last[i] <= 'z') {
+                        last[i] -= 'a' - 'A';
+                    }
+                }
+                last[n] = '\0';
+            }
+            else {
+                last[0] = '\0';
+            }
+            c += n;
+        }
+        else {
+            c++;
+        }
+    }
+    return NULL;
+}
+
+/* What a query must look like: one statement, a SELECT (or WITH) that changes nothing, with
+ * exactly one %s, unquoted, where the origin goes (apr_dbd binds it; a quoted or doubled one
+ * is text, not a parameter), compared for equality (with LIKE the origin is a pattern). */
 static const char *query_error(apr_pool_t *p, const char *sql)
 {
-    const char *pct = strstr(sql, "%s"), *c;
+    static const char *const writes[] = {
+        "INSERT", "UPDATE", "DELETE", "MERGE", "DROP", "ALTER", "CREATE", "TRUNCATE", "GRANT",
+        "REVOKE", "INTO", "CALL", "EXEC", "EXECUTE", "COPY", "LOCK", "SET", NULL
+    };
+    const char *pct = strstr(sql, "%s"), *c, *write, *semicolon;
     size_t lead = strspn(sql, " \t\r\n(");
+    char before[16];
 
-    if (strncasecmp(sql + lead, "select", 6) != 0 && strncasecmp(sql + lead, "with", 4) != 0) {
+    if (!((strncasecmp(sql + lead, "select", 6) == 0 && !is_word_char(sql[lead + 6]))
+          || (strncasecmp(sql + lead, "with", 4) == 0 && !is_word_char(sql[lead + 4])))) {
         return apr_psprintf(p, "'%s' is not a SELECT: the query only reads (any row returned "
                             "allows the origin)", sql);
     }
@@ -1119,6 +1322,19 @@ static const char *query_error(apr_pool_t *p, const char *sql)
         || pct[2] == '\'' || pct[2] == '"') {
         return apr_psprintf(p, "'%s' must hold one %%s, unquoted, where the origin goes (it is "
                             "bound as a parameter, never pasted into the SQL)", sql);
+    }
+    write = word_outside_quotes(sql, writes, &semicolon, before);
+    if (write || semicolon) {
+        return apr_psprintf(p, "'%s' must be one statement that only reads (%s): the query "
+                            "is sent for every origin not in the cache", sql,
+                            write ? write : "';'");
+    }
+    if (!strcmp(before, "LIKE") || !strcmp(before, "ILIKE") || !strcmp(before, "SIMILAR")
+        || !strcmp(before, "TO") || !strcmp(before, "~") || !strcmp(before, "GLOB")
+        || !strcmp(before, "REGEXP") || !strcmp(before, "MATCH")) {
+        return apr_psprintf(p, "'%s' compares the origin with %s: the origin would be a "
+                            "pattern (https://a_b.example matches https://a-b.example); "
+                            "compare with =", sql, before);
     }
     return NULL;
 }
@@ -1147,6 +1363,8 @@ const char *cors_query_source_make(cmd_parms *cmd, const char *sql, cors_source_
     }
     qs->sql = apr_pstrdup(cmd->pool, sql);
     qs->env = env;
+    qs->server = cmd->server;
+    APR_ARRAY_PUSH(env->query_sources, query_source *) = qs;
     hash_hex(qs->sql, qs->id);
     qs->prefix_len = (apr_size_t)apr_snprintf(qs->prefix, sizeof(qs->prefix), "cors:%s:", qs->id);
     /* The label is an SQL identifier to some drivers (pgsql: PREPARE label AS ...).  A query
@@ -1194,6 +1412,7 @@ const char *cors_sources_set_cache(cmd_parms *cmd, const char *spec)
     }
     env->cache_spec = apr_pstrdup(cmd->pool, spec);
     env->spread = !strcmp(name, "shmcb");
+    env->remote = strcmp(name, "shmcb") != 0 && strcmp(name, "dbm") != 0;
     return NULL;
 }
 
@@ -1254,6 +1473,54 @@ static apr_status_t destroy_cache(void *data)
     return APR_SUCCESS;
 }
 
+/* The DBD configuration in force for a server: mod_dbd's per-server record begins with it
+ * (a dbd_cfg_t, mod_dbd.h's); NULL without mod_dbd. */
+static const dbd_cfg_t *dbd_config_of(const server_rec *s)
+{
+    module *dbd = ap_find_linked_module("mod_dbd.c");
+    void *svr = dbd ? ap_get_module_config(s->module_config, dbd) : NULL;
+
+    return svr ? *(const dbd_cfg_t *const *)svr : NULL;
+}
+
+static int dbd_configured(const dbd_cfg_t *cfg)
+{
+    return cfg && cfg->name && strcmp(cfg->name, "[DBDriver unset]") != 0;
+}
+
+int cors_sources_check_config(apr_pool_t *pconf, server_rec *s)
+{
+    cors_sources_env *env = cors_sources_env_of(pconf);
+    int i, failed = 0;
+
+    for (i = 0; i < env->query_sources->nelts; i++) {
+        const query_source *qs = APR_ARRAY_IDX(env->query_sources, i, query_source *);
+        if (!dbd_configured(dbd_config_of(qs->server))) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "mod_cors: %s in %s "
+                         "(%s:%d) has no database: give DBDriver and DBDParams in that server",
+                         qs->base.name, qs->server->is_virtual ? "a virtual host"
+                                                               : "the main server",
+                         qs->server->defn_name ? qs->server->defn_name : "?",
+                         qs->server->defn_line_number);
+            failed = 1;
+        }
+    }
+    return failed;
+}
+
+/* Each server's database, named for the cache keys (see cache_key). */
+static void name_databases(cors_sources_env *env, apr_pool_t *pconf, server_rec *s)
+{
+    for (; s; s = s->next) {
+        const dbd_cfg_t *cfg = dbd_config_of(s);
+        char *id = apr_palloc(pconf, 17);
+        hash_hex(apr_pstrcat(pconf, cfg && cfg->name ? cfg->name : "", "\n",
+                             cfg && cfg->params ? cfg->params : "", (char *)NULL), id);
+        apr_hash_set(env->db_ids, apr_pmemdup(pconf, &s, sizeof(server_rec *)),
+                     sizeof(server_rec *), id);
+    }
+}
+
 int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     cors_sources_env *env = cors_sources_env_of(pconf);
@@ -1266,6 +1533,9 @@ int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
                      "CORSOriginCache: every request from an origin not listed otherwise "
                      "queries the database (at most CORSOriginQueryBudget, %d, a second per "
                      "process; the rest are refused); add CORSOriginCache shmcb", env->budget);
+    }
+    if (env->queries) {
+        name_databases(env, pconf, s);
     }
     if (!env->cache || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;

@@ -45,6 +45,7 @@ const char *cors_sources_set_budget(cmd_parms *cmd, const char *arg);
 
 /* Hooks, called from mod_cors.c's (it registers every hook in one place). */
 void cors_sources_pre_config(apr_pool_t *pconf);
+int cors_sources_check_config(apr_pool_t *pconf, server_rec *s);    /* non-zero: refused */
 int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 void cors_sources_child_init(apr_pool_t *pchild, server_rec *s);
 

@@ -583,8 +583,8 @@ h=$(get "$srv_a" https://fl1.example fl1a)
 check "fleet: through A, a listed origin is allowed" https://fl1.example "$(acao "$h")"
 check "fleet: ... after one query from A" 1 "$(asked https://fl1.example fleet-a)"
 k1=$(key_of https://fl1.example)
-like "fleet: the answer is in redis, its id cors:<hash of the query>:<server name>:<port>:<origin>" \
-    '^cors:[0-9a-f]{16}:127\.0\.0\.1:[0-9]+:https://fl1\.example$' "$(id_of "$k1")"
+like "fleet: the answer is in redis, its id cors:<hash of the query>:<hash of DBDriver and DBDParams>:<origin>" \
+    '^cors:[0-9a-f]{16}:[0-9a-f]{16}:https://fl1\.example$' "$(id_of "$k1")"
 # The value: '1' or '0', then until when it is fresh (8 bytes).
 check "fleet: ... a yes" 1 "$(rcli --raw GET "$k1" | head -c 1)"
 ttl=$(rcli TTL "$k1")

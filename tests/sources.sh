@@ -276,7 +276,7 @@ https://tenant-new.example
         "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got tenths)")"
     # The same size, in place (an editor's save): a new time tells it.
     printf 'https://tenant-b.example\nhttps://tenant-new.example\n' > "$data/origins.txt"
-    got=$(within 25 https://tenant-b.example /file/data.txt https://tenant-b.example)
+    got=$(within 40 https://tenant-b.example /file/data.txt https://tenant-b.example)
     check "$t file: an edit in place is read too" yes \
         "$([ "$got" != never ] && echo yes || echo no)"
 
@@ -288,11 +288,21 @@ https://tenant-new.example
     check "$t file: a last line not ended, just written: not taken" "- x6" \
         "$(sleep 1.1; every 6 /file/data.txt https://shop.co)"
     printf 'm\n' >> "$data/origins.txt"
-    got=$(within 25 https://shop.com /file/data.txt https://shop.com)
+    got=$(within 40 https://shop.com /file/data.txt https://shop.com)
     check "$t file: ... once ended, the whole line is read" yes \
         "$([ "$got" != never ] && echo yes || echo no)"
     check "$t file: ... and the cut origin was never allowed" "- x12" \
         "$(every 12 /file/data.txt https://shop.co)"
+
+    # Emptied in place (": > file", then written): a writer may still be at it, so the list
+    # in force stays until the file has not changed for 2 s.
+    sleep 1.1
+    every 12 /file/data.txt https://shop.com >/dev/null
+    : > "$data/origins.txt"
+    check "$t file: emptied in place: the list in force stays meanwhile" "https://shop.com x6" \
+        "$(sleep 1.1; every 6 /file/data.txt https://shop.com)"
+    printf 'https://tenant-b.example\nhttps://shop.com\n' > "$data/origins.txt"
+    sleep 1.1
 
     # A bad line: the list in force stays, in every process; one error per process.
     sleep 1.1
@@ -330,6 +340,19 @@ https://removed.example
     got=$(within 25 https://ht-b.example /ht/ok/data.txt https://ht-b.example)
     check "$t .htaccess: its origin file changed (not the .htaccess): read within 2 s" yes \
         "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got)")"
+    # A link put in place of the file later leads nowhere else: each reading checks again.
+    mv "$dir/www/ht/ok/origins.txt" "$dir/www/ht/ok/origins.bak"
+    ln -s "$data/origins.txt" "$dir/www/ht/ok/origins.txt"
+    sleep 1.2
+    check "$t .htaccess: its file swapped for a link out, later: the outside file is not read" \
+        "- x6" "$(every 6 /ht/ok/data.txt https://tenant-b.example)"
+    like "$t .htaccess: ... and said" "ht/ok/origins.txt leads out of the directory of the .htaccess file" \
+        "$(cat "$dir/error_log")"
+    rm -f "$dir/www/ht/ok/origins.txt"
+    mv "$dir/www/ht/ok/origins.bak" "$dir/www/ht/ok/origins.txt"
+    got=$(within 40 https://ht-b.example /ht/ok/data.txt https://ht-b.example)
+    check "$t .htaccess: ... its own file back: read again" yes \
+        "$([ "$got" != never ] && echo yes || echo no)"
     check "$t .htaccess: a path above its directory: 500" 500 \
         "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/up/data.txt")"
     check "$t .htaccess: an absolute path: 500" 500 \
@@ -552,6 +575,19 @@ DBDParams $data/tenants.db
 CORSAllowOriginQuery \"$q\"
 </Location>")"
 done
+like "configtest: a query where no DBDriver is given" "CORSAllowOriginQuery .* has no database: give DBDriver and DBDParams" \
+    "$(configtest "<Location /x>
+CORSAllowOriginQuery \"SELECT 1 FROM t WHERE origin = %s\"
+</Location>")"
+for q in "SELECTX 1 FROM t WHERE origin = %s" "SELECT 1 FROM t WHERE origin = %s; DELETE FROM t" \
+         "SELECT 1 FROM t WHERE origin LIKE %s" \
+         "WITH d AS (DELETE FROM t RETURNING origin) SELECT 1 FROM d WHERE origin = %s"; do
+    like "configtest: refused: $q" "CORSAllowOriginQuery: " "$(configtest "DBDriver sqlite3
+DBDParams $data/tenants.db
+<Location /x>
+CORSAllowOriginQuery \"$q\"
+</Location>")"
+done
 like "configtest: a query that is not a SELECT" "CORSAllowOriginQuery: 'DELETE FROM t WHERE origin = %s' is not a SELECT" \
     "$(configtest "DBDriver sqlite3
 DBDParams $data/tenants.db
@@ -655,7 +691,8 @@ for h in a b; do
         INSERT INTO origins VALUES ('https://tenant-$h.example');"
     chmod 644 "$data/$h.db"
 done
-hosts=""
+port2=$(httpd_free_port)
+hosts="Listen 127.0.0.1:$port2"
 for h in a b; do
     hosts="$hosts
 <VirtualHost *>
@@ -667,9 +704,20 @@ for h in a b; do
     CORSAllowCredentials On
 </VirtualHost>"
 done
+# And the same name twice, on two ports, each its own database (staging beside production).
+for h in a b; do
+    hosts="$hosts
+<VirtualHost 127.0.0.1:$( [ $h = a ] && echo '${port}' || echo "$port2")>
+    ServerName same.test
+    DocumentRoot $vdir/www
+    DBDriver sqlite3
+    DBDParams $data/$h.db
+    CORSAllowOriginQuery \"SELECT 1 FROM origins WHERE origin = %s\"
+</VirtualHost>"
+done
 if server "$vdir" event . dbd socache_shmcb <<EOF
 CORSOriginCache shmcb:$vdir/origin-cache(512000)
-$hosts
+$(printf '%s\n' "$hosts" | sed "s/\${port}/$port/")
 EOF
 then
     check "vhosts: a's tenant allowed by a" https://tenant-a.example \
@@ -680,21 +728,27 @@ then
         "$(acao /data.txt https://tenant-b.example -H 'Host: a.test')"
     check "vhosts: ... still allowed by b" https://tenant-b.example \
         "$(acao /data.txt https://tenant-b.example -H 'Host: b.test')"
+    check "vhosts: one name on two ports, two databases: a's tenant on the first" https://tenant-a.example \
+        "$(acao /data.txt https://tenant-a.example -H 'Host: same.test')"
+    check "vhosts: ... not on the second" - \
+        "$(base="http://127.0.0.1:$port2"; acao /data.txt https://tenant-a.example -H 'Host: same.test')"
     httpd_stop "$vdir"
 fi
 
 # ---- a flood of strangers' origins does not lock the listed ones out ------------------------
-# One process, a budget of 20 a second, answers fresh for 1 s: once the flood has spent the
-# budget, a listed origin whose answer is due again is asked from a budget of its own.
+# One process, a budget of 100 a second, answers fresh for 1 s, a cache so small (8 KB) that
+# the flood's "no" answers soon push the listed one out of it: once the flood has spent the
+# budget, a listed origin whose answer is due again (or gone from the cache) is asked from a
+# budget of its own.
 rdir="$root/refresh"
 if server "$rdir" event query dbd socache_shmcb <<EOF
 StartServers 1
 ServerLimit 1
 DBDriver sqlite3
 DBDParams $data/tenants.db
-CORSOriginCache shmcb:$rdir/origin-cache(512000)
+CORSOriginCache shmcb:$rdir/origin-cache(8192)
 CORSOriginCacheTimeout 1
-CORSOriginQueryBudget 20
+CORSOriginQueryBudget 100
 <Location /query>
     CORSAllowOriginQuery "SELECT 1 FROM tenant_origins WHERE origin = %s"
 </Location>
@@ -717,7 +771,7 @@ then
     check "refresh: a listed origin stays allowed for 4 s of flood (its answer due again 3 times)" \
         "https://listed7.flood.example x12" \
         "$(printf '%s\n' $seen | sort | uniq -c | awk '{ printf "%s x%s", $2, $1 }')"
-    like "refresh: ... while the flood spent the budget" "more than 20 origin queries a second" \
+    like "refresh: ... while the flood spent the budget" "more than 100 origin queries a second" \
         "$(cat "$rdir/error_log")"
     httpd_stop "$rdir"
 fi
