@@ -47,6 +47,10 @@ sql() {
 }
 
 sources_cleanup() {
+    if [ -f "$work/redis.stopped" ]; then
+        kill -CONT "$(cat "$work/redis.stopped")" 2>/dev/null
+        rm -f "$work/redis.stopped"
+    fi
     # A frozen postgres ignores pg_ctl stop: continue it first, whatever failed before.
     if [ -f "$work/pg/stopped" ]; then
         kill -CONT $(cat "$work/pg/stopped") 2>/dev/null
@@ -137,7 +141,7 @@ DocumentRoot $work/docs
     Require all granted
 </Directory>
 DBDriver pgsql
-DBDParams "$dbd_params application_name=$_app"
+DBDParams "$dbd_params$(case $_app in fleet-*) ;; *) echo " application_name=$_app" ;; esac)"
 EOF
     for _l in "$@"; do echo "$_l"; done
     cat <<EOF
@@ -559,15 +563,20 @@ b_port=$(free_port)
 srv_a="http://127.0.0.1:$a_port"
 srv_b="http://127.0.0.1:$b_port"
 sql "INSERT INTO tenant_origins VALUES ('https://fl1.example'), ('https://fl2.example')"
+# The two servers of a fleet share answers when their DBDriver and DBDParams read alike (the
+# cache keys name the database by them): each names itself to postgres through libpq's
+# PGAPPNAME in its environment instead of application_name in DBDParams.
 for s in fleet-a fleet-b; do
     p=$a_port
     [ $s = fleet-b ] && p=$b_port
+    export PGAPPNAME=$s
     httpd_up $s event "http://127.0.0.1:$p/data.json" dbd socache_redis <<EOF
 Listen 127.0.0.1:$p
 CORSOriginCache redis:127.0.0.1:$redis_port
 CORSOriginCacheTimeout 30
 $(query_conf $s)
 EOF
+    unset PGAPPNAME
 done
 rcli() { redis-cli -p "$redis_port" "$@"; }
 # mod_socache_redis stores an id as its namespace, ":", and the id in hex.
@@ -624,5 +633,26 @@ wait_until 50 grep -q 't=fl1b2' "$work/fleet-b/cors_log"
 check "fleet: B's notes: allowed from the cache, allowed, refused-origin, refused-origin" \
     "allowed allowed refused-origin refused-origin" \
     "$(note "$work/fleet-b" fl1b fl2b nopeb fl1b2)"
+
+# A cache that hangs (redis stopped with SIGSTOP): a few requests of a process may wait on it,
+# the others skip it and ask the database; a listed origin is still answered at once.
+redis_pid=$(pgrep -f "redis-server 127.0.0.1:$redis_port" | head -n 1)
+sql "INSERT INTO tenant_origins VALUES ('https://fz.example')"
+echo "$redis_pid" > "$work/redis.stopped"
+kill -STOP "$redis_pid"
+i=0 waiting=""
+while [ $i -lt 12 ]; do
+    curl -s -o /dev/null --max-time 30 -H "Origin: https://frozen$i.example" "$srv_a/data.json?t=fz$i" &
+    waiting="$waiting $!"
+    i=$((i + 1))
+done
+sleep 1.5
+h=$(get "$srv_a" https://fz.example fzlisted)
+kill -CONT "$redis_pid"
+rm -f "$work/redis.stopped"
+# shellcheck disable=SC2086
+wait $waiting
+check "redis frozen: a listed origin is still answered, from the database, at once ($(secs "$h") s)" \
+    "https://fz.example yes" "$(acao "$h") $(at_most 2 "$(secs "$h")")"
 
 e2e_done
