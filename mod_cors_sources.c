@@ -96,6 +96,7 @@ struct cors_sources_env {
     apr_time_t budget_logged;
     apr_time_t cache_down_until;        /* a remote cache that failed or hung is skipped */
     int cache_waiting;                  /* requests of this process waiting on it */
+    apr_time_t cache_moved;             /* when a call last began on an idle cache, or ended */
 };
 
 /* What every source has: its name, its per-process lock, and when it last said it is down. */
@@ -909,18 +910,24 @@ static unsigned int cache_key(const query_source *qs, const request_rec *r, cons
 }
 
 /* A cache across the network (redis, memcache) that hangs or fails must not hold requests:
- * a few of a process's requests may wait on it at a time, and after a failure or a call that
- * took a second it is skipped (a miss) for a second. shmcb is this process's memory. */
-static int cache_enter(cors_sources_env *env, apr_time_t now)
+ * a few of a process's requests may wait on it at a time; while calls are under way and none
+ * has ended for a second, it is taken to hang; after a failure or a call that took a second
+ * it is skipped (a miss) for a second.  shmcb is this machine's memory. */
+static int cache_enter(cors_sources_env *env, apr_time_t *began)
 {
+    apr_time_t now;
     int open;
 
     if (!env->remote) {
         return 1;
     }
+    now = *began = apr_time_now();
     lock(env->lock);
-    open = now >= env->cache_down_until && env->cache_waiting < QUERIES_WAITING_MAX;
-    env->cache_waiting += open;
+    open = now >= env->cache_down_until && env->cache_waiting < QUERIES_WAITING_MAX
+           && !(env->cache_waiting > 0 && now - env->cache_moved >= BREAKER_INTERVAL);
+    if (open && env->cache_waiting++ == 0) {
+        env->cache_moved = now;
+    }
     unlock(env->lock);
     return open;
 }
@@ -935,6 +942,7 @@ static void cache_leave(cors_sources_env *env, apr_time_t began, apr_status_t rv
     now = apr_time_now();
     lock(env->lock);
     env->cache_waiting--;
+    env->cache_moved = now;
     if ((rv != APR_SUCCESS && rv != APR_NOTFOUND) || now - began >= BREAKER_INTERVAL) {
         env->cache_down_until = now + BREAKER_INTERVAL;
     }
@@ -954,12 +962,13 @@ static int cache_get(const query_source *qs, request_rec *r, const char *key, si
     unsigned char id[CORS_ORIGIN_MAX + 320], val[CACHED_LEN + 1];
     unsigned int idlen, vlen = sizeof(val);
     apr_uint64_t until = 0;
+    apr_time_t began = 0;
     apr_status_t rv;
     int i;
 
     *fresh = 0;
     if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0
-        || !cache_enter(env, r->request_time)) {
+        || !cache_enter(env, &began)) {
         return -1;
     }
     if (env->cache_lock) {
@@ -969,7 +978,7 @@ static int cache_get(const query_source *qs, request_rec *r, const char *key, si
     if (env->cache_lock) {
         apr_global_mutex_unlock(env->cache_lock);
     }
-    cache_leave(env, r->request_time, rv);
+    cache_leave(env, began, rv);
     if (rv != APR_SUCCESS || vlen != CACHED_LEN || (val[0] != '0' && val[0] != '1')) {
         return -1;
     }
@@ -989,11 +998,11 @@ static void cache_put(const query_source *qs, request_rec *r, const char *key, s
     unsigned int idlen;
     int i;
 
-    apr_time_t began = apr_time_now();
+    apr_time_t began = 0;
     apr_status_t rv;
 
     if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0
-        || !cache_enter(env, began)) {
+        || !cache_enter(env, &began)) {
         return;
     }
     val[0] = listed ? '1' : '0';
