@@ -264,7 +264,6 @@ typedef struct {
     const cors_psl_below *below;
     file_list *current;                 /* holds a reference of its own */
     file_stamp tried;                   /* the last version read, loaded or not */
-    file_stamp read;                    /* the version of the list in force */
     const char *dir;                    /* named by an .htaccess file: its directory */
     apr_time_t checked;
     int checking;                       /* one thread reads a new version; others go on */
@@ -501,14 +500,14 @@ static void reread_file(file_source *fs, request_rec *r)
     list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, fs->dir,
                                  &origins, &complete, &err);
     after = stamp_of(fs->path, r->pool);
-    /* Written to while read; or written in place (the same file, not a new one renamed over
-     * it), or not ending its last line yet, and changed in the last FILE_SETTLE: a writer may
-     * still be at it (a file emptied before it is written again, a last origin cut short,
-     * "https://shop.co" of "https://shop.com"), so the next look reads it again. */
+    /* Written to while read; or, changed in the last FILE_SETTLE, empty or not ending its
+     * last line: a writer may still be at it (a file emptied before it is written again, a
+     * last origin cut short, "https://shop.co" of "https://shop.com"), so the next look reads
+     * it again.  (A file's inode does not tell an edit in place: a file renamed over it may
+     * get the number of the one it replaced.) */
     if (!same_stamp(&before, &after)
         || (!before.missing && r->request_time - before.mtime < FILE_SETTLE
-            && (!complete || (before.inode == fs->read.inode
-                              && before.device == fs->read.device)))) {
+            && (!complete || before.size == 0))) {
         apr_pool_destroy(list->pool);
         return;
     }
@@ -526,7 +525,6 @@ static void reread_file(file_source *fs, request_rec *r)
     }
     list->refs = 1;
     list->origins = origins;
-    fs->read = before;
     lock(fs->base.lock);
     release_list(fs->current);
     fs->current = list;
@@ -621,7 +619,6 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
     fs->below = below;
     list = new_list();
     fs->tried = stamp_of(fs->path, cmd->temp_pool);
-    fs->read = fs->tried;
     list->set = read_origin_file(list->pool, fs->path, fs->max, below, fs->dir, &origins,
                                  &complete, &err);
     if (!list->set) {

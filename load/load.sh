@@ -76,22 +76,45 @@ check "load ran (more than 1,000 requests)" test "$total" -gt 1000
 check "every answer complete, 200, with its own request's origin" test "$bad" -eq 0
 check "no child crashed" test -z "$(grep -E 'Segmentation fault|exit signal' "$root/error_log" || true)"
 
+# switching MODE SECONDS RESULT STEP: client.pl in MODE for SECONDS, while STEP I is run every
+# 100 ms (bounded), I counting; its totals in RESULT.
+switching() {
+    perl "$(dirname "$0")/client.pl" "$port" "$clients" "$2" "$1" > "$3" &
+    client=$!
+    i=0
+    while kill -0 "$client" 2>/dev/null && [ $i -lt $(($2 * 20)) ]; do
+        "$4" "$i"
+        sleep 0.1
+        i=$((i + 1))
+    done
+    wait "$client"
+}
+
+# Each version written aside and renamed over the file, as an editor saves: A and B in turn.
+switch_htaccess() {
+    case $(($1 % 2)) in 0) v=B ;; *) v=A ;; esac
+    version "$v" > "$root/htdocs/ht/.htaccess.new"
+    chmod 644 "$root/htdocs/ht/.htaccess.new"
+    mv "$root/htdocs/ht/.htaccess.new" "$root/htdocs/ht/.htaccess"
+}
+
+# A process looks at an origin file once a second: the version changes every third write
+# (600 ms), so that its looks, a second apart, do not all fall on the same version.
+switch_sources() {
+    case $((($1 / 3) % 2)) in 0) v=B ;; *) v=A ;; esac
+    origins "$v" > "$root/data/origins.new"
+    chmod 644 "$root/data/origins.new"
+    mv "$root/data/origins.new" "$root/data/origins.txt"
+    sqlite3 "$root/data/tenants.db" "PRAGMA busy_timeout=2000;
+        INSERT OR IGNORE INTO tenant_origins VALUES ('https://q$(($1 % 50)).example');
+        DELETE FROM tenant_origins WHERE origin = 'https://q$((($1 + 25) % 50)).example';" >/dev/null
+}
+
 # .htaccess: threads of four processes read a file switched between two versions every
 # 100 ms (each written aside and renamed over it, as an editor saves): every answer that
 # allows must be one whole version, and both versions must have been in force.
 vseconds=$((seconds / 3 + 1))
-perl "$(dirname "$0")/client.pl" "$port" "$clients" "$vseconds" versions > "$root/vresult" &
-client=$!
-i=0
-while kill -0 "$client" 2>/dev/null && [ $i -lt $((vseconds * 20)) ]; do
-    case $((i % 2)) in 0) v=B ;; *) v=A ;; esac
-    version "$v" > "$root/htdocs/ht/.htaccess.new"
-    chmod 644 "$root/htdocs/ht/.htaccess.new"
-    mv "$root/htdocs/ht/.htaccess.new" "$root/htdocs/ht/.htaccess"
-    sleep 0.1
-    i=$((i + 1))
-done
-wait "$client"
+switching versions "$vseconds" "$root/vresult" switch_htaccess
 read -r vtotal vbad by_a by_b < "$root/vresult"
 echo "# .htaccess switched every 100 ms for $vseconds s: $vtotal requests, $vbad bad, allowed by A $by_a, by B $by_b"
 check ".htaccess switched under load: requests ran (more than 1,000)" test "$vtotal" -gt 1000
@@ -104,21 +127,7 @@ check "... no child crashed" test -z "$(grep -E 'Segmentation fault|exit signal'
 # fails, a list is never seen half-read (the origins both versions list are always allowed),
 # and both versions were in force.
 sseconds=$((seconds / 3 + 1))
-perl "$(dirname "$0")/client.pl" "$port" "$clients" "$sseconds" sources > "$root/sresult" &
-client=$!
-i=0
-while kill -0 "$client" 2>/dev/null && [ $i -lt $((sseconds * 20)) ]; do
-    case $((i % 2)) in 0) v=B ;; *) v=A ;; esac
-    origins "$v" > "$root/data/origins.new"
-    chmod 644 "$root/data/origins.new"
-    mv "$root/data/origins.new" "$root/data/origins.txt"
-    sqlite3 "$root/data/tenants.db" "PRAGMA busy_timeout=2000;
-        INSERT OR IGNORE INTO tenant_origins VALUES ('https://q$((i % 50)).example');
-        DELETE FROM tenant_origins WHERE origin = 'https://q$(((i + 25) % 50)).example';" >/dev/null
-    sleep 0.1
-    i=$((i + 1))
-done
-wait "$client"
+switching sources "$sseconds" "$root/sresult" switch_sources
 read -r stotal sbad s_a s_b < "$root/sresult"
 echo "# origin file switched every 100 ms and table rows changed for $sseconds s: $stotal requests, $sbad bad, allowed by A $s_a, by B $s_b"
 check "origin sources changed under load: requests ran (more than 1,000)" test "$stotal" -gt 1000
