@@ -412,18 +412,24 @@ h=$(get "$flood" "https://f$last.example" after)
 check "flood: an origin the budget refused is allowed the next second (not cached)" \
     "https://f$last.example" "$(acao "$h")"
 
+# two_asking NAME PORT: a prefork httpd of two processes asking postgres, answers kept in
+# shmcb for 30 s (the down and slow scenarios).
+two_asking() {
+    httpd_up "$1" prefork "http://127.0.0.1:$2/data.json" dbd socache_shmcb <<EOF
+Listen 127.0.0.1:$2
+$(prefork_two)
+CORSOriginCache shmcb
+CORSOriginCacheTimeout 30
+$(query_conf "$1")
+EOF
+}
+
 # ---- the database down ------------------------------------------------------------------
 # Each process holds a connection from its start; pg_ctl stop -m fast closes them.
 down_port=$(free_port)
 down="http://127.0.0.1:$down_port"
 sql "INSERT INTO tenant_origins SELECT 'https://d' || g || '.example' FROM generate_series(1, 8) g"
-httpd_up down prefork "$down/data.json" dbd socache_shmcb <<EOF
-Listen 127.0.0.1:$down_port
-$(prefork_two)
-CORSOriginCache shmcb
-CORSOriginCacheTimeout 30
-$(query_conf down)
-EOF
+two_asking down "$down_port"
 h=$(get "$down" https://a.example before)
 check "down: before, a listed origin is allowed" https://a.example "$(acao "$h")"
 pg_stop || { echo "postgres did not stop" >&2; exit 1; }
@@ -457,13 +463,7 @@ check "down: after the restart, the eight origins asked during the outage are al
 slow_port=$(free_port)
 slow="http://127.0.0.1:$slow_port"
 sql "INSERT INTO tenant_origins SELECT 'https://s' || g || '.example' FROM generate_series(1, 4) g"
-httpd_up slow prefork "$slow/data.json" dbd socache_shmcb <<EOF
-Listen 127.0.0.1:$slow_port
-$(prefork_two)
-CORSOriginCache shmcb
-CORSOriginCacheTimeout 30
-$(query_conf slow)
-EOF
+two_asking slow "$slow_port"
 h=$(get "$slow" https://a.example before)
 check "slow: before, a listed origin is allowed" https://a.example "$(acao "$h")"
 bg_start locker 120 env PGAPPNAME=e2e-locker psql -X -q -h "$work/pg" -p "$pg_port" -U cors -d postgres \
