@@ -264,6 +264,8 @@ typedef struct {
     const cors_psl_below *below;
     file_list *current;                 /* holds a reference of its own */
     file_stamp tried;                   /* the last version read, loaded or not */
+    file_stamp pending;                 /* a version not taken yet until it settles */
+    apr_time_t pending_since;           /* when this process first saw it */
     const char *dir;                    /* named by an .htaccess file: its directory */
     apr_time_t checked;
     int checking;                       /* one thread reads a new version; others go on */
@@ -345,7 +347,7 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
     int n = 0;
 
     *origins = 0;
-    *complete = 0;
+    *complete = 1;              /* what is not read has no last line to wait for */
     memset(&real, 0, sizeof(real));
     if (dir && (where = below_dir(p, dir, path, &real)) != NULL) {
         *err = where;
@@ -500,16 +502,25 @@ static void reread_file(file_source *fs, request_rec *r)
     list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, fs->dir,
                                  &origins, &complete, &err);
     after = stamp_of(fs->path, r->pool);
-    /* Written to while read; or, changed in the last FILE_SETTLE, empty or not ending its
-     * last line: a writer may still be at it (a file emptied before it is written again, a
-     * last origin cut short, "https://shop.co" of "https://shop.com"), so the next look reads
-     * it again.  (A file's inode does not tell an edit in place: a file renamed over it may
-     * get the number of the one it replaced.) */
-    if (!same_stamp(&before, &after)
-        || (!before.missing && r->request_time - before.mtime < FILE_SETTLE
-            && (!complete || before.size == 0))) {
+    /* Written to while read: the next look reads it again.  Empty, or not ending its last
+     * line: a writer may still be at it (a file emptied before it is written again, a last
+     * origin cut short, "https://shop.co" of "https://shop.com"), so it is taken once this
+     * process has seen it unchanged for FILE_SETTLE, by its own clock (a file's time may be
+     * another machine's).  (A file's inode does not tell an edit in place: a file renamed
+     * over it may get the number of the one it replaced.) */
+    if (!same_stamp(&before, &after)) {
         apr_pool_destroy(list->pool);
         return;
+    }
+    if (!before.missing && (!complete || before.size == 0)) {
+        if (!same_stamp(&before, &fs->pending)) {
+            fs->pending = before;
+            fs->pending_since = r->request_time;
+        }
+        if (r->request_time - fs->pending_since < FILE_SETTLE) {
+            apr_pool_destroy(list->pool);
+            return;
+        }
     }
     fs->tried = before;
     if (!list->set) {

@@ -294,6 +294,14 @@ https://tenant-new.example
     check "$t file: ... and the cut origin was never allowed" "- x12" \
         "$(every 12 /file/data.txt https://shop.co)"
 
+    # The wait is by the server's clock, not the file's time (another machine's, say): an
+    # unended file stamped 100 s in the past is not taken at once either.
+    printf 'https://tenant-b.example\nhttps://shop.com\nhttps://old.co' > "$data/origins.txt"
+    touch -d '100 seconds ago' "$data/origins.txt"
+    check "$t file: ... stamped in the past: not taken at once" "- x6" \
+        "$(sleep 1.1; every 6 /file/data.txt https://old.co)"
+    printf 'm\n' >> "$data/origins.txt"
+
     # Emptied in place (": > file", then written): a writer may still be at it, so the list
     # in force stays until the file has not changed for 2 s.
     sleep 1.1
