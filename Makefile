@@ -14,7 +14,7 @@ SHELL       := /bin/bash
 APXS        ?= $(shell command -v apxs 2>/dev/null || echo /usr/bin/apxs)
 CC          ?= cc
 WARN        := -Wall -Wextra -Werror
-CORE_SRC    := src/cors_origin.c src/cors_canon.c src/cors_list.c src/cors_set.c src/cors_origins.c src/cors_tokens.c src/cors_policy.c src/cors_decide.c src/cors_index.c
+CORE_SRC    := src/cors_origin.c src/cors_canon.c src/cors_list.c src/cors_set.c src/cors_origins.c src/cors_tokens.c src/cors_policy.c src/cors_decide.c src/cors_index.c src/cors_sql.c
 CORE_HDR    := include/cors.h src/cors_internal.h
 NEED        := sh mk/need.sh
 comma       := ,
@@ -51,7 +51,7 @@ install: build
 	fi
 
 # ---- core unit tests ---------------------------------------------------------------------
-UNIT_SRC := tests/test_core.c tests/test_canon.c tests/test_main.c
+UNIT_SRC := tests/test_core.c tests/test_canon.c tests/test_sql.c tests/test_main.c
 build/unit: $(UNIT_SRC) tests/unit.h $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
 	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)

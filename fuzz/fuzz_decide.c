@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.method = n > 1 ? lines[1] : NULL;
     req.request_headers = n > 2 ? lines + 2 : NULL;
     req.request_header_lines = n > 2 ? n - 2 : 0;
-    req.private_network = size & 1;
+    req.private_network = (int)(size & 1);
     for (i = 0; i < 4; i++) {
         last_yes = NULL;
         cors_decide_preflight(p, pols[i], &req, &ans);

@@ -10,11 +10,11 @@ static const cors_set *fixed_set(void)
         "https://*.b.example.net:*", "http://[::1]:8080", "null", "-https://evil.example.org",
     };
     static regex_t re;
-    size_t i;
     int broad;
 
     if (!origins) {
         apr_pool_t *p;
+        size_t i;
         apr_pool_create(&p, NULL);
         origins = cors_set_make(p, CORS_SET_ORIGINS);
         for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {

@@ -10,9 +10,8 @@ typedef struct {
 
 static void note(visit *v, const char *name, size_t len, int lower)
 {
-    size_t i;
-
     if (v->used + len + 1 < sizeof(v->names)) {
+        size_t i;
         for (i = 0; i < len; i++) {
             char c = name[i];
             v->names[v->used++] = (char)(!lower && c >= 'A' && c <= 'Z' ? c + 32 : c);

@@ -258,6 +258,19 @@ int cors_expose_allowed(const cors_set *expose, const char *name, size_t len);
 const char *cors_method_normal(const char *method, size_t len);
 
 /* ---------------------------------------------------------------------------------------- */
+/* The SQL of an origin query                                                               */
+
+/* Checks the SQL of CORSAllowOriginQuery, where any row returned allows the origin: one
+ * SELECT (or WITH ... SELECT) that only reads, with exactly one %s, unquoted (apr_dbd binds
+ * it) and no other %, and no comment; the origin compared as "column = %s" (a column, a
+ * qualified one or a function of one), one of the conditions the outermost SELECT's WHERE
+ * clause joins with AND, with only plain parentheses around it; no UNION, INTERSECT or
+ * EXCEPT, and no aggregate or EXISTS in the outermost SELECT, which return a row for every
+ * origin.  Returns NULL when the query is fine, otherwise a sentence for the admin that
+ * quotes it and says what to write. */
+const char *cors_sql_check(apr_pool_t *p, const char *sql);
+
+/* ---------------------------------------------------------------------------------------- */
 /* Policies: one configuration level, and the merge of levels                               */
 
 typedef struct {
@@ -339,6 +352,9 @@ typedef enum {
 
 typedef struct {
     int allowed;                /* send the Access-Control-Allow-* headers below */
+    int origin_sent;            /* the request had an Origin: a CORS request to account for
+                                 * (a fixed "*" answers the others too, see
+                                 * cors_answer_outcome) */
     int vary;                   /* the answer depends on Origin: add Vary: Origin */
     int conflict;               /* merged contradiction: credentials withheld */
     cors_refusal refusal;       /* why not allowed */
@@ -367,12 +383,18 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
 
 /* Why the answer refuses, in the browser console's words, quoting what was sent short and
  * printable; NULL when it does not refuse.  Formatted only when asked for (a log line, the
- * CORSDebug header), so refusing costs no more than allowing. */
+ * CORSDebug header), so refusing costs no more than allowing.  For the error log: it names
+ * the regex that gave up at its match limit and the origin source that could not answer. */
 const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans);
+
+/* The same sentences for what a response may say (CORSDebug's header, which an .htaccess
+ * file may switch on): the admin's regex and the origin source's name (a file's path, a
+ * query's SQL) are left out, so the header says only which kind of item could not answer. */
+const char *cors_answer_reason_public(apr_pool_t *p, const cors_answer *ans);
 
 /* The outcome in one word, for an access log: "allowed", "preflight" (an allowed preflight),
  * "refused-origin", "refused-method", "refused-header", or "-" where no policy applies (no
- * Origin, or no origin list in force). */
+ * Origin, even where a fixed "*" answers it, or no origin list in force). */
 const char *cors_answer_outcome(const cors_answer *ans, int preflight);
 
 #ifdef __cplusplus

@@ -33,6 +33,7 @@ static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_reque
     int fixed_any, rc;
 
     memset(ans, 0, sizeof(*ans));
+    ans->origin_sent = req->origin != NULL;
     fixed_any = origins && cors_set_is_any(origins);
     ans->vary = origins && !fixed_any;
     if (fixed_any) {
@@ -146,10 +147,11 @@ static const char *headers_value(apr_pool_t *p, const cors_policy *pol, const he
 /* A preflight refused after its origin was allowed: nothing of the allowance stays. */
 static void refuse(cors_answer *ans, cors_refusal refusal, const char *refused)
 {
-    int vary = ans->vary;
+    int vary = ans->vary, origin_sent = ans->origin_sent;
 
     memset(ans, 0, sizeof(*ans));
     ans->vary = vary;
+    ans->origin_sent = origin_sent;
     ans->refusal = refusal;
     ans->refused = refused;
 }
@@ -207,8 +209,14 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
     ans->status = pol->preflight_status == 200 ? 200 : 204;
 }
 
+/* A fixed "*" allows a request without Origin too (its headers are the same for every
+ * response, so a cache may keep them), but the log counts CORS requests: without Origin
+ * there was none to allow. */
 const char *cors_answer_outcome(const cors_answer *ans, int preflight)
 {
+    if (!ans->origin_sent) {
+        return "-";
+    }
     if (ans->allowed) {
         return preflight ? "preflight" : "allowed";
     }
@@ -228,7 +236,9 @@ const char *cors_answer_outcome(const cors_answer *ans, int preflight)
     }
 }
 
-const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans)
+/* The two readers of a reason: the error log (named_items: the regex, the source's name)
+ * and a response header, which a stranger reads. */
+static const char *reason(apr_pool_t *p, const cors_answer *ans, int named_items)
 {
     switch (ans->refusal) {
     case CORS_REFUSED_NONE:
@@ -249,14 +259,34 @@ const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans)
     case CORS_REFUSED_MALFORMED:
         return ans->refused;
     case CORS_REFUSED_REGEX_LIMIT:
+        if (!named_items) {
+            return apr_psprintf(p, "origin '%s' is refused: a CORSAllowOriginMatch regex gave "
+                                "up at its match limit (the error log names it)",
+                                quotable(p, ans->refused));
+        }
         return apr_psprintf(p, "origin '%s' is refused: CORSAllowOriginMatch '%s' gave up at "
                             "its match limit (a regex that backtracks without bound; write "
                             "it without nested repetition)", quotable(p, ans->refused),
                             ans->limited);
     case CORS_REFUSED_SOURCE_DOWN:
+        if (!named_items) {
+            return apr_psprintf(p, "origin '%s' is refused: an origin source cannot answer "
+                                "now (it is refused until it can: the error log says why)",
+                                quotable(p, ans->refused));
+        }
         return apr_psprintf(p, "origin '%s' is refused: %s cannot answer now (it is refused "
                             "until it can: the error log says why)", quotable(p, ans->refused),
                             ans->limited);
     }
     return NULL;
+}
+
+const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans)
+{
+    return reason(p, ans, 1);
+}
+
+const char *cors_answer_reason_public(apr_pool_t *p, const cors_answer *ans)
+{
+    return reason(p, ans, 0);
 }

@@ -8,7 +8,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use CorsTest;
 
-plan tests => 17, need_module 'cors';
+plan tests => 20, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $log = Apache::Test::vars('t_logs') . '/error_log';
@@ -72,6 +72,11 @@ my %outcome = (
     'GET /api/data.txt?o=6' => [sub { get_from '/api/data.txt?o=6', 'https://evil.example' }, 'refused-origin'],
     'GET /api/data.txt?o=7' => [sub { get_from '/api/data.txt?o=7' }, '-'],
     'GET /index.html?o=8' => [sub { get_from '/index.html?o=8', $app }, '-'],
+    # 1.3.1 (G16): CORSAllowOrigin * answers every response alike, but only a request with an
+    # Origin is a CORS request: without one the outcome is '-', as the README says.
+    'GET /public/data.txt?o=9' => [sub { get_from '/public/data.txt?o=9' }, '-'],
+    'GET /public/data.txt?o=10' => [sub { get_from '/public/data.txt?o=10', 'https://anyone.example' }, 'allowed'],
+    'OPTIONS /public/data.txt?o=11' => [sub { preflight '/public/data.txt?o=11', 'https://anyone.example', 'PUT' }, 'preflight'],
 );
 $_->[0]->() for values %outcome;
 my $text = '';

@@ -547,6 +547,20 @@ static void test_broad_regex(apr_pool_t *p, unit_counts *u)
         { "https://(a|b|c)\\.example\\.com:8443", 0 }, { "http://192\\.168\\.1\\.[0-9]+", 0 },
         { "https://[a-z0-9-]+\\.example\\.com", 0 }, { "https://(a|b)\\.example\\.net", 0 },
         { "http://localhost:[0-9]+", 0 },
+        /* 1.3.1 (G14): any label after the literal domain is a name anyone can register. */
+        { "^https://app\\.example\\.[a-z]+$", 1 }, { "https://app\\.example\\.[a-z]{2,6}", 1 },
+        { "https://app\\.example\\.(com|[a-z]{2,})", 1 }, { "^https://app\\.example\\.\\w+$", 1 },
+        { "https://app\\.example\\.(.+)", 1 }, { "https://(.+)\\.example\\.(.+)", 1 },
+        { "https://[a-z]+\\.example\\.[a-z]+", 1 }, { "https://app\\.example\\.[a-z]+:8443", 1 },
+        { "https?://app\\.example\\.[a-z0-9-]+(:[0-9]+)?", 1 }, { "https://app\\.[a-z]+", 1 },
+        { "https://app\\.example\\.com\\.[a-z]+", 1 }, { "https://(www\\.)?example\\.[a-z]{3}", 1 },
+        { "^https://app\\.example\\.(com|org)$", 0 }, { "^https://[a-z0-9-]+\\.example\\.com$", 0 },
+        { "^https://pr-[0-9]+\\.preview\\.example\\.com$", 0 },
+        { "^https://app\\.(staging|prod)\\.example\\.com$", 0 },
+        { "^https://[a-z]+\\.example\\.(com|net)$", 0 }, { "^https://(.+)\\.example\\.com$", 0 },
+        { "^https://app\\.example\\.com(:[0-9]+)?$", 0 },
+        { "^https://app[.]example[.][a-z]+$", 1 }, { "^https://[a-z]+[.]vercel[.]app$", 1 },
+        { "^https://app[.]example[.](com|org)$", 0 },
     };
     size_t i;
 
@@ -1054,25 +1068,34 @@ static void test_outcome(apr_pool_t *p, unit_counts *u)
     static const struct {
         const char *origin, *method, *headers, *want;
         int preflight;
+        int star;               /* under CORSAllowOrigin * (a fixed answer) */
     } cases[] = {
-        { "https://a.example", NULL, NULL, "allowed", 0 },
-        { "https://evil.example", NULL, NULL, "refused-origin", 0 },
-        { NULL, NULL, NULL, "-", 0 },
-        { "https://a.example", "PUT", "x-a", "preflight", 1 },
-        { "https://evil.example", "PUT", NULL, "refused-origin", 1 },
-        { "https://a.example", "PATCH", NULL, "refused-method", 1 },
-        { "https://a.example", "P@T", NULL, "refused-method", 1 },
-        { "https://a.example", "PUT", "x-nope", "refused-header", 1 },
-        { "https://a.example", "PUT", "x-a;", "refused-header", 1 },
+        { "https://a.example", NULL, NULL, "allowed", 0, 0 },
+        { "https://evil.example", NULL, NULL, "refused-origin", 0, 0 },
+        { NULL, NULL, NULL, "-", 0, 0 },
+        { "https://a.example", "PUT", "x-a", "preflight", 1, 0 },
+        { "https://evil.example", "PUT", NULL, "refused-origin", 1, 0 },
+        { "https://a.example", "PATCH", NULL, "refused-method", 1, 0 },
+        { "https://a.example", "P@T", NULL, "refused-method", 1, 0 },
+        { "https://a.example", "PUT", "x-nope", "refused-header", 1, 0 },
+        { "https://a.example", "PUT", "x-a;", "refused-header", 1, 0 },
+        /* 1.3.1 (G16): "*" answers a request without Origin, but it was no CORS request. */
+        { NULL, NULL, NULL, "-", 0, 1 },
+        { "https://any.example", NULL, NULL, "allowed", 0, 1 },
+        { "https://any.example", "PUT", NULL, "preflight", 1, 1 },
+        { "https://any.example", "PATCH", NULL, "refused-method", 1, 1 },
     };
     policy_spec spec = { "https://a.example", "PUT", "X-A", NULL, 0, -1, 0, 0 };
+    policy_spec star_spec = { "*", "PUT", NULL, NULL, 0, -1, 0, 0 };
     cors_policy *pol = policy_of(p, u, &spec), *none = cors_policy_make(p);
+    cors_policy *star = policy_of(p, u, &star_spec);
     cors_answer ans;
     size_t i;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cors_request req;
         const char *lines[1];
+        const cors_policy *in_force = cases[i].star ? star : pol;
         memset(&req, 0, sizeof(req));
         req.origin = cases[i].origin;
         req.method = cases[i].method;
@@ -1080,13 +1103,14 @@ static void test_outcome(apr_pool_t *p, unit_counts *u)
         req.request_headers = lines;
         req.request_header_lines = cases[i].headers ? 1 : 0;
         if (cases[i].preflight) {
-            cors_decide_preflight(p, pol, &req, &ans);
+            cors_decide_preflight(p, in_force, &req, &ans);
         }
         else {
-            cors_decide_actual(p, pol, &req, &ans);
+            cors_decide_actual(p, in_force, &req, &ans);
         }
         CHECK_STR(u, cors_answer_outcome(&ans, cases[i].preflight), cases[i].want,
-                  cases[i].origin ? cases[i].origin : "(no Origin)");
+                  apr_psprintf(p, "%s%s", cases[i].origin ? cases[i].origin : "(no Origin)",
+                               cases[i].star ? " under *" : ""));
     }
     none->enable = 1;   /* CORSEnable On, no origin list: no policy applies */
     {
@@ -1571,6 +1595,103 @@ static void test_source_answer(apr_pool_t *p, unit_counts *u)
     CHECK_STR(u, cors_answer_outcome(&ans, 0), "refused-origin", "outcome");
 }
 
+/* 1.3.1 (G12): what a response may say.  CORSDebug may be switched on by an .htaccess file's
+ * author, who must not read the admin's SQL, file paths or regexes in X-CORS-Reason: the
+ * public reason says which kind of item failed, the log's names it; every other reason is the
+ * same in both. */
+static void test_public_reason(apr_pool_t *p, unit_counts *u)
+{
+    enum { BY_SOURCE, BY_REGEX, BY_LIST };
+    static const struct {
+        int kind;
+        const char *item;       /* the source's name, the regex, or the origin list */
+        const char *origin, *method, *headers;
+        const char *secret;     /* in the log's reason, never in the public one; NULL: the two
+                                 * are the same */
+        const char *public_says;
+    } cases[] = {
+        { BY_SOURCE, "CORSAllowOriginQuery \"SELECT 1 FROM secret_tenants WHERE origin = %s\"",
+          "https://t.example", NULL, NULL, "secret_tenants",
+          "origin 'https://t.example' is refused: an origin source cannot answer now" },
+        { BY_SOURCE, "CORSAllowOriginFile /srv/private/origins.txt", "https://t.example", NULL,
+          NULL, "/srv/private", "an origin source cannot answer now" },
+        { BY_REGEX, "^https://(internal-[a-z]+)+\\.corp\\.example$", "https://t.example", NULL,
+          NULL, "internal-",
+          "origin 'https://t.example' is refused: a CORSAllowOriginMatch regex gave up at its "
+          "match limit" },
+        { BY_LIST, "https://a.example", "https://evil.example", NULL, NULL, NULL,
+          "origin 'https://evil.example' is not allowed" },
+        { BY_LIST, "https://a.example", "https://a.example", "PATCH", NULL, NULL,
+          "Method PATCH is not allowed" },
+        { BY_LIST, "https://a.example", "https://a.example", "PUT", "x-nope", NULL,
+          "Request header field x-nope is not allowed" },
+        { BY_LIST, "https://a.example", "https://a.example", "PUT", "x-a;", NULL,
+          "is not a valid header name" },
+        { BY_LIST, "https://a.example", "https://a.example", "P@T", NULL, NULL,
+          "Access-Control-Request-Method is not a valid method name" },
+        { BY_LIST, "https://a.example", "https://a.example", "PUT", NULL, NULL, NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        policy_spec spec = { cases[i].item, "PUT", "X-A", NULL, 0, -1, 0, 0 };
+        cors_policy *pol;
+        cors_request req;
+        cors_answer ans;
+        const char *logged, *public;
+        const char *lines[1] = { cases[i].headers };
+
+        if (cases[i].kind == BY_LIST) {
+            pol = policy_of(p, u, &spec);
+        }
+        else {
+            int broad;
+            pol = cors_policy_make(p);
+            pol->origins = cors_set_make(p, CORS_SET_ORIGINS);
+            if (cases[i].kind == BY_SOURCE) {
+                table_source *t = table_of(p, "https://tenant.example");
+                t->down = 1;
+                cors_set_add_source(p, pol->origins, cases[i].item, table_lookup, t,
+                                    CORS_ITEM_PLAIN);
+            }
+            else {
+                cors_set_add_regex(p, pol->origins, cases[i].item, limit_match, NULL,
+                                   CORS_ITEM_PLAIN, &broad);
+            }
+            pol = (cors_policy *)cors_policy_merge(p, cors_policy_make(p), pol);
+        }
+        memset(&req, 0, sizeof(req));
+        req.origin = cases[i].origin;
+        req.method = cases[i].method;
+        req.request_headers = lines;
+        req.request_header_lines = cases[i].headers ? 1 : 0;
+        if (cases[i].method) {
+            cors_decide_preflight(p, pol, &req, &ans);
+        }
+        else {
+            cors_decide_actual(p, pol, &req, &ans);
+        }
+        logged = cors_answer_reason(p, &ans);
+        public = cors_answer_reason_public(p, &ans);
+        if (!cases[i].public_says) {
+            CHECK(u, !logged && !public, "case %zu: allowed, no reason", i);
+            continue;
+        }
+        CHECK(u, public && strstr(public, cases[i].public_says), "case %zu: public reason "
+              "'%s' should say '%s'", i, public ? public : "(null)", cases[i].public_says);
+        if (cases[i].secret) {
+            CHECK(u, logged && strstr(logged, cases[i].secret), "case %zu: the log's reason "
+                  "'%s' names '%s'", i, logged ? logged : "(null)", cases[i].secret);
+            CHECK(u, public && !strstr(public, cases[i].secret) && !strstr(public, "SELECT"),
+                  "case %zu: the public reason '%s' must not quote '%s'", i,
+                  public ? public : "(null)", cases[i].secret);
+        }
+        else {
+            CHECK_STR(u, public, logged, "the same reason in the log and the header");
+        }
+    }
+}
+
 void test_core(apr_pool_t *p, unit_counts *u)
 {
     scratch = p;
@@ -1598,4 +1719,5 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_policy_merge(p, u);
     test_sources(p, u);
     test_source_answer(p, u);
+    test_public_reason(p, u);
 }

@@ -5,6 +5,7 @@
 
 void test_core(apr_pool_t *p, unit_counts *u);
 void test_canon(apr_pool_t *p, unit_counts *u);
+void test_sql(apr_pool_t *p, unit_counts *u);
 
 int main(void)
 {
@@ -15,6 +16,7 @@ int main(void)
     apr_pool_create(&p, NULL);
     test_core(p, &u);
     test_canon(p, &u);
+    test_sql(p, &u);
     apr_pool_destroy(p);
     apr_terminate();
     printf("%u passed, %u failed\n", u.passed, u.failed);
