@@ -16,11 +16,13 @@ CC          ?= cc
 WARN        := -Wall -Wextra -Werror
 CORE_SRC    := src/cors_origin.c src/cors_canon.c src/cors_list.c src/cors_set.c src/cors_origins.c src/cors_tokens.c src/cors_policy.c src/cors_decide.c src/cors_index.c src/cors_sql.c
 CORE_HDR    := include/cors.h src/cors_internal.h
+GLUE_SRC    := mod_cors.c mod_cors_htaccess.c mod_cors_sources.c mod_cors_store.c
+GLUE_HDR    := mod_cors_htaccess.h mod_cors_sources.h mod_cors_store.h
 NEED        := sh mk/need.sh
 comma       := ,
 
 # Packages per purpose: BUILD_PKGS to compile, TEST_PKGS for Apache::Test and its backends.
-BUILD_PKGS  := apache2 apache2-dev gcc make libc6-dev libpsl-dev libidn2-dev libpcre2-dev publicsuffix
+BUILD_PKGS  := apache2 apache2-dev gcc make libc6-dev libpsl-dev libidn2-dev libpcre2-dev libssl-dev publicsuffix
 TEST_PKGS   := $(BUILD_PKGS) libapache2-mod-perl2 libwww-perl libapache2-mod-php php-cli php-cgi curl
 
 APR_CFLAGS   = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null)
@@ -38,9 +40,9 @@ deps-build:
 
 build: deps-build .libs/mod_cors.so
 
-.libs/mod_cors.so: mod_cors.c mod_cors_htaccess.c mod_cors_htaccess.h mod_cors_sources.c mod_cors_sources.h $(CORE_SRC) $(CORE_HDR)
+.libs/mod_cors.so: $(GLUE_SRC) $(GLUE_HDR) $(CORE_SRC) $(CORE_HDR)
 	$(APXS) -c -Iinclude -Wc,-std=gnu99 $(addprefix -Wc$(comma),$(WARN)) -o mod_cors.so \
-	    mod_cors.c mod_cors_htaccess.c mod_cors_sources.c $(CORE_SRC) $(CORE_LIBS) -lpcre2-8
+	    $(GLUE_SRC) $(CORE_SRC) $(CORE_LIBS) -lpcre2-8 -lcrypto
 
 install: build
 	$(APXS) -i -n cors .libs/mod_cors.so

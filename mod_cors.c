@@ -29,6 +29,9 @@
  * The policy itself (parsing, matching, merging, deciding) is the core in src/.
  */
 
+#include <limits.h>
+#include <stdlib.h>
+
 #include "apr_allocator.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
@@ -82,7 +85,7 @@ typedef struct {
 /* Per virtual host: state that is not policy. */
 typedef struct {
     ap_filter_rec_t *filter;            /* looked up once at post_config */
-    cors_warned *warned;                /* the main server's only */
+    cors_warned *warned[2];             /* the main server's only: by cors_said */
     cors_htcache *htcache;              /* the main server's only: per process */
     const cors_psl_below *below;        /* the main server's only: for .htaccess files */
 } cors_server_conf;
@@ -129,6 +132,11 @@ typedef struct {
     cors_htpin *pin;                    /* .htaccess: the cache generation this request reads */
     int live;
     int unkept;                         /* a line was not kept: none after it is */
+    /* For the origin files an .htaccess line names: the real path of the directory the file
+     * was read from, and where a policy the cache keeps counts what they hold (NULL: the
+     * request's own). */
+    const char *bound;
+    const cors_meter *meter;
 } cors_dir_conf;
 
 /* What a directive does, reached through cmd->info: the command table's entries all go
@@ -136,8 +144,9 @@ typedef struct {
 typedef struct {
     const char *(*take)(cmd_parms *cmd, void *dconf, const char *args);  /* RAW_ARGS, TAKE1 */
     const char *(*flag)(cmd_parms *cmd, void *dconf, int on);            /* FLAG */
-    /* An origin source's maker (CORSAllowOriginFile, -Map, -Query), for set_origin_source. */
-    const char *(*source)(cmd_parms *cmd, const char *arg, cors_source_made *out);
+    /* An origin source's maker (CORSAllowOriginFile, -Map, -Query), for set_origin_source;
+     * dconf is the level's record (cors_dir_conf). */
+    const char *(*source)(cmd_parms *cmd, void *dconf, const char *arg, cors_source_made *out);
     /* cppcheck-suppress unusedStructMember ; read through cmd->info, in field_of */
     size_t offset;                      /* the cors_policy field it sets, where one */
 } cors_directive;
@@ -151,12 +160,20 @@ static size_t field_of(const cmd_parms *cmd)
  * the configuration pool, so each configuration cycle has its own list. */
 #define LEVELS_KEY "mod_cors levels"
 
-static void *create_cors_dir_config(apr_pool_t *p, char *dir)
+/* A level's record: every level a directive handler fills is one, so that the handlers of
+ * origin files find the .htaccess directory they are bound to. */
+static cors_dir_conf *new_level(apr_pool_t *p)
 {
     cors_dir_conf *dc = apr_pcalloc(p, sizeof(*dc));
-    cors_policy *pol = &dc->pol;
 
-    cors_policy_init(pol);
+    cors_policy_init(&dc->pol);
+    return dc;
+}
+
+static void *create_cors_dir_config(apr_pool_t *p, char *dir)
+{
+    cors_policy *pol = &new_level(p)->pol;
+
     (void)dir;
     /* .htaccess levels are made per request, their lines found in the cache (htaccess_line). */
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
@@ -247,8 +264,10 @@ static int first_time_warned(cors_warned *w, const char *key)
 }
 
 /* Whether a serving process has not said this yet (it remembers, from now on, that it has).
- * Start-up reads each file once for configtest and once more to start, and says everything. */
-int cors_first_in_process(const char *key)
+ * Start-up reads each file once for configtest and once more to start, and says everything.
+ * What .htaccess files cause has its own room: a customer who fills it (new directories, new
+ * lines) silences only messages about .htaccess files. */
+int cors_first_in_process(cors_said scope, const char *key)
 {
     cors_server_conf *main_conf;
 
@@ -256,7 +275,18 @@ int cors_first_in_process(const char *key)
         return 1;
     }
     main_conf = ap_get_module_config(ap_server_conf->module_config, &cors_module);
-    return !main_conf->warned || first_time_warned(main_conf->warned, key);
+    return !main_conf->warned[scope] || first_time_warned(main_conf->warned[scope], key);
+}
+
+/* A request whose policy holds lines of an .htaccess file (set when one is read). */
+#define HTACCESS_READ_KEY "mod_cors htaccess read"
+
+static cors_said said_scope(const request_rec *r)
+{
+    void *read = NULL;
+
+    apr_pool_userdata_get(&read, HTACCESS_READ_KEY, r->pool);
+    return read ? CORS_SAID_HTACCESS : CORS_SAID_SERVER;
 }
 
 /* Where a message about the configuration goes: while it is read, through no server (the
@@ -273,7 +303,8 @@ static void warn_policy(cmd_parms *cmd, const char *msg)
 {
     const char *file = cmd->directive->filename;
 
-    if (cors_first_in_process(apr_psprintf(cmd->temp_pool, "%s\n%s", file, msg))) {
+    if (cors_first_in_process(CORS_SAID_HTACCESS,
+                              apr_psprintf(cmd->temp_pool, "%s\n%s", file, msg))) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, config_log_server(cmd), "%s (%s:%d)", msg,
                      file, cmd->directive->line_num);
     }
@@ -580,7 +611,9 @@ static const char *compile_regex(cmd_parms *cmd, const char *source, cors_regex 
 }
 
 /* .htaccess files may hold many sections: the regexes one request's files hold are bounded
- * as a whole, not per section.  Counted on the request's pool. */
+ * as a whole, not per section.  Counted on the request's pool, for the lines httpd reads
+ * (cmd->config_file is the file it reads): a line replayed from the cache was counted when
+ * the request found it there, and counts no more. */
 static apr_size_t *regex_count(apr_pool_t *p)
 {
     return pool_counter(p, "mod_cors regexes compiled");
@@ -590,7 +623,7 @@ static const char *count_htaccess_regexes(cmd_parms *cmd, int n)
 {
     apr_size_t *count;
 
-    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM) {
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_RUN_MPM || !cmd->config_file) {
         return NULL;
     }
     count = regex_count(cmd->pool);
@@ -643,24 +676,38 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
     return check_level(cmd, dconf);
 }
 
-/* An .htaccess file's origin file is named relative to the .htaccess file's directory (a
- * line replayed from the cache has no cmd->path, but has its file). */
-static const char *make_file_source(cmd_parms *cmd, const char *arg, cors_source_made *out)
+/* An .htaccess file's origin file is named relative to the directory the .htaccess file was
+ * read from, its level's bound (htaccess_line resolves it; a line replayed from the cache
+ * brings the one resolved when it was first read). */
+static const char *make_file_source(cmd_parms *cmd, void *dconf, const char *arg,
+                                    cors_source_made *out)
 {
-    const char *dir = NULL;
-    const cors_psl_below *below;
+    const cors_dir_conf *dc = dconf;
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
-        const char *file = cmd->directive->filename;
-        const char *slash = strrchr(file, '/');
-        dir = slash ? apr_pstrmemdup(cmd->pool, file, (apr_size_t)(slash - file)) : ".";
-        below = ((cors_server_conf *)ap_get_module_config(ap_server_conf->module_config,
-                                                          &cors_module))->below;
+        if (!dc->bound) {
+            return "cannot tell which directory this .htaccess file was read from";
+        }
+        return cors_file_source_make(cmd, arg, dc->bound, dc->meter,
+                                     ((cors_server_conf *)ap_get_module_config(
+                                         ap_server_conf->module_config, &cors_module))->below,
+                                     out);
     }
-    else {
-        below = suffixes_below(cmd->pool);
-    }
-    return cors_file_source_make(cmd, arg, dir, below, out);
+    return cors_file_source_make(cmd, arg, NULL, NULL, suffixes_below(cmd->pool), out);
+}
+
+static const char *make_dbm_source(cmd_parms *cmd, void *dconf, const char *arg,
+                                   cors_source_made *out)
+{
+    (void)dconf;
+    return cors_dbm_source_make(cmd, arg, out);
+}
+
+static const char *make_query_source(cmd_parms *cmd, void *dconf, const char *arg,
+                                     cors_source_made *out)
+{
+    (void)dconf;
+    return cors_query_source_make(cmd, arg, out);
 }
 
 /* CORSAllowOriginFile, CORSAllowOriginMap, CORSAllowOriginQuery: one argument, which like a
@@ -686,7 +733,7 @@ static const char *set_origin_source(cmd_parms *cmd, void *dconf, const char *ar
                             "with '+' before it to add to the inherited origins",
                             cmd->cmd->name);
     }
-    if ((err = d->source(cmd, arg, &made)) != NULL) {
+    if ((err = d->source(cmd, dconf, arg, &made)) != NULL) {
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
     if (!pol->origins) {
@@ -717,6 +764,12 @@ static const char *set_origin_query_budget(cmd_parms *cmd, void *dconf, const ch
 {
     (void)dconf;
     return cors_sources_set_budget(cmd, arg);
+}
+
+static const char *set_origin_cache_secret(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    (void)dconf;
+    return cors_sources_set_secret(cmd, arg);
 }
 
 static const char *set_max_age(cmd_parms *cmd, void *dconf, const char *arg)
@@ -759,12 +812,15 @@ static const char *apply_directive(cmd_parms *cmd, void *dconf, const char *args
 }
 
 /* Applies a cached line again (cors_htcache_replay): the handler sees the command, the
- * file and line it came from, and pools; baton is the server it is logged for. */
+ * file and line it came from, the directory it is bound to, and pools; baton is the server it
+ * is logged for.  dconf is a level's record (cors_dir_conf).  An error names the line: it is
+ * the file's error. */
 static const char *apply_cached_line(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
                                      const cors_htkey *key, void *dconf)
 {
     cmd_parms parms;
     ap_directive_t where;
+    const char *err;
 
     memset(&parms, 0, sizeof(parms));
     memset(&where, 0, sizeof(where));
@@ -779,37 +835,29 @@ static const char *apply_cached_line(void *baton, apr_pool_t *pool, apr_pool_t *
     parms.pool = pool;
     parms.temp_pool = scratch;
     parms.server = baton;
-    return apply_directive(&parms, dconf, key->args, key->flag);
+    ((cors_dir_conf *)dconf)->bound = key->bound;
+    err = apply_directive(&parms, dconf, key->args, key->flag);
+    return err ? apr_psprintf(pool, "%s:%d: %s", key->file, key->line_num, err) : NULL;
 }
 
-/* A level built from cached lines in the cache's pool (one at a time, under its lock): the
- * regexes of its lines were counted against the bound of the requests that read them, so
- * this pool's count starts at 0 for each, as does the size of what they compile to. */
+/* A level built from cached lines in a pool of the cache's (see cors_htcache_policy); the
+ * origin files its lines name count what they read later through meter. */
 static cors_policy *build_level(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
-                                const cors_htline *line, apr_size_t *compiled)
+                                const cors_htline *line, const cors_meter *meter,
+                                apr_size_t *compiled, const char **error)
 {
-    cors_policy *level = cors_policy_make(pool);
+    cors_dir_conf *level = new_level(pool);
+    const char *err;
 
-    *regex_count(pool) = 0;
-    *compiled_bytes(pool) = 0;
-    if (cors_htcache_replay(line, pool, scratch, apply_cached_line, baton, level) != NULL) {
+    level->meter = meter;
+    err = cors_htcache_replay(line, pool, scratch, apply_cached_line, baton, level);
+    if (err) {
+        *error = apr_pstrdup(scratch, err);     /* pool goes with the failed build */
         return NULL;
     }
-    cors_policy_seal(pool, level);
+    cors_policy_seal(pool, &level->pol);
     *compiled = *compiled_bytes(pool);
-    return level;
-}
-
-/* Lines whose regexes the request has already counted (when it found them in the cache),
- * applied again in the request's pool without counting them twice. */
-static void replay_counted_lines(const cors_htline *line, apr_pool_t *pool, apr_pool_t *scratch,
-                                 server_rec *s, cors_policy *level)
-{
-    apr_size_t *count = regex_count(pool);
-    apr_size_t counted = *count;
-
-    cors_htcache_replay(line, pool, scratch, apply_cached_line, s, level);
-    *count = counted;
+    return &level->pol;
 }
 
 static cors_htcache *process_htcache(void)
@@ -819,33 +867,96 @@ static cors_htcache *process_htcache(void)
     return main_conf->htcache;
 }
 
+/* A file whose cached lines cannot be applied again (what a line reads changed under it) is
+ * the file's error, as a line httpd cannot parse is: the request answers 500 (in
+ * header_parser, as merging cannot fail) and the log says why; never a policy that stops
+ * short of its last lines, which may be removals. */
+#define HTACCESS_ERROR_KEY "mod_cors htaccess error"
+
+static void fail_request(apr_pool_t *p, const char *err)
+{
+    apr_pool_userdata_setn(apr_pstrdup(p, err), HTACCESS_ERROR_KEY, NULL, p);
+}
+
+static const char *request_failed(const request_rec *r)
+{
+    void *err = NULL;
+
+    apr_pool_userdata_get(&err, HTACCESS_ERROR_KEY, r->pool);
+    return err;
+}
+
 /* The policy of an .htaccess file's lines found in the cache: the one kept there, or where
  * the cache keeps none (it is full, or the policy would take too much of it), one built for
- * this request from the lines, as without a cache. */
+ * this request from the lines, as without a cache.  A level that fails says nothing: the
+ * request fails (fail_request). */
 static const cors_policy *htaccess_policy(apr_pool_t *p, const cors_dir_conf *dc)
 {
+    const char *err = NULL;
     const cors_policy *pol = cors_htcache_policy(dc->pin, dc->line, p, build_level,
-                                                 ap_server_conf);
-    cors_policy *own;
+                                                 ap_server_conf, &err);
+    cors_dir_conf *own;
 
     if (pol) {
         return pol;
     }
-    own = cors_policy_make(p);
-    replay_counted_lines(dc->line, p, p, ap_server_conf, own);
-    return cors_policy_sealed(p, own);
+    if (!err) {
+        own = new_level(p);
+        err = cors_htcache_replay(dc->line, p, p, apply_cached_line, ap_server_conf, own);
+        if (!err) {
+            return cors_policy_sealed(p, &own->pol);
+        }
+    }
+    fail_request(p, err);
+    return cors_policy_sealed(p, cors_policy_make(p));
 }
 
 /* The first line of this file not in the cache: the level gets the lines read so far (each
  * was checked when it was first read, and their regexes are already counted), then is read
- * on as at start-up. */
-static void go_live(cmd_parms *cmd, cors_dir_conf *dc)
+ * on as at start-up.  An error in them is this file's. */
+static const char *go_live(cmd_parms *cmd, cors_dir_conf *dc)
 {
     dc->live = 1;
     dc->pol.cached = NULL;
-    if (dc->line) {
-        replay_counted_lines(dc->line, cmd->pool, cmd->temp_pool, cmd->server, &dc->pol);
+    return dc->line ? cors_htcache_replay(dc->line, cmd->pool, cmd->temp_pool,
+                                          apply_cached_line, cmd->server, dc)
+                    : NULL;
+}
+
+/* The real path of the directory httpd read this .htaccess file from, for the origin files
+ * its lines name: the file's directory, resolved once here, must hold the very file httpd
+ * has open (device and inode of what it reads, not of what its name leads to now), so a
+ * link re-pointed while the file is read cannot make a server directory the bound.  httpd
+ * opens every .htaccess file with ap_pcfg_openfile, whose param is the apr_file_t it reads. */
+static const char *htaccess_bound(cmd_parms *cmd, const char **bound)
+{
+    const char *file = cmd->directive->filename;
+    const char *slash = strrchr(file, '/');
+    apr_file_t *opened = cmd->config_file ? cmd->config_file->param : NULL;
+    apr_finfo_t read_fi, there;
+    char real[PATH_MAX];
+    const char *dir;
+
+    if (!slash || !opened) {
+        return apr_psprintf(cmd->pool, "%s: cannot tell which directory %s was read from",
+                            cmd->cmd->name, file);
     }
+    dir = slash == file ? "/" : apr_pstrmemdup(cmd->temp_pool, file, (apr_size_t)(slash - file));
+    if (!realpath(dir, real)
+        || apr_file_info_get(&read_fi, APR_FINFO_INODE | APR_FINFO_DEV, opened) != APR_SUCCESS
+        || apr_stat(&there, apr_pstrcat(cmd->temp_pool, real, slash, (char *)NULL),
+                    APR_FINFO_INODE | APR_FINFO_DEV, cmd->temp_pool) != APR_SUCCESS
+        || read_fi.inode != there.inode || read_fi.device != there.device) {
+        return apr_psprintf(cmd->pool, "%s: the directory %s was read from changed while it "
+                            "was read (a link re-pointed?)", cmd->cmd->name, file);
+    }
+    *bound = apr_pstrdup(cmd->pool, real);
+    return NULL;
+}
+
+static int names_origin_file(const cmd_parms *cmd)
+{
+    return ((const cors_directive *)cmd->info)->source == make_file_source;
 }
 
 /* A directive line read at request time: one cache look-up when the file is unchanged;
@@ -863,8 +974,10 @@ static const char *htaccess_line(cmd_parms *cmd, cors_dir_conf *dc, cors_htcache
     key.line_num = cmd->directive->line_num;
     key.args = args;
     key.flag = on;
+    key.bound = NULL;
     if (!dc->pin) {
         dc->pin = cors_htcache_pin(cache, cmd->pool);
+        apr_pool_userdata_setn("", HTACCESS_READ_KEY, NULL, cmd->pool);
     }
     if (!dc->live) {
         found = cors_htcache_find(dc->pin, dc->line, &key);
@@ -880,7 +993,18 @@ static const char *htaccess_line(cmd_parms *cmd, cors_dir_conf *dc, cors_htcache
             dc->pol.cached = found;
             return NULL;
         }
-        go_live(cmd, dc);
+        if ((err = go_live(cmd, dc)) != NULL) {
+            dc->unkept = 1;
+            return err;
+        }
+    }
+    /* Not kept when it fails: the directory, not the line, is at fault. */
+    if (names_origin_file(cmd)) {
+        if ((err = htaccess_bound(cmd, &dc->bound)) != NULL) {
+            dc->unkept = 1;
+            return err;
+        }
+        key.bound = dc->bound;
     }
     count = regex_count(cmd->pool);
     before = *count;
@@ -925,9 +1049,9 @@ static const cors_directive origins_d = { set_list, NULL, NULL, FIELD(origins) }
 static const cors_directive origin_regex_d = { set_origin_regex, NULL, NULL, FIELD(origins) };
 static const cors_directive origin_file_d = { set_origin_source, NULL, make_file_source,
                                               FIELD(origins) };
-static const cors_directive origin_map_d = { set_origin_source, NULL, cors_dbm_source_make,
+static const cors_directive origin_map_d = { set_origin_source, NULL, make_dbm_source,
                                              FIELD(origins) };
-static const cors_directive origin_query_d = { set_origin_source, NULL, cors_query_source_make,
+static const cors_directive origin_query_d = { set_origin_source, NULL, make_query_source,
                                                FIELD(origins) };
 static const cors_directive methods_d = { set_list, NULL, NULL, FIELD(methods) };
 static const cors_directive headers_d = { set_list, NULL, NULL, FIELD(headers) };
@@ -969,6 +1093,9 @@ static const command_rec cors_cmds[] = {
                   "seconds an answer of CORSAllowOriginQuery is kept (default 60)"),
     AP_INIT_TAKE1("CORSOriginQueryBudget", set_origin_query_budget, NULL, RSRC_CONF,
                   "origin queries one process may send a second (default 50)"),
+    AP_INIT_TAKE1("CORSOriginCacheSecret", set_origin_cache_secret, NULL, RSRC_CONF,
+                  "PATH: a file of at least 32 secret bytes, the same on every server sharing "
+                  "a memcache or redis CORSOriginCache: answers kept there are signed with it"),
     RAW("CORSAllowMethods", methods_d, "methods allowed in preflights (default GET HEAD POST)"),
     RAW("CORSAllowHeaders", headers_d, "request headers allowed in preflights, or *"),
     RAW("CORSExposeHeaders", expose_d, "response headers scripts may read, or *"),
@@ -1299,19 +1426,26 @@ apr_thread_mutex_t *cors_process_lock(apr_pool_t *pchild)
 
 /* Per-process state: the warnings .htaccess files have given, their parsed lines, and the
  * origin sources' handles and locks. */
-static void cors_child_init(apr_pool_t *pchild, server_rec *s)
+static cors_warned *warned_make(apr_pool_t *pchild)
 {
-    cors_server_conf *sconf = ap_get_module_config(s->module_config, &cors_module);
     cors_warned *w = apr_pcalloc(pchild, sizeof(*w));
     apr_allocator_t *alloc = NULL;
 
-    /* The warned set's own allocator: used under its lock only, while other threads use pchild's. */
+    /* The set's own allocator: used under its lock only, while other threads use pchild's. */
     apr_allocator_create(&alloc);
     apr_pool_create_ex(&w->pool, pchild, NULL, alloc);
     apr_allocator_owner_set(alloc, w->pool);
     w->seen = apr_hash_make(w->pool);
     w->lock = cors_process_lock(pchild);
-    sconf->warned = w;
+    return w;
+}
+
+static void cors_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    cors_server_conf *sconf = ap_get_module_config(s->module_config, &cors_module);
+
+    sconf->warned[CORS_SAID_SERVER] = warned_make(pchild);
+    sconf->warned[CORS_SAID_HTACCESS] = warned_make(pchild);
     sconf->htcache = cors_htcache_make(pchild, CORS_HTACCESS_CACHE_BYTES,
                                        cors_process_lock(pchild));
     cors_sources_child_init(pchild, s);
@@ -1376,7 +1510,8 @@ static void log_conflict(request_rec *r, const cors_policy *pol)
     const char *conflict = cors_policy_conflict(pol);
     const char *where = warning_scope(r, pol->origins ? cors_set_identity(pol->origins) : NULL);
 
-    if (cors_first_in_process(apr_psprintf(r->pool, "conflict\n%s\n%s", where, conflict))) {
+    if (cors_first_in_process(said_scope(r),
+                              apr_psprintf(r->pool, "conflict\n%s\n%s", where, conflict))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s (in the policy for %s; sending no "
                       "Access-Control-Allow-Credentials header)", conflict, r->uri);
     }
@@ -1482,7 +1617,10 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
                ans->allow_private_network);
     }
     else if (ans->refusal != CORS_REFUSED_NONE && pol->debug == 1) {
-        apr_table_setn(r->headers_out, CORS_DEBUG_HEADER, cors_answer_reason(r->pool, ans));
+        /* What a response may say: CORSDebug may be a customer's, in an .htaccess file,
+         * where the admin's regexes and source names (an SQL text, a path) are not theirs. */
+        apr_table_setn(r->headers_out, CORS_DEBUG_HEADER,
+                       cors_answer_reason_public(r->pool, ans));
     }
     /* A refusal because an origin source could not answer (its database down, its budget
      * spent) holds for now only: a shared cache must not keep it as the answer for this
@@ -1515,7 +1653,8 @@ static const cors_policy *request_policy(request_rec *orig, cors_request_state *
 static void log_regex_limit(request_rec *r, const cors_answer *ans)
 {
     if (ans->refusal == CORS_REFUSED_REGEX_LIMIT
-        && cors_first_in_process(apr_psprintf(r->pool, "limit\n%s", ans->limited))) {
+        && cors_first_in_process(said_scope(r), apr_psprintf(r->pool, "limit\n%s",
+                                                             ans->limited))) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s (said once per process and regex)",
                       cors_answer_reason(r->pool, ans));
     }
@@ -1634,10 +1773,14 @@ static int cors_answer_preflight(request_rec *r)
     cors_request_state *st;
     const cors_policy *pol;
     cors_request req;
-    const char *acrh, *pn;
+    const char *acrh, *pn, *failed;
 
     if (r->prev) {
         return DECLINED;        /* an internal redirect answers for the original request */
+    }
+    if ((failed = request_failed(r)) != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ALERT, 0, r, "mod_cors: %s", failed);
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
     st = request_state(r);
     pol = request_policy(r, st);
@@ -1695,7 +1838,7 @@ static void warn_no_origins(request_rec *r, const cors_policy *pol)
     }
     where = warning_scope(r, cors_set_identity(pol->methods ? pol->methods
                                                : pol->headers ? pol->headers : pol->expose));
-    if (cors_first_in_process(apr_psprintf(r->pool, "no origins\n%s", where))) {
+    if (cors_first_in_process(said_scope(r), apr_psprintf(r->pool, "no origins\n%s", where))) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: CORSAllowMethods, "
                       "CORSAllowHeaders, CORSExposeHeaders or CORSAllowCredentials are given "
                       "where %s is served, but no CORSAllowOrigin is in force there: they do "
@@ -1710,7 +1853,7 @@ static void warn_overflow(request_rec *r, const cors_policy *pol)
 {
     const char *why = cors_policy_overflow(pol);
 
-    if (why && cors_first_in_process(apr_psprintf(r->pool, "overflow\n%s",
+    if (why && cors_first_in_process(said_scope(r), apr_psprintf(r->pool, "overflow\n%s",
                                              warning_scope(r, cors_set_identity(pol->origins))))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s (for %s; said once per "
                       "process for this directory)", why, r->uri);

@@ -298,6 +298,7 @@ const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
         line->key = *key;
         line->key.file = parent ? parent->key.file : apr_pstrdup(g->pool, key->file);
         line->key.args = apr_pstrmemdup(g->pool, key->args, head.args_len);
+        line->key.bound = key->bound ? apr_pstrdup(g->pool, key->bound) : NULL;
         line->error = error ? apr_pstrdup(g->pool, error) : NULL;
         line->regexes = regexes;
         line->chain_text = (parent ? parent->chain_text : 0) + head.args_len;
@@ -344,27 +345,96 @@ const char *cors_htcache_replay(const cors_htline *line, apr_pool_t *pool,
     return err;
 }
 
+/* What a kept policy's origin files hold is counted in its generation, like its lines: a
+ * file that grows may make the generation full (the cache then starts afresh), and a retired
+ * generation, read only by requests in flight, takes nothing more. */
+typedef struct {
+    cors_htcache *cache;
+    generation *gen;
+    int kept;                   /* the policy is in gen (else it is one request's) */
+    cors_meter meter;
+} policy_meter;
+
+static int charge_generation(void *baton, apr_off_t delta)
+{
+    policy_meter *m = baton;
+    cors_htcache *c = m->cache;
+    generation *g = m->gen;
+    int ok = 1;
+
+    lock(c);
+    if (m->kept) {
+        if (delta > 0 && g->retired) {
+            ok = 0;
+        }
+        else {
+            g->bytes = delta < 0 && (apr_size_t)-delta > g->bytes ? 0
+                       : (apr_size_t)((apr_off_t)g->bytes + delta);
+            rotate_if_full(c);
+        }
+    }
+    unlock(c);
+    return ok;
+}
+
+static apr_status_t destroy_pool(void *pool)
+{
+    apr_pool_destroy(pool);
+    return APR_SUCCESS;
+}
+
 const cors_policy *cors_htcache_policy(cors_htpin *pin, const cors_htline *line,
-                                       apr_pool_t *scratch, cors_htbuild_fn build, void *baton)
+                                       apr_pool_t *scratch, cors_htbuild_fn build, void *baton,
+                                       const char **error)
 {
     cors_htcache *c = pin->cache;
     cors_htline *l = (cors_htline *)line;
     const cors_policy *pol;
+    cors_policy *built;
     apr_size_t counted = sizeof(cors_policy) + POLICY_BYTES_PER_TEXT * line->chain_text;
+    apr_size_t compiled = 0;
+    apr_pool_t *pool;
+    policy_meter *m;
+    int may_build;
 
+    *error = NULL;
     lock(c);
+    pol = l->policy;
     /* Judged before building, on what the lines took when they were first read. */
-    if (!l->policy && may_add(c, pin->gen)
-        && counted + line->chain_compiled <= c->bound / POLICY_SHARE) {
-        /* Built under the lock, in the generation's pool: once per file version and
-         * generation, at most a millisecond for a thousand origins. */
-        apr_size_t *compiled = apr_pcalloc(scratch, sizeof(*compiled));
-        l->policy = build(baton, pin->gen->pool, scratch, line, compiled);
-        if (l->policy) {
-            account(c, pin->gen, counted + *compiled);
-        }
+    may_build = !pol && may_add(c, pin->gen)
+                && counted + line->chain_compiled <= c->bound / POLICY_SHARE;
+    unlock(c);
+    if (!may_build) {
+        return pol;
+    }
+    /* Built outside the lock (a build replays every line: regexes compiled, origin files
+     * read), into a pool of its own, so that one site's edits cost that site's requests
+     * only; then published under the lock, unless another request was quicker. */
+    apr_pool_create_unmanaged_ex(&pool, NULL, NULL);
+    m = apr_pcalloc(pool, sizeof(*m));
+    m->cache = c;
+    m->gen = pin->gen;
+    m->meter.charge = charge_generation;
+    m->meter.baton = m;
+    built = build(baton, pool, scratch, line, &m->meter, &compiled, error);
+    if (!built) {
+        apr_pool_destroy(pool);
+        return NULL;
+    }
+    lock(c);
+    if (!l->policy && may_add(c, pin->gen)) {
+        l->policy = built;
+        m->kept = 1;
+        apr_pool_cleanup_register(pin->gen->pool, pool, destroy_pool, apr_pool_cleanup_null);
+        account(c, pin->gen, counted + compiled);
     }
     pol = l->policy;
     unlock(c);
+    if (!m->kept) {
+        /* Another request kept its own first, or the cache filled meanwhile: this one serves
+         * the request that built it. */
+        apr_pool_cleanup_register(scratch, pool, destroy_pool, apr_pool_cleanup_null);
+        return pol ? pol : built;
+    }
     return pol;
 }

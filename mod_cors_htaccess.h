@@ -8,6 +8,7 @@
 #include "http_config.h"
 
 #include "cors.h"
+#include "mod_cors_sources.h"
 
 /*
  * httpd reads a .htaccess file again on every request and calls each directive's handler.
@@ -35,6 +36,9 @@ typedef struct {
     int line_num;
     const char *args;           /* RAW_ARGS as written, TAKE1's word, "On"/"Off" for FLAG */
     int flag;
+    const char *bound;          /* CORSAllowOriginFile: the real path of the directory the
+                                 * file was read from when the line was first read (not part
+                                 * of what identifies the line) */
 } cors_htkey;
 
 /* Applies one cached line to a policy being built in pool (see cors_htcache_policy). */
@@ -64,18 +68,25 @@ const cors_htline *cors_htcache_add(cors_htpin *pin, const cors_htline *parent,
 const char *cors_htline_error(const cors_htline *line);
 int cors_htline_regexes(const cors_htline *line);
 
-/* Apply the lines from the file's first up to line, in order, to dconf. */
+/* Apply the lines from the file's first up to line, in order, to dconf; stops at the first
+ * error, which it returns (the caller makes it the file's error: the lines after it are not
+ * applied). */
 const char *cors_htcache_replay(const cors_htline *line, apr_pool_t *pool,
                                 apr_pool_t *scratch, cors_htapply_fn apply, void *baton,
                                 void *dconf);
 
-/* The sealed policy of the lines up to line, built once per generation (by build, which
- * replays the lines into a new level in pool, seals it and says how many bytes of compiled
- * regexes it holds) and then shared; NULL where the cache keeps no policy for them (it is
- * full, or the policy would be too large a share of it): the caller builds its own. */
+/* The sealed policy of the lines up to line, built once per generation and then shared.
+ * build replays the lines into a new level in pool, seals it and says how many bytes of
+ * compiled regexes and origin lists it holds; it runs outside the cache's lock (one site's
+ * edits cost that site only), and what its origin files read later is counted through meter.
+ * On an error build returns NULL and sets *error.  Returns NULL where the cache keeps no
+ * policy for the lines (it is full, the policy would be too large a share of it, or the
+ * build failed): the caller builds its own, and *error says why the build failed, if it did. */
 typedef cors_policy *(*cors_htbuild_fn)(void *baton, apr_pool_t *pool, apr_pool_t *scratch,
-                                        const cors_htline *line, apr_size_t *compiled);
+                                        const cors_htline *line, const cors_meter *meter,
+                                        apr_size_t *compiled, const char **error);
 const cors_policy *cors_htcache_policy(cors_htpin *pin, const cors_htline *line,
-                                       apr_pool_t *scratch, cors_htbuild_fn build, void *baton);
+                                       apr_pool_t *scratch, cors_htbuild_fn build, void *baton,
+                                       const char **error);
 
 #endif

@@ -24,11 +24,21 @@
  * why once a minute per process and source.
  */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+#endif
+
 #include "apr_dbd.h"
 #include "apr_dbm.h"
 #include "apr_file_info.h"
 #include "apr_global_mutex.h"
 #include "apr_optional.h"
+#include "apr_portable.h"
 #include "apr_strings.h"
 
 #include "ap_provider.h"
@@ -40,7 +50,12 @@
 #include "mod_dbd.h"
 #include "util_mutex.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "mod_cors_sources.h"
+#include "mod_cors_store.h"
 
 APLOG_USE_MODULE(cors);
 
@@ -88,6 +103,11 @@ struct cors_sources_env {
     apr_hash_t *db_ids;                 /* server_rec * -> the hash of its DBDriver and
                                          * DBDParams (16 hex digits), from post_config */
     int remote;                         /* the cache is across the network (not shmcb) */
+    const unsigned char *secret;        /* CORSOriginCacheSecret: the MAC key of remote
+                                         * answers, or NULL */
+    apr_size_t secret_len;
+    const char *secret_file;
+    cors_store *store;                  /* the server's shared memory (listed origins) */
     /* Per process, from child_init. */
     apr_thread_mutex_t *lock;
     apr_time_t budget_second;
@@ -150,11 +170,6 @@ static const char *error_text(apr_pool_t *p, apr_status_t rv)
     char buf[120];
 
     return apr_pstrdup(p, apr_strerror(rv, buf, sizeof(buf)));
-}
-
-static apr_time_t now_of(const request_rec *r)
-{
-    return r ? r->request_time : apr_time_now();
 }
 
 cors_sources_env *cors_sources_env_of(apr_pool_t *pconf)
@@ -247,6 +262,10 @@ static int same_stamp(const file_stamp *a, const file_stamp *b)
            && a->inode == b->inode && a->device == b->device;
 }
 
+/* What a list of origins read from a file takes in memory, per byte of the file (measured:
+ * the parsed items, their index and the sealed views; see tests/htaccess-memory.sh). */
+#define LIST_BYTES_PER_FILE_BYTE    5
+
 /* One version of the list, shared by the requests that read it: the last to let go frees it.
  * Each version has a pool, and an allocator, of its own: it is filled by one thread outside
  * any lock and freed by another, while the pools around it serve other threads. */
@@ -255,25 +274,29 @@ typedef struct {
     const cors_set *set;
     unsigned int refs;
     int origins;
+    apr_off_t bytes;                    /* what it is counted as (LIST_BYTES_PER_FILE_BYTE) */
 } file_list;
 
 typedef struct {
     source_base base;
-    const char *path;
+    const char *path;                   /* the file; for an .htaccess file's, bound/rel */
+    const char *bound;                  /* named by an .htaccess file: the real path of its
+                                         * directory, resolved once; NULL otherwise */
+    const char *rel;                    /* the path below bound, without "." or ".." */
     apr_off_t max;
     const cors_psl_below *below;
+    const cors_meter *meter;            /* where later versions are counted, or NULL */
     file_list *current;                 /* holds a reference of its own */
     file_stamp tried;                   /* the last version read, loaded or not */
     file_stamp pending;                 /* a version not taken yet until it settles */
     apr_time_t pending_since;           /* when this process first saw it */
-    const char *dir;                    /* named by an .htaccess file: its directory */
     apr_time_t checked;
     int checking;                       /* one thread reads a new version; others go on */
 } file_source;
 
 /* Why a line cannot be in an origin file, or NULL.  A file changes while the server runs,
  * with no configtest to stop it: only what cannot change the policy's nature is taken. */
-static const char *file_line_error(apr_pool_t *p, const char *item)
+static const char *file_line_error(const char *item)
 {
     if (item[0] == '+' || item[0] == '-') {
         return "a file lists origins to allow, one per line: to take one out, delete its "
@@ -292,55 +315,201 @@ static const char *file_line_error(apr_pool_t *p, const char *item)
                "stranger cannot have; write CORSAllowOrigin null in the configuration if it "
                "is really meant";
     }
-    (void)p;
     return NULL;
 }
 
-/* Where path leads, all links followed, against dir's real path: 0 below it, 1 out of it, -1
- * nowhere (it does not exist). real_file: PATH_MAX bytes. */
-static int leads_out(const char *dir, const char *path, char *real_file)
+/* Why one line of an origin file is refused, or NULL with the line added to set.  quote: the
+ * server's own file, whose lines a message may repeat; a file an .htaccess file names may
+ * be anything its link or its customer made it, and its content is never logged. */
+static const char *add_file_line(apr_pool_t *p, cors_set *set, const char *line,
+                                 const cors_psl_below *below, int quote)
 {
-    char real_dir[PATH_MAX];
-    size_t n;
+    const char *why = NULL, *rule = NULL;
+    cors_origin o;
+    cors_origin_err perr;
 
-    if (!realpath(dir, real_dir) || !realpath(path, real_file)) {
+    if (strpbrk(line, " \t,")) {
+        return "one origin per line, not separated by spaces or commas (a '#' starts a "
+               "comment only at the start of a line)";
+    }
+    if ((why = file_line_error(line)) != NULL) {
+        return why;
+    }
+    perr = cors_origin_parse(line, strlen(line), CORS_ORIGIN_PATTERN, &o);
+    if (!quote && perr != CORS_ORIGIN_OK) {
+        return apr_pstrcat(p, "this line ", cors_origin_strerror(perr), (char *)NULL);
+    }
+    if ((why = cors_set_add(p, set, line, CORS_ITEM_PLAIN)) != NULL) {
+        return quote ? why : "this line is not an origin as browsers send it (lower case, no "
+                             "default port, no path): write it as the browser's Origin header "
+                             "shows it";
+    }
+    if (o.wild_host) {
+        rule = cors_psl_suffix_below(below, o.host, o.host_len);
+    }
+    if (rule && quote) {
+        return apr_psprintf(p, "'%s' lets strangers in: it covers '%s', a public suffix under "
+                            "which anyone can register a name; list the sites instead", line,
+                            rule);
+    }
+    return rule ? "this line's wildcard covers a public suffix, under which anyone can "
+                  "register a name; list the sites instead" : NULL;
+}
+
+/* The fallback of open_no_links: from "/", one component at a time, none of them followed if
+ * it is a link (a directory opened O_PATH|O_NOFOLLOW|O_DIRECTORY fails on a link with
+ * ENOTDIR, the file opened O_NOFOLLOW with ELOOP). */
+static int open_by_components(const char *full, int flags)
+{
+    char part[NAME_MAX + 1];
+    const char *s = full;
+    int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    while (dir >= 0) {
+        size_t len;
+        const char *rest;
+        int next;
+        while (*s == '/') {
+            s++;
+        }
+        len = strcspn(s, "/");
+        rest = s + len;
+        while (*rest == '/') {
+            rest++;
+        }
+        if (len == 0 || len > NAME_MAX || (s[0] == '.' && (len == 1 || (len == 2 && s[1] == '.')))) {
+            close(dir);
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(part, s, len);
+        part[len] = '\0';
+        if (!*rest) {
+            next = openat(dir, part, flags | O_NOFOLLOW);
+            close(dir);
+            return next;
+        }
+        next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(dir);
+        dir = next;
+        s = rest;
+    }
+    return -1;
+}
+
+/* openat2 with no link followed: bound first (a real path: a link there was made after it
+ * was resolved), then rel beneath it.  -1 with errno ENOSYS where the kernel or its headers
+ * have no openat2 (Debian 12's glibc has no wrapper). */
+static int openat2_no_links(const char *bound, const char *rel, int flags)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS) && !defined(CORS_NO_OPENAT2)
+    struct open_how how;
+    int dirfd, fd, saved;
+
+    memset(&how, 0, sizeof(how));
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    dirfd = (int)syscall(SYS_openat2, AT_FDCWD, bound, &how, sizeof(how));
+    if (dirfd < 0) {
         return -1;
     }
-    n = strlen(real_dir);
-    return strncmp(real_file, real_dir, n) != 0 || real_file[n] != '/';
+    how.flags = (apr_uint64_t)flags;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH;
+    fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+    saved = errno;
+    close(dirfd);
+    errno = saved;
+    return fd;
+#else
+    (void)bound;
+    (void)rel;
+    (void)flags;
+    errno = ENOSYS;
+    return -1;
+#endif
 }
 
-/* Whether path is a file below dir, now: NULL, with what it is in *real; or why not. */
-static const char *below_dir(apr_pool_t *p, const char *dir, const char *path,
-                             apr_finfo_t *real)
+/* Opens bound/rel for reading with no symbolic link anywhere on the path: openat2 where the
+ * kernel has it, one component at a time where it is missing or filtered (ENOSYS, EPERM: a
+ * seccomp profile).  Never blocks: a FIFO or device is opened, then refused by its type.
+ * Returns 0, or an errno value: ELOOP, ENOTDIR or EXDEV for a link on the path. */
+static int open_no_links(apr_file_t **f, const char *bound, const char *rel, apr_pool_t *p)
 {
-    char real_file[PATH_MAX];
-    int out = leads_out(dir, path, real_file);
+    int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    int fd = openat2_no_links(bound, rel, flags);
 
-    if (out > 0) {
-        return apr_psprintf(p, "%s leads out of the directory of the .htaccess file that "
-                            "names it (a link)", path);
+    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
+        fd = open_by_components(apr_pstrcat(p, bound, "/", rel, (char *)NULL), flags);
     }
-    if (out < 0
-        || apr_stat(real, real_file, APR_FINFO_INODE | APR_FINFO_DEV, p) != APR_SUCCESS) {
-        return apr_psprintf(p, "cannot read %s", path);
+    if (fd < 0) {
+        return errno;
     }
-    return NULL;
+    *f = NULL;
+    if (apr_os_file_put(f, &fd, APR_FOPEN_READ, p) != APR_SUCCESS) {
+        close(fd);
+        return EBADF;
+    }
+    return 0;
+}
+
+/* The version of the file a source would read now: by its name for the server's own; for an
+ * .htaccess file's, what opening it with no link gives (a link, or a link on its path, is
+ * "missing": nothing of where it leads is looked at). */
+static file_stamp source_stamp(const file_source *fs, apr_pool_t *p)
+{
+    apr_file_t *f = NULL;
+    apr_finfo_t fi;
+    file_stamp st;
+
+    if (!fs->bound) {
+        return stamp_of(fs->path, p);
+    }
+    memset(&st, 0, sizeof(st));
+    st.missing = 1;
+    if (open_no_links(&f, fs->bound, fs->rel, p) == 0) {
+        if (apr_file_info_get(&fi, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE
+                                   | APR_FINFO_DEV, f) == APR_SUCCESS) {
+            st.missing = 0;
+            st.mtime = fi.mtime;
+            st.size = fi.size;
+            st.inode = fi.inode;
+            st.device = fi.device;
+        }
+        apr_file_close(f);
+    }
+    return st;
+}
+
+/* Opens the file a source reads: the server's own by its name, an .htaccess file's below its
+ * bound with no link.  NULL, or why not (never blocking, never quoting the file). */
+static const char *open_origin_file(apr_pool_t *p, const file_source *fs, apr_file_t **f)
+{
+    int err;
+
+    if (!fs->bound) {
+        apr_status_t rv = apr_file_open(f, fs->path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
+                           APR_OS_DEFAULT, p);
+        return rv == APR_SUCCESS ? NULL
+               : apr_psprintf(p, "cannot read %s: %s", fs->path, error_text(p, rv));
+    }
+    err = open_no_links(f, fs->bound, fs->rel, p);
+    if (err == ELOOP || err == ENOTDIR || err == EXDEV) {
+        return apr_psprintf(p, "%s is a link, or a link is on its path: an .htaccess file's "
+                            "origin file is read only where no link leads", fs->path);
+    }
+    return err ? apr_psprintf(p, "cannot read %s: %s", fs->path, error_text(p, err)) : NULL;
 }
 
 /* Reads and checks a whole file into a new sealed set in p.  On error, *err names the line
  * ("PATH:LINE: ...") and NULL is returned: never a part of the file.  *complete: the file
- * ends a line (or is empty), which a file still being written in place may not.  dir: the
- * directory of the .htaccess file that named it, below which it must be, at every reading
- * (a link put in its place later leads nowhere else), and a file of its own. */
-static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off_t max,
-                                        const cors_psl_below *below, const char *dir,
-                                        int *origins, int *complete, const char **err)
+ * ends a line (or is empty), which a file still being written in place may not.  A file an
+ * .htaccess file names must also be a file of its own (no hard links). */
+static const cors_set *read_origin_file(apr_pool_t *p, const file_source *fs, int *origins,
+                                        int *complete, const char **err)
 {
-    apr_file_t *f;
-    apr_finfo_t fi, real;
+    apr_file_t *f = NULL;
+    apr_finfo_t fi;
     apr_status_t rv;
-    const char *where = NULL;
     apr_size_t got;
     char *text, *line, *next;
     cors_set *set;
@@ -348,51 +517,39 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
 
     *origins = 0;
     *complete = 1;              /* what is not read has no last line to wait for */
-    memset(&real, 0, sizeof(real));
-    if (dir && (where = below_dir(p, dir, path, &real)) != NULL) {
-        *err = where;
+    if ((*err = open_origin_file(p, fs, &f)) != NULL) {
         return NULL;
     }
-    /* Never blocks: a FIFO (or a device) named as the file would hold the thread that opens
-     * it; its type is checked on what was opened, not on a name that may change meanwhile. */
-    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
-                       APR_OS_DEFAULT, p);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_NLINK
-                                    | APR_FINFO_INODE | APR_FINFO_DEV, f);
-    }
+    /* The type is checked on what was opened, not on a name that may change meanwhile. */
+    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_NLINK, f);
     if (rv != APR_SUCCESS) {
-        *err = apr_psprintf(p, "cannot read %s: %s", path, error_text(p, rv));
+        apr_file_close(f);
+        *err = apr_psprintf(p, "cannot read %s: %s", fs->path, error_text(p, rv));
         return NULL;
     }
     if (fi.filetype != APR_REG) {
         apr_file_close(f);
-        *err = apr_psprintf(p, "%s is not a regular file", path);
+        *err = apr_psprintf(p, "%s is not a regular file", fs->path);
         return NULL;
     }
-    if (dir && (fi.inode != real.inode || fi.device != real.device)) {
-        apr_file_close(f);
-        *err = apr_psprintf(p, "%s changed while it was opened", path);
-        return NULL;
-    }
-    if (dir && fi.nlink > 1) {
+    if (fs->bound && fi.nlink > 1) {
         apr_file_close(f);
         *err = apr_psprintf(p, "%s has other names (hard links): an .htaccess file reads only "
-                            "a file of its own", path);
+                            "a file of its own", fs->path);
         return NULL;
     }
-    if (fi.size > max) {
+    if (fi.size > fs->max) {
         apr_file_close(f);
         *err = apr_psprintf(p, "%s is larger than %" APR_OFF_T_FMT " bytes: for lists this "
                             "long, use a DBM file (CORSAllowOriginMap), which is not read "
-                            "whole", path, max);
+                            "whole", fs->path, fs->max);
         return NULL;
     }
     text = apr_palloc(p, (apr_size_t)fi.size + 1);
     rv = apr_file_read_full(f, text, (apr_size_t)fi.size, &got);
     apr_file_close(f);
     if (rv != APR_SUCCESS && rv != APR_EOF) {
-        *err = apr_psprintf(p, "cannot read %s", path);
+        *err = apr_psprintf(p, "cannot read %s", fs->path);
         return NULL;
     }
     text[got] = '\0';
@@ -402,7 +559,7 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
         for (c = text; *c; c++) {
             n += *c == '\n';
         }
-        *err = apr_psprintf(p, "%s:%d: a NUL byte: an origin file is text", path, n + 1);
+        *err = apr_psprintf(p, "%s:%d: a NUL byte: an origin file is text", fs->path, n + 1);
         return NULL;
     }
     /* A byte-order mark some editors write first is not part of the first origin. */
@@ -428,26 +585,8 @@ static const cors_set *read_origin_file(apr_pool_t *p, const char *path, apr_off
         if (!*line || *line == '#') {
             continue;
         }
-        if (strpbrk(line, " \t,")) {
-            why = "one origin per line, not separated by spaces or commas (a '#' starts a "
-                  "comment only at the start of a line)";
-        }
-        else if ((why = file_line_error(p, line)) == NULL
-                 && (why = cors_set_add(p, set, line, CORS_ITEM_PLAIN)) == NULL) {
-            cors_origin o;
-            const char *rule = NULL;
-            if (cors_origin_parse(line, strlen(line), CORS_ORIGIN_PATTERN, &o) == CORS_ORIGIN_OK
-                && o.wild_host) {
-                rule = cors_psl_suffix_below(below, o.host, o.host_len);
-            }
-            if (rule) {
-                why = apr_psprintf(p, "'%s' lets strangers in: it covers '%s', a public suffix "
-                                   "under which anyone can register a name; list the sites "
-                                   "instead", line, rule);
-            }
-        }
-        if (why) {
-            *err = apr_psprintf(p, "%s:%d: %s", path, n, why);
+        if ((why = add_file_line(p, set, line, fs->below, fs->bound == NULL)) != NULL) {
+            *err = apr_psprintf(p, "%s:%d: %s", fs->path, n, why);
             return NULL;
         }
         (*origins)++;
@@ -485,23 +624,33 @@ static apr_status_t drop_current(void *data)
     return APR_SUCCESS;
 }
 
+/* What is said once per process about a file: its errors, per version. */
+static int first_said(const file_source *fs, apr_pool_t *p, const file_stamp *st)
+{
+    return cors_first_in_process(fs->bound ? CORS_SAID_HTACCESS : CORS_SAID_SERVER,
+                                 apr_psprintf(p, "file\n%s\n%" APR_TIME_T_FMT "\n%"
+                                              APR_OFF_T_FMT "\n%" APR_UINT64_T_FMT, fs->path,
+                                              st->mtime, st->size, (apr_uint64_t)st->inode));
+}
+
 /* A new version of the file, read outside the lock: swapped in whole if it reads without
- * error and did not change while it was read, otherwise the list in force stays. */
-static void reread_file(file_source *fs, request_rec *r)
+ * error and did not change while it was read, otherwise the list in force stays.  now: this
+ * process's clock, never the request's (a request whose headers came slowly carries an old
+ * time). */
+static void reread_file(file_source *fs, request_rec *r, apr_time_t now)
 {
     file_stamp before, after;
     file_list *list;
     const char *err = NULL;
     int origins = 0, complete = 0;
 
-    before = stamp_of(fs->path, r->pool);
+    before = source_stamp(fs, r->pool);
     if (same_stamp(&before, &fs->tried)) {
         return;
     }
     list = new_list();
-    list->set = read_origin_file(list->pool, fs->path, fs->max, fs->below, fs->dir,
-                                 &origins, &complete, &err);
-    after = stamp_of(fs->path, r->pool);
+    list->set = read_origin_file(list->pool, fs, &origins, &complete, &err);
+    after = source_stamp(fs, r->pool);
     /* Written to while read: the next look reads it again.  Empty, or not ending its last
      * line: a writer may still be at it (a file emptied before it is written again, a last
      * origin cut short, "https://shop.co" of "https://shop.com"), so it is taken once this
@@ -515,18 +664,16 @@ static void reread_file(file_source *fs, request_rec *r)
     if (!before.missing && (!complete || before.size == 0)) {
         if (!same_stamp(&before, &fs->pending)) {
             fs->pending = before;
-            fs->pending_since = r->request_time;
+            fs->pending_since = now;
         }
-        if (r->request_time - fs->pending_since < FILE_SETTLE) {
+        if (now - fs->pending_since < FILE_SETTLE) {
             apr_pool_destroy(list->pool);
             return;
         }
     }
-    fs->tried = before;
     if (!list->set) {
-        if (cors_first_in_process(apr_psprintf(r->pool, "file\n%s\n%" APR_TIME_T_FMT "\n%"
-                                               APR_OFF_T_FMT, fs->path, before.mtime,
-                                               before.size))) {
+        fs->tried = before;
+        if (first_said(fs, r->pool, &before)) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: CORSAllowOriginFile %s; "
                           "the list read before (origins: %d) stays in force until the file "
                           "is fixed", err, fs->current->origins);
@@ -536,6 +683,18 @@ static void reread_file(file_source *fs, request_rec *r)
     }
     list->refs = 1;
     list->origins = origins;
+    list->bytes = before.size * LIST_BYTES_PER_FILE_BYTE;
+    /* A policy the .htaccess cache keeps counts its files' lists: a version that would grow
+     * past what the cache may hold is not taken (the policy is built again, and the file
+     * read again, once the cache has started afresh). */
+    if (fs->meter && !fs->meter->charge(fs->meter->baton, list->bytes - fs->current->bytes)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "mod_cors: %s: a new version is not taken "
+                      "by this process's .htaccess cache, which is full; it is read when the "
+                      "cache starts afresh", fs->base.name);
+        apr_pool_destroy(list->pool);
+        return;
+    }
+    fs->tried = before;
     lock(fs->base.lock);
     release_list(fs->current);
     fs->current = list;
@@ -549,7 +708,7 @@ static int file_lookup(const void *src, const char *key, size_t len, apr_pool_t 
 {
     file_source *fs = (file_source *)src;
     request_rec *r = baton;
-    apr_time_t now = now_of(r);
+    apr_time_t now = apr_time_now();
     file_list *list;
     const char *limited = NULL;
     int check, rc;
@@ -562,7 +721,7 @@ static int file_lookup(const void *src, const char *key, size_t len, apr_pool_t 
     }
     unlock(fs->base.lock);
     if (check) {
-        reread_file(fs, r);
+        reread_file(fs, r, now);
         lock(fs->base.lock);
         fs->checking = 0;
         unlock(fs->base.lock);
@@ -578,42 +737,42 @@ static int file_lookup(const void *src, const char *key, size_t len, apr_pool_t 
     return rc == 1;
 }
 
-/* In an .htaccess file the path is the file's own business: relative, below its directory,
- * and not a link out of it, so a customer reads no file of the server's through it. */
-static const char *confined_path(apr_pool_t *p, const char *dir, const char *path,
-                                 const char **out)
+/* In an .htaccess file the path is the file's own business: relative, and below the
+ * directory the file was read from, so a customer reads no file of the server's through it. */
+static const char *confined_path(apr_pool_t *p, const char *bound, const char *path,
+                                 const char **rel)
 {
-    char real_file[PATH_MAX];
     char *merged;
+    size_t n = strlen(bound);
 
     if (path[0] == '/'
-        || apr_filepath_merge(&merged, dir, path, APR_FILEPATH_SECUREROOT, p) != APR_SUCCESS) {
+        || apr_filepath_merge(&merged, bound, path, APR_FILEPATH_SECUREROOT
+                                                    | APR_FILEPATH_NOTABOVEROOT, p) != APR_SUCCESS
+        || strncmp(merged, bound, n) != 0 || merged[n] != '/' || !merged[n + 1]) {
         return apr_psprintf(p, "in an .htaccess file the path must be relative to its "
                             "directory and stay below it ('%s' does not)", path);
     }
-    *out = merged;
-    /* What is not there (yet) is read as missing, and logged; each reading checks again. */
-    if (leads_out(dir, merged, real_file) > 0) {
-        return apr_psprintf(p, "in an .htaccess file the path must stay below its directory "
-                            "('%s' leads out of it through a link)", path);
-    }
+    *rel = merged + n + 1;
     return NULL;
 }
 
-const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *dir,
-                                  const cors_psl_below *below, cors_source_made *out)
+const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *bound,
+                                  const cors_meter *meter, const cors_psl_below *below,
+                                  cors_source_made *out)
 {
     file_source *fs = apr_pcalloc(cmd->pool, sizeof(*fs));
     file_list *list;
     const char *err = NULL;
     int origins = 0, complete = 0;
 
-    if (dir) {
-        if ((err = confined_path(cmd->pool, dir, path, &fs->path)) != NULL) {
+    if (bound) {
+        if ((err = confined_path(cmd->pool, bound, path, &fs->rel)) != NULL) {
             return err;
         }
+        fs->bound = apr_pstrdup(cmd->pool, bound);
+        fs->path = apr_pstrcat(cmd->pool, fs->bound, "/", fs->rel, (char *)NULL);
         fs->max = HTACCESS_FILE_MAX;
-        fs->dir = apr_pstrdup(cmd->pool, dir);
+        fs->meter = meter;
     }
     else {
         fs->path = ap_server_root_relative(cmd->pool, path);
@@ -629,36 +788,34 @@ const char *cors_file_source_make(cmd_parms *cmd, const char *path, const char *
                 SOURCE_FILE);
     fs->below = below;
     list = new_list();
-    fs->tried = stamp_of(fs->path, cmd->temp_pool);
-    list->set = read_origin_file(list->pool, fs->path, fs->max, below, fs->dir, &origins,
-                                 &complete, &err);
+    fs->tried = source_stamp(fs, cmd->temp_pool);
+    list->set = read_origin_file(list->pool, fs, &origins, &complete, &err);
     if (!list->set) {
-        if (!dir) {
+        if (!bound) {
             err = apr_pstrdup(cmd->pool, err);
             apr_pool_destroy(list->pool);
             return err;
         }
-        /* An .htaccess line is kept by its text: a bad file is not the line's error, but the
-         * file's, logged (once per process and version of the file), and read again once it
-         * changes. */
-        if (cors_first_in_process(apr_psprintf(cmd->temp_pool, "file\n%s\n%" APR_TIME_T_FMT
-                                               "\n%" APR_OFF_T_FMT, fs->path, fs->tried.mtime,
-                                               fs->tried.size))) {
+        /* A bad, missing or linked file is not the line's error but the file's: logged (once
+         * per process and version), allowing nothing, and read again once it changes. */
+        if (first_said(fs, cmd->temp_pool, &fs->tried)) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, cmd->server, "mod_cors: %s (from %s:%d); "
                          "no origin of the file is allowed until it is fixed", err,
                          cmd->directive->filename, cmd->directive->line_num);
         }
         list->set = cors_set_sealed(list->pool, cors_set_make(list->pool, CORS_SET_ORIGINS));
+        origins = 0;
     }
     list->refs = 1;
     list->origins = origins;
+    list->bytes = origins ? fs->tried.size * LIST_BYTES_PER_FILE_BYTE : 0;
     fs->current = list;
     apr_pool_cleanup_register(cmd->pool, fs, drop_current, apr_pool_cleanup_null);
     out->name = fs->base.name;
     out->lookup = file_lookup;
     out->src = fs;
-    out->bytes = (apr_size_t)fs->tried.size * 4;
-    if (!dir) {
+    out->bytes = (apr_size_t)list->bytes;
+    if (!bound) {
         share_source(cmd, apr_psprintf(cmd->pool, "file:%s", fs->path), out);
     }
     return NULL;
@@ -743,7 +900,7 @@ static int dbm_lookup(const void *src, const char *key, size_t len, apr_pool_t *
 {
     dbm_source *ds = (dbm_source *)src;
     request_rec *r = baton;
-    apr_time_t now = now_of(r);
+    apr_time_t now = apr_time_now();
     apr_status_t rv = APR_SUCCESS;
     int rc;
 
@@ -866,11 +1023,11 @@ typedef struct {
                                          * then: requests are answered at once meanwhile */
     int waiting;                        /* queries under way */
     server_rec *server;                 /* where it was given (its DBD configuration) */
-    apr_pool_t *known_pool;             /* per process, an allocator of its own */
-    apr_hash_t *known;                  /* origins the database listed, of this process */
 } query_source;
 
-/* FNV-1a: stable across servers and builds, which a cache shared by a fleet needs. */
+/* FNV-1a: stable across servers and builds, which a cache shared by a fleet needs (it names
+ * a query or a database, chosen by the admin; origins, which strangers choose, are hashed
+ * with SHA-256 where a key must be short). */
 static void hash_hex(const char *s, char out[17])
 {
     apr_uint64_t h = 0xcbf29ce484222325ULL;
@@ -881,10 +1038,50 @@ static void hash_hex(const char *s, char out[17])
     apr_snprintf(out, 17, "%016" APR_UINT64_T_HEX_FMT, h);
 }
 
-static unsigned char *put_bytes(unsigned char *at, const char *s, size_t n)
+static unsigned char *put_bytes(unsigned char *at, const void *s, size_t n)
 {
     memcpy(at, s, n);
     return at + n;
+}
+
+static const char *db_id_of(const query_source *qs, const request_rec *r)
+{
+    return apr_hash_get(qs->env->db_ids, &r->server, sizeof(server_rec *));
+}
+
+/* A remote cache's key: "cors:" and 32 hex digits of SHA-256 over the query, the database
+ * and the origin.  memcache and redis hex-encode a key into 254 bytes, refusing one of more
+ * than 117: a key that held the origin could not hold a long one.  The origin itself goes
+ * in the value, and is compared on every hit. */
+#define REMOTE_ID_LEN   (5 + 32)
+
+static unsigned int remote_key(const query_source *qs, const char *db, const char *key,
+                               size_t len, unsigned char *buf)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE], *at = buf;
+    unsigned int mdlen = 0, i;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+    if (!ctx) {
+        return 0;
+    }
+    if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)
+        || !EVP_DigestUpdate(ctx, qs->prefix, qs->prefix_len)
+        || !EVP_DigestUpdate(ctx, db, 16) || !EVP_DigestUpdate(ctx, ":", 1)
+        || !EVP_DigestUpdate(ctx, key, len) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
+        mdlen = 0;
+    }
+    EVP_MD_CTX_free(ctx);
+    if (mdlen < 16) {
+        return 0;
+    }
+    at = put_bytes(at, "cors:", 5);
+    for (i = 0; i < 16; i++) {
+        *at++ = (unsigned char)hex[md[i] >> 4];
+        *at++ = (unsigned char)hex[md[i] & 15];
+    }
+    return REMOTE_ID_LEN;
 }
 
 /* The cache key of an answer: the query, the database (the hash of the DBDriver and DBDParams
@@ -896,11 +1093,14 @@ static unsigned char *put_bytes(unsigned char *at, const char *s, size_t n)
 static unsigned int cache_key(const query_source *qs, const request_rec *r, const char *key,
                               size_t len, unsigned char *buf, size_t size)
 {
-    const char *db = apr_hash_get(qs->env->db_ids, &r->server, sizeof(server_rec *));
+    const char *db = db_id_of(qs, r);
     unsigned char *at = buf;
 
     if (!db || 1 + qs->prefix_len + 16 + 1 + len > size) {
         return 0;
+    }
+    if (qs->env->remote) {
+        return remote_key(qs, db, key, len, buf);
     }
     if (qs->env->spread) {
         unsigned int h = 2166136261u;
@@ -915,6 +1115,13 @@ static unsigned int cache_key(const query_source *qs, const request_rec *r, cons
     *at++ = ':';
     at = put_bytes(at, key, len);
     return (unsigned int)(at - buf);
+}
+
+/* What a remote cache answers for one key alone (a key or value it refuses, none stored) is
+ * not the cache failing: only the rest counts against it. */
+static int cache_failed(apr_status_t rv)
+{
+    return rv != APR_SUCCESS && rv != APR_NOTFOUND && rv != APR_EINVAL && rv != APR_ENOSPC;
 }
 
 /* A cache across the network (redis, memcache) that hangs or fails must not hold requests:
@@ -951,7 +1158,7 @@ static void cache_leave(cors_sources_env *env, apr_time_t began, apr_status_t rv
     lock(env->lock);
     env->cache_waiting--;
     env->cache_moved = now;
-    if ((rv != APR_SUCCESS && rv != APR_NOTFOUND) || now - began >= BREAKER_INTERVAL) {
+    if (cache_failed(rv) || now - began >= BREAKER_INTERVAL) {
         env->cache_down_until = now + BREAKER_INTERVAL;
     }
     unlock(env->lock);
@@ -959,15 +1166,50 @@ static void cache_leave(cors_sources_env *env, apr_time_t began, apr_status_t rv
 
 /* A cached answer: '1' or '0', then until when it is fresh (8 bytes, big-endian, the same on
  * every server of a fleet).  A yes is kept a timeout longer than it is fresh: past its time
- * it is asked again first, from a budget of its own (see take_budget). */
-#define CACHED_LEN 9
+ * it is asked again first, from a budget of its own (see take_budget), and answered from the
+ * cache while it cannot be.  In a remote cache the origin follows, and with
+ * CORSOriginCacheSecret a MAC over the key and all that (HMAC-SHA-256): an entry a stranger
+ * wrote into a shared redis allows nothing. */
+#define CACHED_LEN  9
+#define MAC_LEN     32
+#define VALUE_MAX   (CACHED_LEN + CORS_ORIGIN_MAX + MAC_LEN)
+
+static int value_mac(const cors_sources_env *env, const unsigned char *id, unsigned int idlen,
+                     const unsigned char *val, size_t vlen, unsigned char mac[MAC_LEN])
+{
+    unsigned char msg[REMOTE_ID_LEN + VALUE_MAX];
+    unsigned int maclen = 0;
+
+    if (idlen + vlen > sizeof(msg)) {
+        return 0;
+    }
+    memcpy(msg, id, idlen);
+    memcpy(msg + idlen, val, vlen);
+    return HMAC(EVP_sha256(), env->secret, (int)env->secret_len, msg, idlen + vlen, mac,
+                &maclen) != NULL && maclen == MAC_LEN;
+}
+
+/* The remote value holds this origin, and (with a secret) its MAC is right. */
+static int remote_value_ok(const cors_sources_env *env, const unsigned char *id,
+                           unsigned int idlen, const unsigned char *val, unsigned int vlen,
+                           const char *key, size_t len)
+{
+    size_t maclen = env->secret ? MAC_LEN : 0;
+    unsigned char mac[MAC_LEN];
+
+    if (vlen != CACHED_LEN + len + maclen || memcmp(val + CACHED_LEN, key, len) != 0) {
+        return 0;
+    }
+    return !maclen || (value_mac(env, id, idlen, val, CACHED_LEN + len, mac)
+                       && CRYPTO_memcmp(mac, val + CACHED_LEN + len, MAC_LEN) == 0);
+}
 
 /* The answer cached for the origin: 1 or 0, or -1 when none; *fresh: not past its time. */
 static int cache_get(const query_source *qs, request_rec *r, const char *key, size_t len,
-                     int *fresh)
+                     apr_time_t now, int *fresh)
 {
     cors_sources_env *env = qs->env;
-    unsigned char id[CORS_ORIGIN_MAX + 320], val[CACHED_LEN + 1];
+    unsigned char id[CORS_ORIGIN_MAX + 320], val[VALUE_MAX + 1];
     unsigned int idlen, vlen = sizeof(val);
     apr_uint64_t until = 0;
     apr_time_t began = 0;
@@ -987,30 +1229,30 @@ static int cache_get(const query_source *qs, request_rec *r, const char *key, si
         apr_global_mutex_unlock(env->cache_lock);
     }
     cache_leave(env, began, rv);
-    if (rv != APR_SUCCESS || vlen != CACHED_LEN || (val[0] != '0' && val[0] != '1')) {
+    if (rv != APR_SUCCESS || vlen < CACHED_LEN || (val[0] != '0' && val[0] != '1')
+        || (env->remote ? !remote_value_ok(env, id, idlen, val, vlen, key, len)
+                        : vlen != CACHED_LEN)) {
         return -1;
     }
     for (i = 1; i < CACHED_LEN; i++) {
         until = (until << 8) | val[i];
     }
-    *fresh = (apr_time_t)until > r->request_time;
+    *fresh = (apr_time_t)until > now;
     return val[0] == '1';
 }
 
 static void cache_put(const query_source *qs, request_rec *r, const char *key, size_t len,
-                      int listed)
+                      int listed, apr_time_t now)
 {
     cors_sources_env *env = qs->env;
-    unsigned char id[CORS_ORIGIN_MAX + 320], val[CACHED_LEN];
-    apr_uint64_t until = (apr_uint64_t)(r->request_time + env->timeout);
-    unsigned int idlen;
-    int i;
-
+    unsigned char id[CORS_ORIGIN_MAX + 320], val[VALUE_MAX];
+    apr_uint64_t until = (apr_uint64_t)(now + env->timeout);
+    unsigned int idlen, vlen = CACHED_LEN;
     apr_time_t began = 0;
     apr_status_t rv;
+    int i;
 
-    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0
-        || !cache_enter(env, &began)) {
+    if (!env->cache || (idlen = cache_key(qs, r, key, len, id, sizeof(id))) == 0) {
         return;
     }
     val[0] = listed ? '1' : '0';
@@ -1018,12 +1260,24 @@ static void cache_put(const query_source *qs, request_rec *r, const char *key, s
         val[i] = (unsigned char)(until & 0xff);
         until >>= 8;
     }
+    if (env->remote) {
+        memcpy(val + CACHED_LEN, key, len);
+        vlen += (unsigned int)len;
+        if (env->secret) {
+            if (!value_mac(env, id, idlen, val, vlen, val + vlen)) {
+                return;
+            }
+            vlen += MAC_LEN;
+        }
+    }
+    if (!cache_enter(env, &began)) {
+        return;
+    }
     if (env->cache_lock) {
         apr_global_mutex_lock(env->cache_lock);
     }
     rv = env->cache->store(env->cache_inst, r->server, id, idlen,
-                           r->request_time + env->timeout * (listed ? 2 : 1), val, CACHED_LEN,
-                           r->pool);
+                           now + env->timeout * (listed ? 2 : 1), val, vlen, r->pool);
     if (env->cache_lock) {
         apr_global_mutex_unlock(env->cache_lock);
     }
@@ -1032,8 +1286,10 @@ static void cache_put(const query_source *qs, request_rec *r, const char *key, s
 
 /* One query more this second for this process, or none: past the budget a flood of new
  * origins is refused instead of sent to the database.  Origins the database listed (their
- * answer cached, and due to be asked again) have a budget of their own, which a flood of
- * strangers' origins cannot spend. */
+ * answer cached, or known to the server's shared memory, and due to be asked again) have a
+ * budget of their own, which a flood of strangers' origins cannot spend.  The second is this
+ * process's clock's: a request's own time is when its first line came, which a client
+ * sending its headers slowly chooses. */
 static int take_budget(cors_sources_env *env, apr_time_t now, int listed_before, int *say)
 {
     apr_time_t second = apr_time_sec(now);
@@ -1060,7 +1316,7 @@ static int take_budget(cors_sources_env *env, apr_time_t now, int listed_before,
 static int query_down(query_source *qs, request_rec *r, const char *why)
 {
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "mod_cors: %s: %s", qs->base.name, why);
-    if (time_to_log(&qs->base, r->request_time)) {
+    if (time_to_log(&qs->base, apr_time_now())) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s: %s; origins it would allow "
                       "are refused meanwhile, and it is asked again after %d s (said once a "
                       "minute per process)", qs->base.name, why,
@@ -1139,12 +1395,12 @@ static int run_query(query_source *qs, request_rec *r, const char *key, size_t l
 /* Whether this request may ask the database now: not while it is failing (for
  * BREAKER_INTERVAL after a failure), not with QUERIES_WAITING_MAX of this process's requests
  * already waiting on it, and within the budget. */
-static int may_ask(query_source *qs, request_rec *r, int listed_before)
+static int may_ask(query_source *qs, request_rec *r, apr_time_t now, int listed_before)
 {
     int open, say;
 
     lock(qs->base.lock);
-    open = r->request_time >= qs->down_until && qs->waiting < QUERIES_WAITING_MAX;
+    open = now >= qs->down_until && qs->waiting < QUERIES_WAITING_MAX;
     qs->waiting += open;
     unlock(qs->base.lock);
     if (!open) {
@@ -1153,7 +1409,7 @@ static int may_ask(query_source *qs, request_rec *r, int listed_before)
                       qs->base.name, (int)apr_time_sec(BREAKER_INTERVAL), QUERIES_WAITING_MAX);
         return 0;
     }
-    if (take_budget(qs->env, r->request_time, listed_before, &say)) {
+    if (take_budget(qs->env, now, listed_before, &say)) {
         return 1;
     }
     lock(qs->base.lock);
@@ -1178,39 +1434,38 @@ static void asked(query_source *qs, apr_time_t now, int failed)
     unlock(qs->base.lock);
 }
 
-/* The origins the database listed, per process: a flood of strangers' "no" answers may push
- * a listed origin's answer out of the cache, and it must not then count as a stranger's (see
- * take_budget). Bounded: past KNOWN_MAX the set starts afresh. */
-#define KNOWN_MAX 4096
-
-static int known_listed(query_source *qs, const char *key, size_t len)
+/* The origins the database listed are known to every process (the server's shared memory):
+ * a flood of strangers' "no" answers may push a listed origin's answer out of the cache, and
+ * it must not then count as a stranger's in any process (see take_budget). */
+static apr_uint64_t listed_fingerprint(const query_source *qs, const request_rec *r,
+                                       const char *key, size_t len)
 {
-    int known;
+    const char *parts[4];
 
-    lock(qs->base.lock);
-    known = qs->known && apr_hash_get(qs->known, key, (apr_ssize_t)len) != NULL;
-    unlock(qs->base.lock);
-    return known;
+    parts[0] = qs->id;
+    parts[1] = db_id_of(qs, r);
+    parts[2] = apr_pstrmemdup(r->pool, key, len);
+    parts[3] = NULL;
+    return parts[1] ? cors_store_fingerprint(qs->env->store, parts) : 0;
 }
 
-static void remember(query_source *qs, const char *key, size_t len, int listed)
+static int known_listed(const query_source *qs, const request_rec *r, const char *key,
+                        size_t len)
 {
-    lock(qs->base.lock);
-    if (!qs->known_pool) {
-        apr_pool_create_unmanaged_ex(&qs->known_pool, NULL, NULL);
-        qs->known = apr_hash_make(qs->known_pool);
+    apr_uint64_t fp;
+
+    return qs->env->store && (fp = listed_fingerprint(qs, r, key, len)) != 0
+           && cors_store_listed(qs->env->store, fp);
+}
+
+static void remember(const query_source *qs, const request_rec *r, const char *key, size_t len,
+                     int listed)
+{
+    apr_uint64_t fp;
+
+    if (qs->env->store && (fp = listed_fingerprint(qs, r, key, len)) != 0) {
+        cors_store_set_listed(qs->env->store, fp, listed);
     }
-    if (listed && apr_hash_count(qs->known) >= KNOWN_MAX) {
-        apr_pool_clear(qs->known_pool);
-        qs->known = apr_hash_make(qs->known_pool);
-    }
-    if (listed && !apr_hash_get(qs->known, key, (apr_ssize_t)len)) {
-        apr_hash_set(qs->known, apr_pstrmemdup(qs->known_pool, key, len), (apr_ssize_t)len, "");
-    }
-    else if (!listed) {
-        apr_hash_set(qs->known, key, (apr_ssize_t)len, NULL);
-    }
-    unlock(qs->base.lock);
 }
 
 static int query_lookup(const void *src, const char *key, size_t len, apr_pool_t *p,
@@ -1218,142 +1473,32 @@ static int query_lookup(const void *src, const char *key, size_t len, apr_pool_t
 {
     query_source *qs = (query_source *)src;
     request_rec *r = baton;
+    apr_time_t now = apr_time_now();
     int cached, fresh, rc;
 
     (void)p;
     if (!r) {
         return -1;
     }
-    cached = cache_get(qs, r, key, len, &fresh);
+    cached = cache_get(qs, r, key, len, now, &fresh);
     if (cached == 0 || (cached == 1 && fresh)) {
         return cached;
     }
-    if (!may_ask(qs, r, cached == 1 || known_listed(qs, key, len))) {
-        return -1;
+    /* A yes past its time is asked again first; while the database cannot be asked (the
+     * budget spent, too many waiting, a failure just now) or fails, the yes still in the
+     * cache stands until its entry expires. */
+    if (!may_ask(qs, r, now, cached == 1 || known_listed(qs, r, key, len))) {
+        return cached == 1 ? 1 : -1;
     }
     rc = run_query(qs, r, key, len);
-    asked(qs, apr_time_now(), rc < 0);
-    if (rc >= 0) {
-        remember(qs, key, len, rc);
-        cache_put(qs, r, key, len, rc);
+    now = apr_time_now();
+    asked(qs, now, rc < 0);
+    if (rc < 0) {
+        return cached == 1 ? 1 : -1;
     }
+    remember(qs, r, key, len, rc);
+    cache_put(qs, r, key, len, rc, now);
     return rc;
-}
-
-static int is_word_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || c == '_';
-}
-
-/* The first word of sql outside quotes that is one of words (upper case, NULL-ended), or
- * NULL; *before: the word just before the one %s (upper case, at most 15 letters). */
-static const char *word_outside_quotes(const char *sql, const char *const *words,
-                                       const char **semicolon, char before[16])
-{
-    const char *c = sql;
-    char quote = 0, last[16] = "";
-
-    *semicolon = NULL;
-    before[0] = '\0';
-    while (*c) {
-        if (quote) {
-            if (*c == quote) {
-                quote = 0;
-            }
-            c++;
-        }
-        else if (*c == '\'' || *c == '"' || *c == '`') {
-            quote = *c++;
-        }
-        else if (*c == ';') {
-            *semicolon = c++;
-        }
-        else if (*c == '%' && c[1] == 's') {
-            memcpy(before, last, sizeof(last));
-            c += 2;
-        }
-        else if (*c == '~') {
-            last[0] = '~';
-            last[1] = '\0';
-            c++;
-        }
-        else if (is_word_char(*c)) {
-            size_t n = 0;
-            const char *const *w;
-            while (is_word_char(c[n])) {
-                n++;
-            }
-            for (w = words; *w; w++) {
-                if (strlen(*w) == n && strncasecmp(c, *w, n) == 0) {
-                    return *w;
-                }
-            }
-            if (n < sizeof(last)) {
-                size_t i;
-                memcpy(last, c, n);
-                for (i = 0; i < n; i++) {
-                    if (last[i] >= 'a' && last[i] <= 'z') {
-                        last[i] -= 'a' - 'A';
-                    }
-                }
-                last[n] = '\0';
-            }
-            else {
-                last[0] = '\0';
-            }
-            c += n;
-        }
-        else {
-            c++;
-        }
-    }
-    return NULL;
-}
-
-/* What a query must look like: one statement, a SELECT (or WITH) that changes nothing, with
- * exactly one %s, unquoted, where the origin goes (apr_dbd binds it; a quoted or doubled one
- * is text, not a parameter), compared for equality (with LIKE the origin is a pattern). */
-static const char *query_error(apr_pool_t *p, const char *sql)
-{
-    static const char *const writes[] = {
-        "INSERT", "UPDATE", "DELETE", "MERGE", "DROP", "ALTER", "CREATE", "TRUNCATE", "GRANT",
-        "REVOKE", "INTO", "CALL", "EXEC", "EXECUTE", "COPY", "LOCK", "SET", NULL
-    };
-    const char *pct = strstr(sql, "%s"), *c, *write, *semicolon;
-    size_t lead = strspn(sql, " \t\r\n(");
-    char before[16];
-
-    if (!((strncasecmp(sql + lead, "select", 6) == 0 && !is_word_char(sql[lead + 6]))
-          || (strncasecmp(sql + lead, "with", 4) == 0 && !is_word_char(sql[lead + 4])))) {
-        return apr_psprintf(p, "'%s' is not a SELECT: the query only reads (any row returned "
-                            "allows the origin)", sql);
-    }
-    for (c = strchr(sql, '%'); c; c = strchr(c + 1, '%')) {
-        if (c[1] != 's') {
-            return apr_psprintf(p, "'%s': the only %% it may hold is the one %%s where the "
-                                "origin goes (apr_dbd reads every %% as a parameter)", sql);
-        }
-    }
-    if (!pct || strstr(pct + 2, "%s") || (pct > sql && (pct[-1] == '\'' || pct[-1] == '"'))
-        || pct[2] == '\'' || pct[2] == '"') {
-        return apr_psprintf(p, "'%s' must hold one %%s, unquoted, where the origin goes (it is "
-                            "bound as a parameter, never pasted into the SQL)", sql);
-    }
-    write = word_outside_quotes(sql, writes, &semicolon, before);
-    if (write || semicolon) {
-        return apr_psprintf(p, "'%s' must be one statement that only reads (%s): the query "
-                            "is sent for every origin not in the cache", sql,
-                            write ? write : "';'");
-    }
-    if (!strcmp(before, "LIKE") || !strcmp(before, "ILIKE") || !strcmp(before, "SIMILAR")
-        || !strcmp(before, "TO") || !strcmp(before, "~") || !strcmp(before, "GLOB")
-        || !strcmp(before, "REGEXP") || !strcmp(before, "MATCH")) {
-        return apr_psprintf(p, "'%s' compares the origin with %s: the origin would be a "
-                            "pattern (https://a_b.example matches https://a-b.example); "
-                            "compare with =", sql, before);
-    }
-    return NULL;
 }
 
 const char *cors_query_source_make(cmd_parms *cmd, const char *sql, cors_source_made *out)
@@ -1365,7 +1510,7 @@ const char *cors_query_source_make(cmd_parms *cmd, const char *sql, cors_source_
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
         return "not in .htaccess files: the database is the server's";
     }
-    if ((err = query_error(cmd->pool, sql)) != NULL) {
+    if ((err = cors_sql_check(cmd->pool, sql)) != NULL) {
         return err;
     }
     env = cors_sources_env_of(cmd->pool);
@@ -1474,6 +1619,66 @@ const char *cors_sources_set_budget(cmd_parms *cmd, const char *arg)
     return err;
 }
 
+/* CORSOriginCacheSecret PATH: the key of the MAC on the answers kept in a remote cache, the
+ * same on every server sharing it.  Read at start-up, as root: the file may be root's alone,
+ * and must not be readable by every user. */
+#define SECRET_MIN  32
+#define SECRET_MAX  4096
+
+const char *cors_sources_set_secret(cmd_parms *cmd, const char *path)
+{
+    cors_sources_env *env = cors_sources_env_of(cmd->pool);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *file = ap_server_root_relative(cmd->pool, path);
+    unsigned char *key;
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t got = 0;
+    apr_status_t rv;
+
+    if (err) {
+        return err;
+    }
+    if (!file) {
+        return apr_psprintf(cmd->pool, "CORSOriginCacheSecret: '%s' is not a valid path", path);
+    }
+    rv = apr_file_open(&f, file, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
+                       APR_OS_DEFAULT, cmd->temp_pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_PROT, f);
+        if (rv == APR_SUCCESS && (fi.filetype != APR_REG || fi.size > SECRET_MAX)) {
+            rv = APR_EINVAL;
+        }
+        if (rv == APR_SUCCESS) {
+            key = apr_palloc(cmd->pool, (apr_size_t)fi.size + 1);
+            rv = apr_file_read_full(f, key, (apr_size_t)fi.size, &got);
+        }
+        apr_file_close(f);
+    }
+    if (rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "CORSOriginCacheSecret: cannot read %s (a regular file "
+                            "of at most %d bytes): %s", file, SECRET_MAX,
+                            error_text(cmd->temp_pool, rv));
+    }
+    if (fi.protection & APR_WREAD) {
+        return apr_psprintf(cmd->pool, "CORSOriginCacheSecret: %s can be read by every user: "
+                            "make it root's alone (chmod 600 %s)", file, file);
+    }
+    while (got > 0 && (key[got - 1] == '\n' || key[got - 1] == '\r' || key[got - 1] == ' ')) {
+        got--;
+    }
+    if (got < SECRET_MIN) {
+        return apr_psprintf(cmd->pool, "CORSOriginCacheSecret: %s holds %" APR_SIZE_T_FMT
+                            " bytes: give at least %d random ones, the same file on every "
+                            "server sharing the cache (openssl rand -hex 32 > %s)", file, got,
+                            SECRET_MIN, file);
+    }
+    env->secret = key;
+    env->secret_len = got;
+    env->secret_file = file;
+    return NULL;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Hooks                                                                                      */
 
@@ -1522,6 +1727,18 @@ int cors_sources_check_config(apr_pool_t *pconf, server_rec *s)
             failed = 1;
         }
     }
+    if (env->secret && (!env->cache || !env->remote)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: CORSOriginCacheSecret %s is "
+                     "not used: it signs answers kept in a cache across the network (memcache, "
+                     "redis), and CORSOriginCache is %s", env->secret_file,
+                     env->cache_spec ? env->cache_spec : "not given");
+    }
+    if (env->cache && env->remote && !env->secret) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: answers kept in "
+                     "CORSOriginCache %s are trusted as they are: whoever can write to it can "
+                     "allow any origin, with credentials; give CORSOriginCacheSecret, or keep "
+                     "the cache where only these servers reach it", env->cache_spec);
+    }
     return failed;
 }
 
@@ -1553,6 +1770,12 @@ int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
     }
     if (env->queries) {
         name_databases(env, pconf, s);
+    }
+    if (env->queries && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        env->store = cors_store_attach(s);
+        if (!env->store) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
     if (!env->cache || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
