@@ -195,6 +195,14 @@ bg_start redis 900 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' 
     --appendonly no --dir "$work/redis"
 wait_until 100 redis-cli -p "$redis_port" ping >/dev/null 2>&1 ||
     { echo "redis did not start" >&2; cat "$work/redis.out" >&2; exit 1; }
+memcache_port=$(free_port)
+bg_start memcached 900 memcached -l 127.0.0.1 -p "$memcache_port" -U 0 -m 16 -u nobody
+wait_until 100 python3 -c "import socket; socket.create_connection(('127.0.0.1', $memcache_port), 1)" \
+    2>/dev/null ||
+    { echo "memcached did not start" >&2; cat "$work/memcached.out" >&2; exit 1; }
+# The fleet's shared secret: the MAC key of the answers it keeps in redis and memcache.
+openssl rand -hex 32 > "$work/cache.key"
+chmod 600 "$work/cache.key"
 
 # ---- one server: allowed, refused, changes, the cache, bound parameters -----------------
 one_port=$(free_port)
@@ -574,32 +582,43 @@ for s in fleet-a fleet-b; do
 Listen 127.0.0.1:$p
 CORSOriginCache redis:127.0.0.1:$redis_port
 CORSOriginCacheTimeout 30
+CORSOriginCacheSecret $work/cache.key
 $(query_conf $s)
 EOF
     unset PGAPPNAME
 done
 rcli() { redis-cli -p "$redis_port" "$@"; }
-# mod_socache_redis stores an id as its namespace, ":", and the id in hex.
-id_of() { perl -e 'print pack("H*", $ARGV[0])' "${1#mod_cors-origins:}"; }
+forge() { python3 "$(dirname "$0")/forge.py" "$@"; }
+# mod_socache_redis stores an id as its namespace, ":", and the id in hex; the id is the one
+# the README describes, computed here from the query, DBDriver, DBDParams and the origin.
 key_of() {   # ORIGIN: the redis key of ORIGIN's answer
-    rcli --scan --pattern 'mod_cors-origins:*' | while read -r k; do
-        id=$(id_of "$k")
-        case $id in cors:*:"$1") echo "$k" ;; esac
-    done
+    printf 'mod_cors-origins:%s' "$(forge key "$sqltext" pgsql "$dbd_params" "$1" \
+        | perl -ne 'chomp; print unpack("H*", $_)')"
 }
 
 h=$(get "$srv_a" https://fl1.example fl1a)
 check "fleet: through A, a listed origin is allowed" https://fl1.example "$(acao "$h")"
 check "fleet: ... after one query from A" 1 "$(asked https://fl1.example fleet-a)"
 k1=$(key_of https://fl1.example)
-like "fleet: the answer is in redis, its id cors:<hash of the query>:<hash of DBDriver and DBDParams>:<origin>" \
-    '^cors:[0-9a-f]{16}:[0-9a-f]{16}:https://fl1\.example$' "$(id_of "$k1")"
-# The value: '1' or '0', then until when it is fresh (8 bytes).
+check "fleet: the answer is in redis under cors:<SHA-256 of query, database and origin> (as the README says)" \
+    1 "$(rcli EXISTS "$k1")"
+# The value: '1' or '0', until when it is fresh (8 bytes), the origin, and the MAC (32 bytes).
 check "fleet: ... a yes" 1 "$(rcli --raw GET "$k1" | head -c 1)"
+check "fleet: ... for the origin, signed" "https://fl1.example 32" \
+    "$(rcli --raw GET "$k1" | perl -0777 -ne 's/\n\z//; print substr($_, 9, 19), " ", length($_) - 9 - 19')"
 ttl=$(rcli TTL "$k1")
 check "fleet: ... fresh for CORSOriginCacheTimeout (30 s), a yes kept twice that (TTL $ttl: 50 to 60)" \
     yes "$([ "${ttl:-0}" -ge 50 ] && [ "${ttl:-0}" -le 60 ] && echo yes || echo no)"
 sql "DELETE FROM tenant_origins WHERE origin IN ('https://fl1.example')"
+# An origin too long for 1.3.0's keys (memcache and redis refuse ids over 117 bytes): its
+# answer is shared like any other, and asking for it does not put the cache out of use.
+long=https://$(printf 'a%.0s' $(seq 60)).$(printf 'b%.0s' $(seq 40)).example
+sql "INSERT INTO tenant_origins VALUES ('$long')"
+h=$(get "$srv_a" "$long" longa)
+check "fleet: an origin of ${#long} bytes allowed through A" "$long" "$(acao "$h")"
+h=$(get "$srv_b" "$long" longb)
+check "fleet: ... through B from the shared cache (B sent no query)" "$long 0" \
+    "$(acao "$h") $(asked "$long" fleet-b)"
 h=$(get "$srv_b" https://fl1.example fl1b)
 check "fleet: row deleted, through B the origin is still allowed from the shared cache" \
     https://fl1.example "$(acao "$h")"
@@ -610,11 +629,14 @@ h=$(get "$srv_a" https://fl2.example fl2a)
 check "fleet: ... then A answers it" https://fl2.example "$(acao "$h")"
 check "fleet: ... B queried once, A not at all" "1 0" \
     "$(asked https://fl2.example fleet-b) $(asked https://fl2.example fleet-a)"
-k2=$(key_of https://fl2.example)
-h1=$(id_of "$k1" | cut -d: -f2)
-h2=$(id_of "$k2" | cut -d: -f2)
-check "fleet: A and B name the answers alike (the same hash of the query: $h1)" yes \
-    "$([ -n "$h1" ] && [ "$h1" = "$h2" ] && echo yes || echo "no: '$h1' '$h2'")"
+check "fleet: A and B name the answer alike (one key)" 1 "$(rcli EXISTS "$(key_of https://fl2.example)")"
+# Whoever can write to redis knows how keys are made: a forged "listed" answer, in 1.3.0's
+# form and in this one's, without the fleet's secret, allows nothing.
+forge redis "$redis_port" "$sqltext" pgsql "$dbd_params" https://forged.example
+sleep 1.1   # past any second the cache was left alone for
+h=$(get "$srv_a" https://forged.example forged)
+check "fleet: a forged answer in redis allows nothing (postgres asked instead)" "0 1" \
+    "$(cors_headers "$h") $(asked https://forged.example fleet-a)"
 h=$(get "$srv_a" https://nope.example nopea)
 h2=$(get "$srv_b" https://nope.example nopeb)
 check "fleet: an unlisted origin refused by A, then by B from the cache (a shared no)" \
@@ -633,6 +655,31 @@ wait_until 50 grep -q 't=fl1b2' "$work/fleet-b/cors_log"
 check "fleet: B's notes: allowed from the cache, allowed, refused-origin, refused-origin" \
     "allowed allowed refused-origin refused-origin" \
     "$(note "$work/fleet-b" fl1b fl2b nopeb fl1b2)"
+
+# ---- memcache: the same, through mod_socache_memcache ------------------------------------
+mc_port=$(free_port)
+srv_mc="http://127.0.0.1:$mc_port"
+httpd_up memcache event "$srv_mc/data.json" dbd socache_memcache <<EOF
+Listen 127.0.0.1:$mc_port
+CORSOriginCache memcache:127.0.0.1:$memcache_port
+CORSOriginCacheTimeout 30
+CORSOriginCacheSecret $work/cache.key
+$(query_conf memcache)
+EOF
+sql "INSERT INTO tenant_origins VALUES ('https://mc.example')"
+h=$(get "$srv_mc" https://mc.example mc1)
+h2=$(get "$srv_mc" https://mc.example mc2)
+check "memcache: a listed origin allowed, then from the cache (one query)" \
+    "https://mc.example https://mc.example 1" "$(acao "$h") $(acao "$h2") $(asked https://mc.example memcache)"
+h=$(get "$srv_mc" "$long" mclong1)
+h2=$(get "$srv_mc" "$long" mclong2)
+check "memcache: an origin of ${#long} bytes too (one query)" "$long $long 1" \
+    "$(acao "$h") $(acao "$h2") $(asked "$long" memcache)"
+forge memcache "$memcache_port" "$sqltext" pgsql \
+    "$dbd_params application_name=memcache" https://forged-mc.example
+sleep 1.1
+h=$(get "$srv_mc" https://forged-mc.example mcforged)
+check "memcache: a forged answer allows nothing" 0 "$(cors_headers "$h")"
 
 # A cache that hangs (redis stopped with SIGSTOP): a few requests of a process may wait on it,
 # and once none has come back for a second it is taken to hang and skipped: a listed origin

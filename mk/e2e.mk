@@ -4,7 +4,7 @@
 # sources). See e2e/run.sh. libnss3-tools: certutil, for Firefox's throwaway CA.
 E2E_PKGS := $(TEST_PKGS) apache2-utils chromium firefox-esr cog libnss3-tools php-fpm nghttp2-client \
             openssl perl procps postgresql-15 postgresql-client-15 libaprutil1-dbd-pgsql \
-            redis-server redis-tools
+            redis-server redis-tools memcached
 
 .PHONY: test-e2e
 test-e2e: build
