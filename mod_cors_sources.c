@@ -671,7 +671,10 @@ static void reread_file(file_source *fs, request_rec *r, apr_time_t now)
             return;
         }
     }
-    if (!list->set) {
+    /* A bad version keeps the list read before: a writer's mistake must not lock every
+     * origin out.  But an .htaccess file's origin file that is gone, or is a link now, has
+     * no version to read: like one missing at the first reading, it allows nothing. */
+    if (!list->set && !(fs->bound && before.missing)) {
         fs->tried = before;
         if (first_said(fs, r->pool, &before)) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: CORSAllowOriginFile %s; "
@@ -681,9 +684,17 @@ static void reread_file(file_source *fs, request_rec *r, apr_time_t now)
         apr_pool_destroy(list->pool);
         return;
     }
+    if (!list->set) {
+        if (first_said(fs, r->pool, &before)) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: CORSAllowOriginFile %s; no "
+                          "origin of the file is allowed until it is fixed", err);
+        }
+        list->set = cors_set_sealed(list->pool, cors_set_make(list->pool, CORS_SET_ORIGINS));
+        origins = 0;
+    }
     list->refs = 1;
     list->origins = origins;
-    list->bytes = before.size * LIST_BYTES_PER_FILE_BYTE;
+    list->bytes = origins ? before.size * LIST_BYTES_PER_FILE_BYTE : 0;
     /* A policy the .htaccess cache keeps counts its files' lists: a version that would grow
      * past what the cache may hold is not taken (the policy is built again, and the file
      * read again, once the cache has started afresh). */

@@ -22,11 +22,26 @@ The rules (the specification the module is held to):
   an origin list in force means "Vary: Origin" on every response of an enabled location.
 * Credentials together with "*" (origin or expose) in force: the credentials are dropped.
 
+* An origin file (CORSAllowOriginFile) allows the origins and patterns it lists.  One named by
+  an .htaccess file is relative to that file's directory, and is read through no symbolic
+  link: while any part of its path below that directory is a link (to a file or a directory,
+  in the directory or out of it), or it is missing, not a regular file or has other names
+  (hard links), it allows nothing; once it is a plain file again, its origins are allowed
+  again.  (It is read from the disk whenever the model is asked: the caller waits for the
+  module's once-a-second look before it asks.)
+* A removal wins over every allow: listed, pattern, regex, '*' or an origin file.
+
+browser_verdict() says what a browser must decide (the Fetch Standard's CORS check and
+CORS-preflight fetch) about the answer of a module that follows the policy: allowed as the
+policy says, and with credentials only where the policy gives them.
+
 One simplification the generator honours: a method other than the six standard ones is
 always spelt the same way in allow items of one configuration (removals may use any case),
 so the case-sensitive allow keys and the case-insensitive removal keys never disagree.
 """
+import os
 import re
+import stat
 
 SIX = ('DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT')
 ALWAYS_ALLOWED = ('GET', 'HEAD', 'POST')
@@ -164,31 +179,83 @@ class RegexItem:
 
 class SourceItem:
     """CORSAllowOriginFile PATH: the origins and patterns of the file, one per line ('#' lines
-    are comments), each read as CORSAllowOrigin reads it.  Allows only."""
+    are comments), each read as CORSAllowOrigin reads it.  Allows only.
 
-    def __init__(self, path):
-        self.key = 'file:' + path
-        self.path = path
+    base: the directory of the .htaccess file that names it (None in the server's
+    configuration).  Such a file is relative to base and read through no symbolic link: it
+    allows nothing while a link is on its path below base, or it is missing, not a regular
+    file or has other names; and it is read again each time it is asked (it may change)."""
+
+    def __init__(self, path, base=None):
+        self.base = base
+        self.path = os.path.normpath(os.path.join(base, path)) if base is not None else path
+        self.key = 'file:' + self.path
         self._items = None
+
+    @staticmethod
+    def _read(path):
+        out = []
+        with open(path) as fh:
+            for line in fh:
+                line = line.strip()
+                if line and not line.startswith('#'):
+                    out.append(OriginItem(line))
+        return out
+
+    def confined_state(self):
+        """For a file named by an .htaccess file: 'link', 'missing', 'not-regular',
+        'hard-links' or 'regular'."""
+        rel = os.path.relpath(self.path, self.base)
+        p = self.base
+        for part in rel.split('/'):
+            p = os.path.join(p, part)
+            if os.path.islink(p):
+                return 'link'
+        try:
+            st = os.lstat(self.path)
+        except OSError:
+            return 'missing'
+        if not stat.S_ISREG(st.st_mode):
+            return 'not-regular'
+        if st.st_nlink > 1:
+            return 'hard-links'
+        return 'regular'
 
     @property
     def items(self):
+        if self.base is not None:
+            if self.confined_state() != 'regular':
+                return []
+            try:
+                return self._read(self.path)
+            except OSError:
+                return []
         # Read when first asked: a configuration is checked before its files are written.
         if self._items is None:
-            self._items = []
-            with open(self.path) as fh:
-                for line in fh:
-                    line = line.strip()
-                    if line and not line.startswith('#'):
-                        self._items.append(OriginItem(line))
+            self._items = self._read(self.path)
         return self._items
 
     def matches(self, o):
         return any(i.matches(o) for i in self.items)
 
 
-def parse_line(directive, args):
-    """One directive line -> its entries [(kind, item, edit)].  Raises ConfigError."""
+_PARSED = {}
+
+
+def parse_line(directive, args, base=None):
+    """One directive line -> its entries [(kind, item, edit)].  Raises ConfigError.  base: the
+    directory of the .htaccess file the line is in (its origin files are relative to it).
+    Lines are parsed once (their items never change; an origin file's are read when asked)."""
+    key = (directive, args, base)
+    got = _PARSED.get(key)
+    if got is None:
+        if len(_PARSED) > 200000:
+            _PARSED.clear()
+        got = _PARSED[key] = _parse_line(directive, args, base)
+    return got
+
+
+def _parse_line(directive, args, base):
     d = directive.lower()
     if d in SCALAR_DIRECTIVES:
         kind = SCALAR_DIRECTIVES[d]
@@ -219,7 +286,7 @@ def parse_line(directive, args):
         w = conf_words(text)
         if len(w) != 1:
             raise ConfigError('%s takes one argument' % directive)
-        return [(kind, SourceItem(w[0]), edit)]
+        return [(kind, SourceItem(w[0], base), edit)]
     if kind != 'regex':
         words = [p for w in words for p in re.split(r'[,\s]+', w) if p]
     if not words:
@@ -259,11 +326,12 @@ def item_of(kind, w, edit):
     return w
 
 
-def parse_level(lines):
-    """lines: [(directive, args)] in the order written -> entries.  Raises ConfigError."""
+def parse_level(lines, base=None):
+    """lines: [(directive, args)] in the order written -> entries.  Raises ConfigError.
+    base: the directory of the .htaccess file the lines are in, or None."""
     entries = []
     for directive, args in lines:
-        entries.extend(parse_line(directive, args))
+        entries.extend(parse_line(directive, args, base))
     sources = [i.key for k, i, _ in entries if k == 'source']
     if len(sources) != len(set(sources)):
         raise ConfigError('an origin file given twice in one level')
@@ -337,6 +405,8 @@ class Policy:
             levels, 'methods', [('method', m, '=') for m in ALWAYS_ALLOWED]))
         self.headers = ListInForce(list_chain(levels, 'headers'))
         self.expose = ListInForce(list_chain(levels, 'expose'))
+        self.inexact_allows = [a for a in self.origins.allows
+                               if not (isinstance(a, OriginItem) and a.kind == 'exact')]
         # CORSEnable On/Off decides where it is given; elsewhere an origin list in force is on.
         if self.enabled is None:
             self.enabled = self.origins.given
@@ -354,7 +424,9 @@ class Policy:
             return False
         if any(r.matches(o) for r in self.origins.removals):
             return False
-        return any(a.matches(o) for a in self.origins.allows)
+        # (an exact item matches only the origin its key serialises: looked up, for long lists)
+        return (o != 'null' and serialise_origin(o) in self.origins.allow_keys) or any(
+            a.matches(o) for a in self.inexact_allows)
 
     def method_allowed(self, m):
         m = normalise_method(m)
@@ -436,9 +508,11 @@ def explain(pol, req):
     return '%s method=%s headers=%s' % (out, mt, ht)
 
 
-def merge(level_lines):
-    """[[(directive, args)], ...] in merge order -> Policy."""
-    return Policy([parse_level(lines) for lines in level_lines])
+def merge(level_lines, bases=None):
+    """[[(directive, args)], ...] in merge order -> Policy.  bases: for each level, the
+    directory of the .htaccess file it comes from (or None)."""
+    bases = bases or [None] * len(level_lines)
+    return Policy([parse_level(lines, base) for lines, base in zip(level_lines, bases)])
 
 
 def conflict_of(level_lines):
@@ -564,6 +638,34 @@ def answer(pol, req):
     return ans
 
 
+def browser_verdict(pol, req, credentials):
+    """What a browser must decide (the Fetch Standard's CORS check, and for a preflight its
+    CORS-preflight fetch) about the answer of a module that follows pol: True when the script
+    may read the response (or send the request the preflight asks for), False when not, None
+    where no CORS check applies (no Origin: a same-origin request or a navigation) or the
+    location is off (mod_cors adds nothing: what the browser decides is the backend's doing).
+    credentials: the request's credentials mode is 'include'.
+
+    Derived from the policy's decisions, not from the headers answer() renders: a header the
+    module (and the model) rendered so that a browser reads it otherwise than the policy
+    means is caught here."""
+    if req.origin is None or not pol.enabled:
+        return None
+    if not pol.origins.given or not pol.origin_allowed(req.origin):
+        return False
+    if req.is_preflight():
+        m = req.acrm
+        if len(m) > TOKEN_MAX or not is_token(m) or not pol.method_allowed(m):
+            return False
+        names = parse_acrh(req.acrh)
+        if names is None or not all(pol.header_allowed(n) for n in names):
+            return False
+    if credentials:
+        # The browser needs the origin echoed (never '*') and Allow-Credentials: true.
+        return pol.credentials and not pol.fixed_star
+    return True
+
+
 def preflight_lists(pol, method, names):
     h = {}
     if pol.methods.star():
@@ -618,7 +720,8 @@ class HtAccess:
 
 def httpd_order(main, vhost, directories, htaccess, dirmatch, files, locations, ifs,
                 filename, uri, query):
-    """The levels that apply to a request, in httpd's merge order (lists of CORS lines).
+    """The levels that apply to a request, in httpd's merge order: [(name, lines, base)],
+    base the directory of the .htaccess file the lines are in (None elsewhere).
 
     main, vhost: lines.  directories: [(abs dir path, lines)] in config order (<Directory>
     with a plain path).  htaccess: {abs dir path: HtAccess}.  dirmatch, files, locations, ifs:
@@ -628,7 +731,7 @@ def httpd_order(main, vhost, directories, htaccess, dirmatch, files, locations, 
     <Directory> sections then its .htaccess; then <DirectoryMatch> (fewest '/' first); then <Files>/<FilesMatch>
     (the virtual host's, then those of each .htaccess on the way down); then <Location>/
     <LocationMatch>; then <If> (the virtual host's, then the .htaccess ones on the way down)."""
-    out = [('main server', main), ('virtual host', vhost)]
+    out = [('main server', main, None), ('virtual host', vhost, None)]
     dirs = []
     parts = filename.split('/')[1:-1]
     for i in range(len(parts) + 1):
@@ -637,26 +740,26 @@ def httpd_order(main, vhost, directories, htaccess, dirmatch, files, locations, 
     for d in dirs:
         for path, lines in directories:
             if path.rstrip('/') == d.rstrip('/') or (d == '/' and path == '/'):
-                out.append(('<Directory %s>' % path, lines))
+                out.append(('<Directory %s>' % path, lines, None))
         ht = htaccess.get(d)
         if ht is not None:
-            out.append(('%s/.htaccess' % d, ht.lines))
-            ht_files.extend(ht.files)
-            ht_ifs.extend(ht.ifs)
+            out.append(('%s/.htaccess' % d, ht.lines, d))
+            ht_files.extend((sec, d) for sec in ht.files)
+            ht_ifs.extend((sec, d) for sec in ht.ifs)
     # httpd sorts directory sections (core.c, reorder_sorter): regexes after plain paths, then
     # by the number of '/' in what was written (the regex text itself), config order last.
     for sec in sorted(dirmatch, key=lambda sec: sec.pattern.count('/')):
         if sec.matches(filename, uri, query):
-            out.append((sec.where or '<DirectoryMatch %s>' % sec.pattern, sec.lines))
-    for sec in list(files) + ht_files:
+            out.append((sec.where or '<DirectoryMatch %s>' % sec.pattern, sec.lines, None))
+    for sec, base in [(f, None) for f in files] + ht_files:
         if sec.matches(filename, uri, query):
-            out.append((sec.where or '<%s %s>' % (sec.kind, sec.pattern), sec.lines))
+            out.append((sec.where or '<%s %s>' % (sec.kind, sec.pattern), sec.lines, base))
     for sec in locations:
         if sec.matches(filename, uri, query):
-            out.append((sec.where or '<%s %s>' % (sec.kind, sec.pattern), sec.lines))
-    for sec in list(ifs) + ht_ifs:
+            out.append((sec.where or '<%s %s>' % (sec.kind, sec.pattern), sec.lines, None))
+    for sec, base in [(f, None) for f in ifs] + ht_ifs:
         if sec.matches(filename, uri, query):
-            out.append((sec.where or '<If %s>' % sec.pattern, sec.lines))
+            out.append((sec.where or '<If %s>' % sec.pattern, sec.lines, base))
     return out
 
 
@@ -702,6 +805,37 @@ def selftest():
     # request headers' bounds
     assert parse_acrh(','.join(['x'] * 64)) is not None and parse_acrh(','.join(['x'] * 65)) is None
     assert parse_acrh(',' * 127) == [] and parse_acrh(',' * 128) is None
+    # what a browser decides about a module that follows the policy
+    v = lambda lines, req, cred=False: browser_verdict(merge([L(*lines)]), req, cred)
+    assert v(['CORSAllowOrigin *'], Request('GET', 'https://a.example')) is True
+    assert v(['CORSAllowOrigin *'], Request('GET', 'https://a.example'), True) is False
+    assert v(['CORSAllowOrigin *'], Request('GET')) is None
+    assert v(['CORSEnable Off', 'CORSAllowOrigin *'], Request('GET', 'https://a.example')) is None
+    assert v(['CORSAllowOrigin https://a.example', 'CORSAllowCredentials On'],
+             Request('GET', 'https://a.example'), True) is True
+    assert v(['CORSAllowOrigin https://a.example'], Request('OPTIONS', 'https://a.example', 'PUT')) is False
+    assert v(['CORSAllowOrigin https://a.example', 'CORSAllowMethods +PUT'],
+             Request('OPTIONS', 'https://a.example', 'put', 'x-a')) is False
+    assert v(['CORSAllowOrigin https://a.example', 'CORSAllowMethods +PUT', 'CORSAllowHeaders *'],
+             Request('OPTIONS', 'https://a.example', 'put', 'x-a')) is True
+    # an origin file named by an .htaccess file: through no link, whatever the link
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix='cors-model-selftest-')
+    try:
+        os.makedirs(os.path.join(d, 'real'))
+        for name in ('plain.txt', 'alt.txt', 'real/o.txt'):
+            with open(os.path.join(d, name), 'w') as fh:
+                fh.write('# a comment\nhttps://a.example.com\n')
+        os.symlink('alt.txt', os.path.join(d, 'link.txt'))
+        os.symlink('real', os.path.join(d, 'dir'))
+        src = lambda path: parse_line('CORSAllowOriginFile', path, d)[0][1]
+        assert src('plain.txt').matches(('https', 'a.example.com', None))
+        assert src('real/o.txt').confined_state() == 'regular'
+        for path in ('link.txt', 'dir/o.txt', 'missing.txt'):
+            assert not src(path).items and src(path).confined_state() != 'regular', path
+    finally:
+        shutil.rmtree(d)
     for bad in ('CORSAllowMethods GET +PUT', 'CORSAllowOrigin -*', 'CORSAllowMethods -GET', 'CORSAllowMethods TRACE'):
         try:
             parse_level(L(bad))

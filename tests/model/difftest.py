@@ -1,17 +1,43 @@
 #!/usr/bin/env python3
 """difftest.py - random multi-level configurations and requests through a real httpd loading
 mod_cors, each answer compared header by header with the model (cors_model.py), and the
-browser's verdict (fetch_judge.py) on the module's answer and on the model's.
+browser's verdict (fetch_judge.py) on every answer held to what the policy says.
 
     python3 tests/model/difftest.py [--cases N] [--seed S] [--only B.I] [--configtest] [--so PATH]
+    python3 tests/model/difftest.py --configtest-only [--so PATH]
 
-Cases come in batches: one httpd per batch (event MPM, 127.0.0.1, a free port), holding a main
-server policy and a few name-based virtual hosts ("sites"), each with its own directory trees,
-<Directory>, .htaccess, <DirectoryMatch>, <Files>, <Location> and <If> sections.  Case I of
-batch B depends on the seed, B and I only: "--seed S --only B.I" replays it alone.
+Cases come in batches: one httpd per batch (event MPM, one child, 127.0.0.1, a free port),
+holding a main server policy and six name-based virtual hosts ("sites"), each with its own
+directory trees, <Directory>, .htaccess (with origin files beside them: the document root has
+AllowOverrideList CORSAllowOriginFile), <DirectoryMatch>, <Files>, <Location> and <If>
+sections.  For each kind of line (credentials, origin files, regexes, .htaccess files) two
+sites of a batch have more of it, so that every batch holds each kind.
 
-Prints one line per failing case, a summary of the kinds of disagreement, and last
-"N passed, N failed".  Exits 1 on any failure, 2 when it could not run.
+Every 100th case of a batch is a scenario (class Scenario): a directory of its own whose
+.htaccess files and origin files change between its requests, in four rounds of edits (a
+line changed, added, deleted; comments and other modules' lines shifting the rest): 129-150
+CORSAllowOriginMatch lines with removals after them (one file, or two nested ones), more
+directive text than the module keeps a built policy for (some 5,000 origins, rebuilt from
+its cached lines on every request), and CORSAllowOriginFile named by the .htaccess file
+turning into a symbolic link (to a file beside it, absolute, a chain, out of the directory,
+its directory a link) and back into a plain file.  Each process looks at an origin file at
+most once a second: the requests after such a change come SETTLE (1.1) s after it, the wait
+spent on the static cases and the other scenarios.
+
+For every request: the Access-Control-* headers, Vary and a preflight's status must be the
+model's; no answer to a scenario's request may be a 500; and the browser's verdict (fetch_judge.judge) on the
+module's answer must be cors_model.browser_verdict, what the policy says a browser decides
+(a 'fetch' disagreement; 'model-fetch' where the model's own headers would be read
+otherwise: a fault of the model).  Not judged: requests without Origin (no CORS check in a
+browser); where the location is off, the verdict is on the site's own headers.
+
+A run must hold enough of each kind of case (FLOORS, per 1,000 cases): below a floor it fails
+with a line naming the kind; --cases below 1,000 is refused.
+
+Case I of batch B depends on the seed, B and I only: "--seed S --only B.I" replays it alone
+(a scenario: all its requests).  Prints one line per failing request, a summary of the
+kinds of disagreement, the coverage, and last "N passed, N failed".  Exits 1 on any failure
+or coverage short of a floor, 2 when it could not run.
 """
 import sys
 sys.dont_write_bytecode = True
@@ -38,7 +64,7 @@ APACHE = '/usr/sbin/apache2'
 MODULES = '/usr/lib/apache2/modules'
 BATCH = 2500
 
-N_SITES = 3
+N_SITES = 6
 N_TREES = 8
 DIRS = ['', 'a', 'a/b', 'c']
 FILES = ['f0.txt', 'f1.txt', 'f2.txt']
@@ -83,6 +109,10 @@ SIX = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']
 OTHER_METHODS = ['PATCH', 'PURGE', 'MKCOL']
 HEADER_ITEMS = ['Content-Type', 'X-Api-Key', 'X-Requested-With', 'Authorization', 'X-Custom-1']
 EXPOSE_ITEMS = ['X-Gen-A', 'X-Gen-B', 'X-Request-Id', 'Content-Type']
+HT_ORIGIN_FILES = ['origins.txt', 'lists/o.txt']    # beside each .htaccess file
+# How often a level has each kind of line: a site's usual values, and those of the two sites per
+# batch (chosen at random) that have more of that kind, so that every batch holds each kind.
+KNOBS = {'cred': (0.2, 0.55), 'file': (0.15, 0.45), 'regex': (0.15, 0.4), 'ht': (0.3, 0.55)}
 
 
 def case_variant(rng, s):
@@ -121,6 +151,11 @@ class Pools:
         for n in range(rng.randint(1, 3)):
             self.files['f%d.txt' % n] = [t for t, _ in rng.sample(self.origins[:-1],
                                                                    rng.randint(1, 4))]
+        # Origin files named by .htaccess files (AllowOverrideList), relative to their directory:
+        # written beside every .htaccess file of the batch.
+        self.ht_files = {}
+        for name in HT_ORIGIN_FILES:
+            self.ht_files[name] = [t for t, _ in rng.sample(self.origins[:-1], rng.randint(1, 4))]
         self.spelling = {m: rng.choice([m, m.lower(), m.capitalize()]) for m in OTHER_METHODS}
         self.methods = SIX + [self.spelling[m] for m in OTHER_METHODS]
 
@@ -199,9 +234,11 @@ def list_lines(rng, directive, plain_pool, remove_pool, star_ok, star_p=0.12):
     return lines
 
 
-def gen_level(rng, pools, mode, where):
+def gen_level(rng, pools, mode, where, knobs=None):
     """One level's CORS lines.  mode: 'nocred' (no credentials On), 'nostar' (no '*' origin or
-    expose) or 'any'.  where: 'main', 'vhost', 'dir', 'ht', 'sec' (weights differ)."""
+    expose) or 'any'.  where: 'main', 'vhost', 'dir', 'ht', 'sec' (weights differ).  knobs: how
+    often credentials, origin files and regexes come (KNOBS; the usual values if None)."""
+    knobs = knobs or {k: v[0] for k, v in KNOBS.items()}
     lines = []
     p = {'main': 0.7, 'vhost': 0.8, 'dir': 0.6, 'ht': 0.6, 'sec': 0.6}[where]
     if rng.random() > p:
@@ -212,17 +249,21 @@ def gen_level(rng, pools, mode, where):
             lines.append(('CORSEnable', rng.choice(['On', 'On', 'on', 'Off']) if where == 'vhost'
                           else rng.choice(['On', 'Off'])))
     elif rng.random() < 0.2:
-        lines.append(('CORSEnable', rng.choice(['On', 'Off'])))
+        lines.append(('CORSEnable', rng.choice(['On', 'On', 'Off'])))
     if rng.random() < 0.55:
         lines += list_lines(rng, 'CORSAllowOrigin',
                             lambda: pools.render_origin(rng, rng.choice(pools.origins)[0]),
                             lambda: pools.render_origin(rng, rng.choice(pools.origins)[0]),
                             star_ok, 0.22)
-    # Origin files are the admin's: not in .htaccess files (nor sections inside them).
-    if where in ('main', 'vhost', 'dir') and rng.random() < 0.15:
+    # Origin files: the admin's anywhere; in an .htaccess file (not in a section inside one) one
+    # beside it, where AllowOverrideList names the directive (the batch's document root does).
+    if where in ('main', 'vhost', 'dir') and rng.random() < knobs['file']:
         lines.append(('CORSAllowOriginFile', '%s{root}/origins/%s' % (
             rng.choice(['', '+']), rng.choice(sorted(pools.files)))))
-    if rng.random() < 0.15:
+    elif where == 'ht' and rng.random() < knobs['file']:
+        lines.append(('CORSAllowOriginFile', '%s%s' % (rng.choice(['', '+']),
+                                                      rng.choice(HT_ORIGIN_FILES))))
+    if rng.random() < knobs['regex']:
         lines += list_lines(rng, 'CORSAllowOriginMatch', lambda: rng.choice(pools.regexes),
                             lambda: rng.choice(pools.regexes), False)
     if rng.random() < 0.3:
@@ -240,8 +281,8 @@ def gen_level(rng, pools, mode, where):
         lines += list_lines(rng, 'CORSExposeHeaders',
                             lambda: case_variant(rng, rng.choice(EXPOSE_ITEMS)),
                             lambda: case_variant(rng, rng.choice(EXPOSE_ITEMS)), star_ok, 0.25)
-    if rng.random() < 0.2:
-        on = mode != 'nocred' and rng.random() < 0.7
+    if rng.random() < knobs['cred']:
+        on = mode != 'nocred' and rng.random() < (0.7 if knobs['cred'] < 0.5 else 0.85)
         lines.append(('CORSAllowCredentials', 'On' if on else 'Off'))
     if rng.random() < 0.15:
         lines.append(('CORSMaxAge', str(rng.choice([0, 5, 600, 7200, 86400]))))
@@ -297,6 +338,8 @@ class Site:
         self.core_dirs = []         # (relative dir, [core lines]): Require, AuthType; no CORS
         self.errordocs = []         # (status, URL): answered for the URL asked (an internal redirect)
         self.rewrites = {}          # relative dir -> (file, target URL) in its .htaccess
+        self.knobs = {k: v[0] for k, v in KNOBS.items()}
+        self.keep_cred = False
 
 
 def gen_section_pattern(rng, kind):
@@ -327,57 +370,76 @@ class Batch:
         self.pools = Pools(rng)
         # Who may hold '*' and who credentials On, so that start-up never sees a contradiction
         # (see check()); 'any' sites may hold both where only a request merges them.
-        self.main_mode = rng.choice(['nocred', 'nocred', 'nostar', 'neutral'])
+        self.main_mode = rng.choice(['nocred', 'nostar', 'neutral'])
         self.main = gen_level(rng, self.pools,
                               'nocred' if self.main_mode == 'neutral' else self.main_mode, 'main')
         if self.main_mode == 'neutral':
             self.main = strip_stars(self.main)
+        # For each kind of line, two sites have more of it (KNOBS).
+        high = {k: rng.sample(range(N_SITES), 2) for k in sorted(KNOBS)}
+        # Where the main server is off, all sites but one switch themselves on.
+        main_off = M.merge([self.main]).enabled is False and any(
+            d == 'CORSEnable' for d, _ in self.main)
+        dark = rng.randrange(N_SITES)
         self.sites = []
         for s in range(N_SITES):
             site = Site(s)
-            site.mode = rng.choice({'nocred': ['nocred', 'any'],
-                                    'nostar': ['nostar', 'any'],
-                                    'neutral': ['nocred', 'nostar', 'any']}[self.main_mode])
+            site.knobs = kn = {k: KNOBS[k][1 if s in high[k] else 0] for k in sorted(KNOBS)}
+            site.keep_cred = s in high['cred']
+            if site.keep_cred:
+                # credentials need a site where they may be On; a '*' above is replaced there
+                site.mode = {'nocred': 'any', 'nostar': rng.choice(['nostar', 'any']),
+                             'neutral': rng.choice(['nostar', 'any'])}[self.main_mode]
+            else:
+                site.mode = rng.choice({'nocred': ['nocred', 'any'],
+                                        'nostar': ['nostar', 'any'],
+                                        'neutral': ['nocred', 'nostar', 'any']}[self.main_mode])
             mode = site.mode
             site.leftover = rng.random() < 0.3
-            site.vhost = gen_level(rng, self.pools, mode, 'vhost')
+            site.vhost = gen_level(rng, self.pools, mode, 'vhost', kn)
+            if site.keep_cred and site.mode != 'nocred' and rng.random() < 0.7 and not any(
+                    l[0] == 'CORSAllowCredentials' for l in site.vhost):
+                site.vhost.insert(rng.randint(0, len(site.vhost)), ('CORSAllowCredentials', 'On'))
+            if main_off and s != dark:
+                site.vhost = [l for l in site.vhost if l[0] != 'CORSEnable']
+                site.vhost.insert(rng.randint(0, len(site.vhost)), ('CORSEnable', rng.choice(['On', 'on'])))
             if rng.random() < 0.3:
-                site.directories.append(('', gen_level(rng, self.pools, mode, 'dir')))
+                site.directories.append(('', gen_level(rng, self.pools, mode, 'dir', kn)))
             for t in range(N_TREES):
                 for d in DIRS:
                     rel = 't%d%s' % (t, '/' + d if d else '')
                     for _ in range(2):
                         if rng.random() < 0.25:
-                            site.directories.append((rel, gen_level(rng, self.pools, mode, 'dir')))
-                    if rng.random() < 0.3:
+                            site.directories.append((rel, gen_level(rng, self.pools, mode, 'dir', kn)))
+                    if rng.random() < kn['ht']:
                         files, ifs = [], []
                         if rng.random() < 0.2:
                             k = rng.choice(['Files', 'FilesMatch'])
                             files.append(M.Section(k, gen_section_pattern(rng, k),
-                                                   gen_level(rng, self.pools, mode, 'sec')))
+                                                   gen_level(rng, self.pools, mode, 'sec', kn)))
                         if rng.random() < 0.2:
                             ifs.append(M.Section('IfQuery', gen_section_pattern(rng, 'IfQuery'),
-                                                 gen_level(rng, self.pools, mode, 'sec')))
-                        site.htaccess[rel] = (gen_level(rng, self.pools, mode, 'ht'), files, ifs)
+                                                 gen_level(rng, self.pools, mode, 'sec', kn)))
+                        site.htaccess[rel] = (gen_level(rng, self.pools, mode, 'ht', kn), files, ifs)
             # Directory sections of one depth may come in any order in the file; httpd sorts
             # them by depth, keeping the file's order among equals.
             rng.shuffle(site.directories)
             for _ in range(rng.randint(0, 2)):
                 site.dirmatch.append(M.Section('DirectoryMatch',
                                                gen_section_pattern(rng, 'DirectoryMatch'),
-                                               gen_level(rng, self.pools, mode, 'sec')))
+                                               gen_level(rng, self.pools, mode, 'sec', kn)))
             for _ in range(rng.randint(0, 3)):
                 k = rng.choice(['Files', 'FilesMatch'])
                 site.files.append(M.Section(k, gen_section_pattern(rng, k),
-                                            gen_level(rng, self.pools, mode, 'sec')))
+                                            gen_level(rng, self.pools, mode, 'sec', kn)))
             for _ in range(rng.randint(0, 8)):
                 k = rng.choice(['Location', 'Location', 'LocationMatch'])
                 site.locations.append(M.Section(k, gen_section_pattern(rng, k),
-                                                gen_level(rng, self.pools, mode, 'sec')))
+                                                gen_level(rng, self.pools, mode, 'sec', kn)))
             for _ in range(rng.randint(0, 3)):
                 k = rng.choice(['IfQuery', 'IfUri'])
                 site.ifs.append(M.Section(k, gen_section_pattern(rng, k),
-                                          gen_level(rng, self.pools, mode, 'sec')))
+                                          gen_level(rng, self.pools, mode, 'sec', kn)))
             for t in range(N_TREES):
                 r = rng.random()
                 if r < 0.06:
@@ -395,7 +457,7 @@ class Batch:
                     if rng.random() < 0.6:
                         site.errordocs.append((st, '/t%d/%sf0.txt' % (
                             rng.randrange(N_TREES), rng.choice(['', 'a/', 'c/']))))
-            self.check(site)
+            self.check(site, rng)
             self.sites.append(site)
         # Sections of the main server: every virtual host inherits them, before its own.
         mmode = 'nocred' if self.main_mode == 'neutral' else self.main_mode
@@ -415,14 +477,42 @@ class Batch:
                 self.main_dir = lines
             else:
                 sec.lines = lines
+        # Where the document root's <Directory> is off, all sites but one switch their own
+        # root on again.
+        if any(d == 'CORSEnable' for d, _ in self.main_dir) and M.merge([self.main, self.main_dir]).enabled is False:
+            dark = rng.randrange(N_SITES)
+            for site in self.sites:
+                if site.idx == dark:
+                    continue
+                for n, (rel, lines) in enumerate(site.directories):
+                    if rel == '':
+                        site.directories[n] = (rel, [l for l in lines if l[0] != 'CORSEnable'] + [('CORSEnable', 'On')])
+                        break
+                else:
+                    site.directories.append(('', [('CORSEnable', 'On')]))
         self.root = None
         self.cache = {}
+        self.merged = {}
 
-    def check(self, site):
+    def check(self, site, rng):
         """Start-up refuses credentials with '*' in one section, and in each section as merged
         with its server ('any' sites); an .htaccess file (or a section in one) refuses it
-        within itself.  Take the credentials (then the stars) out of any such level."""
+        within itself.  Take the credentials (then the stars) out of any such level; on the
+        site that has more credentials (keep_cred), take the stars out first, and where a '*'
+        is inherited, give the level a list of its own."""
         def fix(lines, above):
+            if site.keep_cred and (M.conflict_of([lines]) or M.conflict_of(above + [lines])):
+                lines = strip_stars(lines)
+                if M.conflict_of(above + [lines]):
+                    pol = M.merge(above + [lines])
+                    own = []
+                    if pol.origins.star():
+                        own.append(('CORSAllowOrigin', join_items(rng, [
+                            self.pools.render_origin(rng, t) for t, _ in rng.sample(
+                                self.pools.origins[:-1], rng.randint(1, 2))])))
+                    if pol.expose.star():
+                        own.append(('CORSExposeHeaders', rng.choice(EXPOSE_ITEMS)))
+                    lines = own + lines
             for strip in (strip_conflict, strip_stars):
                 if M.conflict_of([lines]) or M.conflict_of(above + [lines]):
                     lines = strip(lines)
@@ -438,37 +528,50 @@ class Batch:
             site.htaccess[rel] = (fix(lines, []), files, ifs)
 
     # -- the model's view of one request --
-    def levels(self, site, rel_file, query):
+    def levels(self, site, rel_file, query, extra_ht=None):
+        """[(name, lines, base)] in merge order.  extra_ht: {relative dir: lines} of .htaccess
+        files besides the site's own (a scenario's, as they are now)."""
         root = '%s/docroot/s%d' % (self.root, site.idx)
         uri = '/' + rel_file
-        if rel_file.endswith('.txt'):
+        if rel_file.endswith('/') or '.' not in rel_file.rsplit('/', 1)[-1]:
+            filename = '%s/%s/' % (root, rel_file.rstrip('/'))     # a directory: walked down to itself
+        else:
             filename = '%s/%s' % (root, rel_file)
-        else:                       # a directory: walked down to itself
-            filename = '%s/%s/' % (root, rel_file.rstrip('/'))
         dirs = [('%s/docroot' % self.root, self.main_dir)]
         dirs += [(('%s/%s' % (root, r)) if r else root, l) for r, l in site.directories]
         ht = {('%s/%s' % (root, r)): M.HtAccess(l, f, i) for r, (l, f, i) in site.htaccess.items()}
+        for r, l in (extra_ht or {}).items():
+            ht['%s/%s' % (root, r)] = M.HtAccess(l)
         dm = [M.Section('DirectoryMatch', self.dirmatch_regex(site, s.pattern), s.lines,
                         '<DirectoryMatch %s>' % s.pattern) for s in site.dirmatch]
         levels = M.httpd_order(self.main, site.vhost, dirs, ht, dm, site.files,
                                self.main_locations + site.locations, site.ifs, filename, uri, query)
-        return [(name, [(d, a.replace('{root}', self.root)) for d, a in lines])
-                for name, lines in levels]
+        return [(name, [(d, a.replace('{root}', self.root)) for d, a in lines], base)
+                for name, lines, base in levels]
 
     def dirmatch_regex(self, site, pattern):
         return '^%s/docroot/s%d/%s(/|$)' % (re.escape(self.root), site.idx, pattern)
 
-    def policy(self, site, rel_file, query):
-        key = (site.idx, rel_file, query)
+    def policy(self, site, rel_file, query, scen=None):
+        """(levels, Policy) of a request; scen: the Scenario whose files it reads, as they are
+        at its current step."""
+        key = (site.idx, rel_file, query, scen and (scen.i, scen.step))
         if key not in self.cache:
-            levels = self.levels(site, rel_file, query)
-            self.cache[key] = (levels, M.merge([l for _, l in levels]))
+            levels = self.levels(site, rel_file, query, scen and scen.model_ht())
+            # requests to other files of one directory often merge the same levels
+            same = tuple((tuple(l), b) for _, l, b in levels)
+            if same not in self.merged:
+                if len(self.merged) > 5000:
+                    self.merged.clear()
+                self.merged[same] = M.merge([l for _, l, _ in levels], [b for _, _, b in levels])
+            self.cache[key] = (levels, self.merged[same])
         return self.cache[key]
 
     # -- files on disk --
-    def write(self, root, port, so):
+    def write(self, root, port, so, scenarios=()):
         self.root = root
         self.cache = {}
+        self.merged = {}
         docroot = os.path.join(root, 'docroot')
         conf = [
             'ServerRoot %s' % root,
@@ -493,7 +596,8 @@ class Batch:
             'MinSpareThreads 1', 'MaxSpareThreads 8',
             'DocumentRoot %s' % docroot,
             '<Directory />', '    AllowOverride None', '    Require all denied', '</Directory>',
-            '<Directory %s>' % docroot, '    AllowOverride FileInfo', '    Require all granted',
+            '<Directory %s>' % docroot, '    AllowOverride FileInfo',
+            '    AllowOverrideList CORSAllowOriginFile', '    Require all granted',
         ]
         conf += ['    %s %s' % l for l in self.main_dir]
         conf += ['</Directory>', '# main server policy']
@@ -550,19 +654,39 @@ class Batch:
                             text += section_text('If', if_expr(sec), sec.lines, '')
                         with open(os.path.join(path, '.htaccess'), 'w') as fh:
                             fh.write('\n'.join(text) + '\n')
+                        for name, items in self.pools.ht_files.items():
+                            if not any(d == 'CORSAllowOriginFile' and a.lstrip('+') == name
+                                       for d, a in lines):
+                                continue
+                            write_file(os.path.join(path, name), '# beside %s/.htaccess\n' % rel + ''.join(
+                                self.pools.render_origin(random.Random(name + rel), t) + '\n'
+                                for t in items))
         os.makedirs(os.path.join(root, 'run'), exist_ok=True)
         os.makedirs(os.path.join(root, 'origins'), exist_ok=True)
         for name, items in self.pools.files.items():
             with open(os.path.join(root, 'origins', name), 'w') as fh:
                 fh.write('# origins of %s\n' % name + ''.join(
                     self.pools.render_origin(random.Random(name), t) + '\n' for t in items))
+        for sc in scenarios:
+            sc.write_initial(os.path.join(docroot, 's%d' % sc.site.idx))
         with open(os.path.join(root, 'httpd.conf'), 'w') as fh:
             fh.write('\n'.join(conf).replace('{root}', root) + '\n')
         # httpd's children run as www-data when we are root: the tree must be readable.
         for dirpath, dirnames, filenames in os.walk(root):
             os.chmod(dirpath, 0o755)
             for f in filenames:
-                os.chmod(os.path.join(dirpath, f), 0o644)
+                if not os.path.islink(os.path.join(dirpath, f)):
+                    os.chmod(os.path.join(dirpath, f), 0o644)
+
+
+def write_file(path, text):
+    """Writes a file whole, under a new name renamed over the old one (a link there included)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = '%s.new%d' % (path, os.getpid())
+    with open(tmp, 'w') as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
 
 
 def if_expr(sec):
@@ -647,12 +771,14 @@ def mutate_origin(rng, o):
 def origin_of(rng, item):
     """A concrete origin an item of the model (allow or removal) is about."""
     if isinstance(item, M.SourceItem):
-        return origin_from_item(rng, rng.choice(item.items).key, None)
+        items = item.items
+        return origin_from_item(rng, rng.choice(items).key if items else 'https://app.example.com', None)
     if isinstance(item, M.RegexItem):
         for r, examples in REGEXES:
             if r == item.source:
                 return rng.choice(examples)
-        return 'https://app.example.com'
+        m = re.fullmatch(r'\^https://([a-z]+[0-9]+)\\\.example\\\.org\$', item.source)
+        return 'https://%s.example.org' % m.group(1) if m else 'https://app.example.com'
     return origin_from_item(rng, item.key, None)
 
 
@@ -664,7 +790,7 @@ def gen_origin(rng, batch, levels, pol):
             o = origin_of(rng, rng.choice(src))
             return mutate_origin(rng, o) if rng.random() < 0.25 else o
     items = []
-    for _, lines in levels:
+    for _, lines, _ in levels:
         for d, a in lines:
             if d == 'CORSAllowOrigin':
                 for w in re.split(r'[\s,"]+', a):
@@ -701,7 +827,7 @@ def gen_origin(rng, batch, levels, pol):
 
 def gen_acrm(rng, batch, levels, pol):
     r = rng.random()
-    listed = [w.lstrip('+-') for _, lines in levels for d, a in lines if d == 'CORSAllowMethods'
+    listed = [w.lstrip('+-') for _, lines, _ in levels for d, a in lines if d == 'CORSAllowMethods'
               for w in re.split(r'[\s,"]+', a) if w.lstrip('+-') not in ('', '*')]
     if r < 0.3 and [m for m in pol.methods.allows if m != '*']:
         m = rng.choice([m for m in pol.methods.allows if m != '*'])
@@ -758,7 +884,7 @@ def gen_acrh(rng, levels, pol):
     pool = ['content-type', 'authorization', 'x-api-key', 'x-requested-with', 'x-custom-1',
             'x-unlisted', 'x-gen-a']
     listed = []
-    for _, lines in levels:
+    for _, lines, _ in levels:
         for d, a in lines:
             if d == 'CORSAllowHeaders':
                 listed += [w.lstrip('+-') for w in re.split(r'[\s,"]+', a) if w.lstrip('+-') not in ('', '*')]
@@ -801,24 +927,33 @@ def make_case(seed, batch, i):
         c.rel = 't%d/%s%s' % (t, d + '/' if d else '', f)
     c.query = rng.choice(QUERIES) if rng.random() < 0.4 else ''
     levels, pol = batch.policy(c.site, c.rel, c.query)
+    return fill_request(rng, c, batch, levels, pol)
+
+
+def fill_request(rng, c, batch, levels, pol, focus=(), focus_p=0.0, need_origin=False):
+    """The request itself: method, Origin, the preflight's headers, the credentials mode.
+    focus: origins to ask about with probability focus_p (a scenario's removed ones, say);
+    need_origin: always with an Origin (a preflight or a plain request)."""
+    pick_origin = lambda: (rng.choice(focus) if focus and rng.random() < focus_p
+                           else gen_origin(rng, batch, levels, pol))
     c.credentials = rng.random() < 0.5
     c.origin = c.acrm = c.acrh = None
-    r = rng.random()
+    r = rng.random() * (0.8 if need_origin else 1.0)
     if r < 0.45:
         c.method = 'OPTIONS'
-        c.origin = gen_origin(rng, batch, levels, pol)
+        c.origin = pick_origin()
         c.acrm = gen_acrm(rng, batch, levels, pol)
         c.acrh = gen_acrh(rng, levels, pol)
     elif r < 0.8:
         c.method = rng.choice(['GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])
-        c.origin = gen_origin(rng, batch, levels, pol)
+        c.origin = pick_origin()
     elif r < 0.92:
         c.method = rng.choice(['GET', 'HEAD', 'POST', 'OPTIONS'])
         if c.method == 'OPTIONS' and rng.random() < 0.5:
             c.acrm = 'PUT'
     else:
         c.method = rng.choice(['OPTIONS', 'OPTIONS', 'GET'])
-        c.origin = gen_origin(rng, batch, levels, pol)
+        c.origin = pick_origin()
         c.acrm = rng.choice(['', 'PUT', 'DELETE'])
     c.url = '/' + c.rel + ('?' + c.query if c.query else '')
     # httpd strips white space around header values: send none, so the model sees what it does.
@@ -839,6 +974,592 @@ def make_case(seed, batch, i):
         else:
             c.headers.append((name, v))
     return c
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios: an .htaccess file and its origin files changing between the requests of a batch
+
+SCEN_EVERY = 100        # case I of a batch is a scenario where I % SCEN_EVERY == SCEN_EVERY - 1
+PROFILES = ('regex', 'file', 'large', 'nested', 'edit')
+NSTEPS = 5              # the files as first written, then after each of 4 rounds of edits
+LINK_ROUNDS = (2,)      # the round that changes origin files (a process looks once a second)
+SETTLE = 1.1            # seconds from such a change to the requests that must see it
+REGEX_BOUND = 256       # regexes in all the .htaccess files one request reads
+# The module keeps an .htaccess policy only under a quarter of its 8 MB cache, counting 16
+# bytes per byte of directive text (and the regexes' compiled size): past this much text,
+# the policy is built again on every request, from the cached lines.
+KEEP_TEXT = 8 * 1024 * 1024 // 4 // 16
+SCEN_FILES = ['data.json', 'data.json', 'data.json', 'f0.txt', 'f1.txt', '']
+EVIL = 'https://evil.example.com'
+REGEX_FORM = r'^https://%s%d\.example\.org$'
+
+
+def is_scenario(i):
+    return i % SCEN_EVERY == SCEN_EVERY - 1
+
+
+def regex_items(lines):
+    """How many regexes these CORS lines compile (each counts, removals and repeats too)."""
+    return sum(len(a.split()) for d, a in lines if d.lower() == 'corsalloworiginmatch')
+
+
+def cors_lines(entries):
+    return [(e[1], e[2]) for e in entries if e[1] is not None]
+
+
+def keyed_lines(entries):
+    """(line number, directive, args) of the CORS lines: what the module's cache keys on."""
+    return [(n + 1, e[1], e[2]) for n, e in enumerate(entries) if e[1] is not None]
+
+
+def text_of(entries):
+    return ''.join('%s\n' % (e[2] if e[1] is None else '%s %s' % (e[1], e[2])) for e in entries)
+
+
+class Scenario:
+    """A directory of its own (x<I> under a site's root, and maybe x<I>/sub) whose .htaccess
+    files and origin files change between its steps; a few requests at each step.  All steps
+    are made up front from the seed, the batch and I (--only B.I replays them).  Profiles:
+
+    regex   one .htaccess: origins, 129-150 (sometimes fewer) CORSAllowOriginMatch +regex lines,
+            removals after them, then a few lines that the rounds edit, add and delete: the
+            first request after such an edit finds the lines before it in the module's cache
+            and replays them
+    nested  the same split over two .htaccess files (P regexes above, R below, P + 2R > 256)
+    large   more directive text than the module keeps a policy for (some 5,000 origins), with
+            regexes and removals after the bulk: built from the cached lines on every request
+    file    CORSAllowOriginFile named by the .htaccess file; every other one starts as a
+            symbolic link (in the directory, absolute, a chain, out of it, or its directory a
+            link) that round 2 makes a plain file again, the others are plain files that round 2
+            makes links: through a link it allows nothing (in half of them round 2 leaves the
+            .htaccess file as it is: the policy the module keeps must see the change itself)
+    edit    random .htaccess lines (as the static cases have them) edited at random; sometimes
+            nested, with regexes, with an origin file that becomes a link"""
+
+    def __init__(self, seed, batch, i):
+        rng = random.Random('%s/scenario/%d/%d' % (seed, batch.b, i))
+        self.seed, self.batch, self.i = seed, batch, i
+        self.id = '%d.%d' % (batch.b, i)
+        self.site = rng.choice(batch.sites)
+        self.dir = 'x%d' % i
+        self.profile = PROFILES[(i // SCEN_EVERY) % len(PROFILES)]
+        self.step = 0
+        self.focus = [EVIL]
+        self.removed = []               # origins a removal refuses (some edits take it away)
+        self.late = []                  # origins the last regexes of a bulk allow
+        self.serial = 1000              # numbers for new items no line has held
+        self.link_plan = None           # the origin file whose links the rounds change
+        ht, fs = {'': []}, {}
+        getattr(self, 'build_' + self.profile)(rng, ht, fs)
+        self.settle(ht, fs, rng)
+        self.states = [(ht, fs)]
+        self.notes = ['as first written']
+        for r in range(1, NSTEPS):
+            ht = {k: [list(e) for e in v] for k, v in ht.items()}
+            fs = dict(fs)
+            notes = []
+            self.edit_round(rng, r, ht, fs, notes)
+            self.settle(ht, fs, rng)
+            self.states.append((ht, fs))
+            self.notes.append('; '.join(notes) or 'nothing')
+        # (where no policy is kept, every request after the first replays the cached lines)
+        self.nreq = [2 if self.profile == 'large' else rng.choice([2, 3, 3, 4]) for _ in range(NSTEPS)]
+        self.root = None
+        self.reads = {}                 # .htaccess (relative dir) -> reads since it changed
+        self.linked_before = set()      # origin files that were links at an earlier step
+
+    # -- building --
+    def new_number(self):
+        self.serial += 1
+        return self.serial
+
+    def head(self, rng, e, gen_p):
+        if rng.random() < 0.8:
+            e.append(['head', 'CORSEnable', rng.choice(['On', 'on'])])
+        if rng.random() < gen_p:
+            for d, a in gen_level(rng, self.batch.pools, self.site.mode, 'ht', self.site.knobs):
+                e.append(['head', d, a])
+
+    def regex_bulk(self, rng, e, letter, count):
+        nums = list(range(1, count + 1))
+        k = 0
+        plain = rng.random() < 0.3
+        while k < count:
+            n = 1 if rng.random() < 0.75 else rng.randint(2, 3)
+            items = [REGEX_FORM % (letter, x) for x in nums[k:k + n]]
+            e.append(['bulk-r', 'CORSAllowOriginMatch',
+                      ' '.join(it if plain else '+' + it for it in items)])
+            k += n
+        for x in sorted(set([1, 2, count // 2] + list(range(max(1, count - 5), count + 1)))):
+            self.focus.append('https://%s%d.example.org' % (letter, x))
+            if x > count - 6:
+                self.late.append('https://%s%d.example.org' % (letter, x))
+
+    def removals(self, rng, e, letter, count):
+        e.append(['removal', 'CORSAllowOrigin', rng.choice(['-' + EVIL, '-' + EVIL, '-https://EVIL.example.com:443'])])
+        self.focus += [EVIL, 'https://evil2.example.com']
+        self.removed += [EVIL, EVIL]
+        if count and rng.random() < 0.5:
+            x = rng.randint(max(1, count - 4), count)
+            e.append(['removal', 'CORSAllowOrigin', '-https://%s%d.example.org' % (letter, x)])
+            self.removed.append('https://%s%d.example.org' % (letter, x))
+        if count and rng.random() < 0.3:
+            x = rng.randint(1, count)
+            e.append(['removal', 'CORSAllowOriginMatch', '-' + REGEX_FORM % (letter, x)])
+            self.removed.append('https://%s%d.example.org' % (letter, x))
+
+    def tail_line(self, rng):
+        r = rng.random()
+        if r < 0.15:
+            return ['raw', None, rng.choice(['# edited %d' % self.new_number(),
+                                              'Header set X-Scenario "%d"' % self.new_number()])]
+        d, a = rng.choice([
+            ('CORSMaxAge', str(rng.choice([0, 5, 600, 7200]))),
+            ('CORSAllowHeaders', '+X-Tail-%d' % rng.randrange(100)),
+            ('CORSAllowMethods', rng.choice(['+PUT', '+DELETE', '+PUT +' + self.batch.pools.spelling['PATCH']])),
+            ('CORSExposeHeaders', rng.choice(['X-Gen-A', '+X-Gen-B', 'X-Request-Id'])),
+            ('CORSAllowCredentials', rng.choice(['On', 'On', 'Off'])),
+            ('CORSPreflightStatus', rng.choice(['200', '204'])),
+            ('CORSAllowOrigin', '+https://tail%d.example.net' % self.new_number()),
+        ])
+        if d == 'CORSAllowOrigin':
+            self.focus.append(a[1:])
+        return ['tail', d, a]
+
+    def tail(self, rng, e, n):
+        for _ in range(n):
+            e.append(self.tail_line(rng))
+
+    def file_content(self, rng):
+        pool = [t for t, _ in self.batch.pools.origins[:-1]]
+        items = rng.sample(pool, rng.randint(1, 3)) + [
+            'https://f%d-%d.example.net' % (self.i, self.new_number()) for _ in range(rng.randint(1, 2))]
+        for t in items:
+            self.focus.append(origin_from_item(rng, t, None))
+        return tuple(items)
+
+    def file_line(self, rng, e, fs, path=None):
+        path = path or rng.choice(['origins.txt', 'origins.txt', 'lists/origins.txt'])
+        if path.startswith('lists/'):
+            fs['lists'] = ('dir',)
+        fs[path] = ('file', self.file_content(rng))
+        e.append(['file', 'CORSAllowOriginFile', '%s%s' % (rng.choice(['', '+', '+']), path)])
+        return path
+
+    def build_regex(self, rng, ht, fs):
+        e = ht['']
+        self.head(rng, e, 0.4)
+        e.append(['allow', 'CORSAllowOrigin', rng.choice(
+            ['https://*.example.com', '+https://*.example.com', 'https://*.example.com https://app.example.net'])])
+        count = rng.randint(129, 150) if rng.random() < 0.85 else rng.randint(20, 128)
+        self.regex_bulk(rng, e, 'r', count)
+        if rng.random() < 0.25:
+            self.link_plan = self.file_line(rng, e, fs)
+        self.removals(rng, e, 'r', count)
+        self.tail(rng, e, rng.randint(0, 3))
+
+    def build_nested(self, rng, ht, fs):
+        top = ht['']
+        self.head(rng, top, 0.3)
+        top.append(['allow', 'CORSAllowOrigin', rng.choice(['https://*.example.com', '+https://*.example.com'])])
+        p = rng.randint(60, 140)
+        self.regex_bulk(rng, top, 'p', p)
+        self.tail(rng, top, rng.randint(0, 2))
+        sub = ht['sub'] = []
+        if rng.random() < 0.85:
+            r = rng.randint((REGEX_BOUND + 1 - p) // 2 + 1, min(150, REGEX_BOUND - p))
+        else:
+            r = rng.randint(1, (REGEX_BOUND - p) // 2)
+        if rng.random() < 0.5:
+            sub.append(['head', 'CORSEnable', 'On'])
+        self.regex_bulk(rng, sub, 'r', r)
+        self.removals(rng, sub, 'r', r)
+        self.tail(rng, sub, rng.randint(0, 3))
+
+    def build_large(self, rng, ht, fs):
+        e = ht['']
+        self.head(rng, e, 0.2)
+        n, text, first = 0, 0, True
+        while text < KEEP_TEXT + 8000:
+            k = rng.randint(100, 250)
+            items = ['https://o%d.example.org' % x for x in range(n, n + k)]
+            plain = first and rng.random() < 0.7
+            args = ' '.join(it if plain else '+' + it for it in items)
+            e.append(['bulk-o', 'CORSAllowOrigin', args])
+            text += len(args)
+            n += k
+            first = False
+        e.append(['allow', 'CORSAllowOrigin', '+https://*.example.com'])
+        self.focus += ['https://o%d.example.org' % x for x in (0, 1, n // 2, n - 1)]
+        count = rng.randint(129, 140) if rng.random() < 0.85 else rng.randint(0, 30)
+        if count:
+            self.regex_bulk(rng, e, 'r', count)
+        self.removals(rng, e, 'r', count)
+        for _ in range(rng.randint(1, 3)):
+            x = rng.randrange(n)
+            e.append(['removal', 'CORSAllowOrigin', '-https://o%d.example.org' % x])
+            self.removed.append('https://o%d.example.org' % x)
+        self.tail(rng, e, rng.randint(0, 3))
+
+    def build_file(self, rng, ht, fs):
+        e = ht['']
+        self.head(rng, e, 0.3)
+        path = self.file_line(rng, e, fs)
+        content = fs[path][1]
+        self.link_plan = path
+        if rng.random() < 0.5:
+            e.append(['allow', 'CORSAllowOrigin', '+https://app.example.net'])
+        if rng.random() < 0.3:
+            self.regex_bulk(rng, e, 'r', rng.randint(1, 20))
+        if rng.random() < 0.7:
+            victim = rng.choice(content)
+            e.append(['removal', 'CORSAllowOrigin', '-' + victim])
+            self.removed.append(origin_from_item(rng, victim, None))
+        if rng.random() < 0.4:
+            e.append(['allow', 'CORSAllowOrigin', '+https://*.example.com'])
+            self.removals(rng, e, 'r', 0)
+        self.tail(rng, e, rng.randint(0, 3))
+        # every other file scenario starts with a link, which round 2 makes a plain file again
+        if (self.i // SCEN_EVERY // len(PROFILES)) % 2 == 0:
+            self.change_origin_file(rng, fs, [])
+
+    def build_edit(self, rng, ht, fs):
+        e = ht['']
+        self.head(rng, e, 1.0)
+        for _ in range(rng.randint(0, 2)):
+            for d, a in gen_level(rng, self.batch.pools, self.site.mode, 'ht', self.site.knobs):
+                e.append(['head', d, a])
+        if rng.random() < 0.4:
+            self.regex_bulk(rng, e, 'r', rng.randint(1, 40))
+        if rng.random() < 0.5:
+            self.link_plan = self.file_line(rng, e, fs)
+        if rng.random() < 0.4:
+            e.append(['allow', 'CORSAllowOrigin', '+https://*.example.com'])
+            self.removals(rng, e, 'r', 0)
+        self.tail(rng, e, rng.randint(0, 3))
+        if rng.random() < 0.3:
+            sub = ht['sub'] = []
+            for d, a in gen_level(rng, self.batch.pools, self.site.mode, 'ht', self.site.knobs):
+                sub.append(['head', d, a])
+            self.tail(rng, sub, rng.randint(1, 2))
+
+    def settle(self, ht, fs, rng):
+        """What makes a version valid: an origin file named once per file, and on the disk (a
+        random level may name one), no credentials with '*' in one file (a 500), at most
+        REGEX_BOUND regexes on any path."""
+        for sub, e in ht.items():
+            seen = set()
+            for x in list(e):
+                if x[1] == 'CORSAllowOriginFile':
+                    path = x[2].lstrip('+')
+                    if path in seen:
+                        e.remove(x)
+                        continue
+                    seen.add(path)
+                    path = (sub + '/' if sub else '') + path      # relative to the scenario's top
+                    parts, linked = path.split('/')[:-1], False
+                    for k in range(len(parts)):
+                        node = fs.setdefault('/'.join(parts[:k + 1]), ('dir',))
+                        linked |= node[0] == 'link'
+                    if path not in fs and not linked:
+                        fs[path] = ('file', self.file_content(rng))
+            # httpd checks a level after each line: credentials On before a '*' that a later
+            # line takes back is still a contradiction (a 500) while the '*' line is read.
+            while any(x[1] == 'CORSAllowCredentials' and x[2].lower() == 'on' for x in e) and \
+                    any(M.conflict_of([cors_lines(e[:k])]) for k in range(1, len(e) + 1)):
+                x = next(x for x in e if x[1] == 'CORSAllowCredentials' and x[2].lower() == 'on')
+                x[2] = 'Off'
+        while regex_items(cors_lines(ht['']) + cors_lines(ht.get('sub', []))) > REGEX_BOUND:
+            e = ht['sub'] if 'sub' in ht else ht['']
+            e.remove(next(x for x in reversed(e) if x[0] == 'bulk-r'))
+
+    # -- rounds of edits --
+    def edit_round(self, rng, r, ht, fs, notes):
+        # In half the rounds that change its origin file, the file profile's .htaccess stays
+        # as it is: the policy the module keeps must notice the change by itself.
+        quiet = self.profile == 'file' and r in LINK_ROUNDS and rng.random() < 0.5
+        for _ in range(0 if quiet else 1 if rng.random() < 0.8 else 2):
+            if rng.random() < 0.1:
+                continue
+            sub = 'sub' if 'sub' in ht and rng.random() < 0.75 else ''
+            self.edit_file(rng, ht[sub], notes, (sub or '.') + '/.htaccess')
+        if r in LINK_ROUNDS and self.link_plan:
+            self.change_origin_file(rng, fs, notes)
+
+    def edit_file(self, rng, e, notes, name):
+        op = rng.choices(['tail-change', 'tail-add', 'tail-remove', 'raw-add', 'mid-change',
+                          'removal-change', 'head-add', 'regex-drop'],
+                         [25, 15, 8, 10, 10, 10, 6, 5])[0]
+        tails = [x for x in e if x[0] == 'tail']
+        if op in ('tail-change', 'tail-remove') and not tails:
+            op = 'tail-add'
+        if op == 'tail-change':
+            x = rng.choice(tails)
+            if x[1] is None:
+                new = self.tail_line(rng)
+            else:
+                for _ in range(10):
+                    new = self.tail_line(rng)
+                    if new[1] == x[1] and new[2] != x[2]:
+                        break
+                while new[1:] == x[1:]:
+                    new = self.tail_line(rng)
+            n = e.index(x)
+            notes.append('%s:%d %s -> %s' % (name, n + 1, show_entry(x), show_entry(new)))
+            e[n] = new
+        elif op == 'tail-add':
+            x = self.tail_line(rng)
+            e.append(x)
+            notes.append('%s:%d added %s' % (name, len(e), show_entry(x)))
+        elif op == 'tail-remove':
+            x = rng.choice(tails)
+            notes.append('%s:%d deleted %s' % (name, e.index(x) + 1, show_entry(x)))
+            e.remove(x)
+        elif op == 'raw-add':
+            n = rng.randint(0, len(e))
+            x = ['raw', None, rng.choice(['# comment %d' % self.new_number(),
+                                           'Header set X-Scenario "%d"' % self.new_number()])]
+            e.insert(n, x)
+            notes.append('%s:%d inserted %s' % (name, n + 1, show_entry(x)))
+        elif op == 'mid-change':
+            mids = [x for x in e if x[0] in ('bulk-r', 'bulk-o', 'head') and x[1] is not None]
+            if not mids:
+                return self.edit_file(rng, e, notes, name)
+            x = rng.choice(mids)
+            n = e.index(x)
+            old = show_entry(x)
+            if x[0] == 'bulk-r':
+                items = x[2].split()
+                k = rng.randrange(len(items))
+                num = self.new_number()
+                items[k] = re.sub(r'[0-9]+', str(num), items[k], count=1)
+                self.focus.append('https://%s%d.example.org' % (re.search(r'//([a-z]+)', items[k]).group(1), num))
+                x[2] = ' '.join(items)
+            elif x[0] == 'bulk-o':
+                items = x[2].split()
+                k = rng.randrange(len(items))
+                num = self.new_number()
+                self.focus += [items[k].lstrip('+'), 'https://o%d.example.org' % num]
+                items[k] = ('+' if items[k].startswith('+') else '') + 'https://o%d.example.org' % num
+                x[2] = ' '.join(items)
+            else:
+                lines = gen_level(rng, self.batch.pools, self.site.mode, 'ht', self.site.knobs) or [
+                    ('CORSAllowHeaders', '+X-Head-%d' % self.new_number())]
+                x[1], x[2] = lines[0]
+            notes.append('%s:%d %s -> %s' % (name, n + 1, old, show_entry(x)))
+        elif op == 'removal-change':
+            rems = [x for x in e if x[0] == 'removal']
+            if rems and rng.random() < 0.6:
+                x = rng.choice(rems)
+                n = e.index(x)
+                if rng.random() < 0.5:
+                    notes.append('%s:%d deleted %s' % (name, n + 1, show_entry(x)))
+                    e.remove(x)
+                else:
+                    new = '-https://evil%d.example.com' % self.new_number()
+                    self.focus.append(new[1:])
+                    notes.append('%s:%d %s -> %s' % (name, n + 1, show_entry(x), new))
+                    x[1], x[2] = 'CORSAllowOrigin', new
+            else:
+                target = rng.choice(self.focus)
+                x = ['removal', 'CORSAllowOrigin', '-' + target]
+                if target == 'null' or not M.parse_request_origin(target):
+                    return
+                e.append(x)
+                notes.append('%s:%d added %s' % (name, len(e), show_entry(x)))
+        elif op == 'head-add':
+            x = ['head', 'CORSAllowHeaders', '+X-Head-%d' % self.new_number()]
+            e.insert(0, x)
+            notes.append('%s:1 inserted %s' % (name, show_entry(x)))
+        elif op == 'regex-drop':
+            bulk = [x for x in e if x[0] == 'bulk-r']
+            if not bulk:
+                return self.edit_file(rng, e, notes, name)
+            x = rng.choice(bulk)
+            notes.append('%s:%d deleted %s' % (name, e.index(x) + 1, show_entry(x)))
+            e.remove(x)
+
+    def change_origin_file(self, rng, fs, notes):
+        """The planned origin file becomes a link (or a plain file again, or other content)."""
+        path = self.link_plan
+        linked = any(fs.get(p, ('file',))[0] == 'link'
+                     for p in ([path] + (['lists'] if path.startswith('lists/') else [])))
+        strict = self.profile == 'file'     # a plain file becomes a link, a link a plain file
+        if linked and (strict or rng.random() < 0.75):
+            # a plain file again, written under a new name renamed over the link
+            self.lists_plain(fs)
+            fs[path] = ('file', self.file_content(rng))
+            notes.append('%s a plain file again' % path)
+            return
+        if not linked and not strict and rng.random() < 0.2:
+            fs[path] = ('file', self.file_content(rng))
+            notes.append('%s rewritten (a plain file)' % path)
+            return
+        kinds = ['in', 'abs', 'chain', 'out'] + (['dir', 'dir'] if path.startswith('lists/') else [])
+        kind = rng.choice(kinds)
+        current = fs.get(path, ('file', self.file_content(rng)))
+        content = (current[1] if current[0] == 'file' else self.file_content(rng))
+        if rng.random() < 0.5:
+            content = content + self.file_content(rng)[-1:]
+        base = path.rsplit('/', 1)[0] + '/' if '/' in path else ''
+        if kind == 'dir':
+            for k in [k for k in fs if k.startswith('lists/')]:
+                fs['lists.real/' + k[len('lists/'):]] = fs.pop(k)
+            fs['lists.real'] = ('dir',)
+            fs['lists.real/' + path[len('lists/'):]] = ('file', content)
+            fs['lists'] = ('link', 'lists.real')
+            notes.append('lists a link to lists.real (holding %s)' % path[len('lists/'):])
+            return
+        self.lists_plain(fs)
+        if kind == 'in':
+            fs[base + 'alt.txt'] = ('file', content)
+            fs[path] = ('link', 'alt.txt')
+        elif kind == 'abs':
+            fs[base + 'alt.txt'] = ('file', content)
+            fs[path] = ('link', '{dir}/%salt.txt' % base)
+        elif kind == 'chain':
+            fs[base + 'alt.txt'] = ('file', content)
+            fs[base + 'l2.txt'] = ('link', 'alt.txt')
+            fs[path] = ('link', 'l2.txt')
+        else:
+            fs['../out-%s.txt' % self.dir] = ('file', content)
+            fs[path] = ('link', '%s../out-%s.txt' % ('../' if base else '', self.dir))
+        notes.append('%s a link (%s) to %s' % (path, kind, fs[path][1]))
+
+    @staticmethod
+    def lists_plain(fs):
+        """lists/ a plain directory again (if it was a link), with the files it showed."""
+        if fs.get('lists', ('dir',))[0] == 'link':
+            fs['lists'] = ('dir',)
+            for k in [k for k in fs if k.startswith('lists.real/')]:
+                fs['lists/' + k[len('lists.real/'):]] = fs[k]
+
+    # -- the disk --
+    def ht(self):
+        return self.states[self.step][0]
+
+    def model_ht(self):
+        return {'%s%s' % (self.dir, '/' + sub if sub else ''): cors_lines(e) for sub, e in self.ht().items()}
+
+    def write_initial(self, sroot):
+        self.root = os.path.join(sroot, self.dir)
+        for sub in self.ht():
+            d = os.path.join(self.root, sub)
+            for f in SCEN_FILES:
+                if f:
+                    write_file(os.path.join(d, f), '%s/%s\n' % (self.dir, f))
+        self.apply_fs({}, self.states[0][1])
+        for sub, e in self.ht().items():
+            write_file(os.path.join(self.root, sub, '.htaccess'), text_of(e))
+
+    def advance(self, step):
+        """Writes step's version of the files; True when an origin file changed."""
+        old_ht, old_fs = self.states[step - 1]
+        self.step = step
+        new_ht, new_fs = self.states[step]
+        for sub, e in new_ht.items():
+            if text_of(e) != text_of(old_ht.get(sub, [])):
+                write_file(os.path.join(self.root, sub, '.htaccess'), text_of(e))
+        self.apply_fs(old_fs, new_fs)
+        return old_fs != new_fs
+
+    def apply_fs(self, old, new):
+        depth = lambda p: p.count('/')
+        for p in sorted(old, key=depth, reverse=True):
+            if p not in new:
+                full = os.path.join(self.root, p)
+                if os.path.isdir(full) and not os.path.islink(full):
+                    shutil.rmtree(full)
+                elif os.path.lexists(full):
+                    os.unlink(full)
+        for p in sorted(new, key=depth):
+            if old.get(p) == new[p]:
+                continue
+            full = os.path.join(self.root, p)
+            node = new[p]
+            if node[0] == 'file':
+                if os.path.isdir(full) and not os.path.islink(full):
+                    shutil.rmtree(full)
+                write_file(full, '# %s\n' % p + ''.join(t + '\n' for t in node[1]))
+            elif node[0] == 'dir':
+                if os.path.islink(full) or os.path.isfile(full):
+                    os.unlink(full)
+                os.makedirs(full, exist_ok=True)
+                os.chmod(full, 0o755)
+            else:
+                if os.path.isdir(full) and not os.path.islink(full):
+                    shutil.rmtree(full)
+                elif os.path.lexists(full):
+                    os.unlink(full)
+                os.symlink(node[1].replace('{dir}', self.root), full)
+
+    # -- requests --
+    def make_request(self, step, k):
+        rng = random.Random('%s/scenario/%d/%d/%d/%d' % (self.seed, self.batch.b, self.i, step, k))
+        c = Case()
+        c.id = '%s/%d.%d' % (self.id, step, k)
+        c.scen = self
+        c.site = self.site
+        sub = 'sub/' if 'sub' in self.ht() and rng.random() < 0.75 else ''
+        c.rel = '%s/%s%s' % (self.dir, sub, rng.choice(SCEN_FILES))
+        c.query = rng.choice(QUERIES) if rng.random() < 0.15 else ''
+        levels, pol = self.batch.policy(c.site, c.rel, c.query, self)
+        if k == 0 or self.profile == 'large':
+            # the request that replays cached lines (the first after an edit; any, where no
+            # policy is kept): mostly about what a removal refuses or the last regexes allow
+            focus = (self.removed + self.late) if rng.random() < 0.7 else self.focus
+            return fill_request(rng, c, self.batch, levels, pol, focus or self.focus, 0.9, True)
+        return fill_request(rng, c, self.batch, levels, pol, self.focus + self.removed, 0.6)
+
+    def kinds(self, c, levels):
+        """What this request exercises beyond the static kinds (for the floors)."""
+        out = set()
+        path = [s for s in ([''] + (['sub'] if c.rel.startswith(self.dir + '/sub/') else []))
+                if s in self.ht()]
+        p = 0
+        for sub in path:
+            e = self.ht()[sub]
+            lines = cors_lines(e)
+            text = sum(len(a) for _, a in lines)
+            regexes = regex_items(lines)
+            key = keyed_lines(e)
+            first = self.states[0][0].get(sub)
+            if first is not None and keyed_lines(first) != key:
+                out.add('after .htaccess edits')
+            # what the module replays from its cache: where the file changed since this
+            # process last read it, the lines before the change; where it keeps no policy, all
+            reads, seen = self.reads.get(sub, (0, None))
+            if seen is not None and seen != key:
+                same = 0
+                while same < min(len(seen), len(key)) and seen[same] == key[same]:
+                    same += 1
+                replayed = regex_items([(d, a) for _, d, a in key[:same]])
+            elif text > KEEP_TEXT and seen is not None:
+                replayed = regexes
+            else:
+                replayed = 0
+            if p + 2 * replayed > REGEX_BOUND:
+                out.add('replays past 256 regexes')
+            if text > KEEP_TEXT:
+                out.add('too large to keep')
+            self.reads[sub] = (reads + 1, key)
+            p += regexes
+        for name, lines, base in levels:
+            if base is None or not base.startswith(self.root):
+                continue
+            for item in [i for _, i, _ in M.parse_level(lines, base) if isinstance(i, M.SourceItem)]:
+                state = item.confined_state()
+                if state == 'link':
+                    out.add('origin file behind a link')
+                    self.linked_before.add(item.path)
+                elif state == 'regular' and item.path in self.linked_before:
+                    out.add('origin file plain again')
+        return out
+
+
+def show_entry(x):
+    text = x[2] if x[1] is None else '%s %s' % (x[1], x[2])
+    return text if len(text) < 90 else text[:60] + '...(%d chars)' % len(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -951,8 +1672,52 @@ def model_headers(site, ans):
     return out
 
 
+def check(c, levels, pol, status, headers):
+    """Everything asserted about one answer: -> (ans, diffs, v_mod, v_exp).
+
+    diffs: the model's headers compared with the module's (compare()); 'fetch' where the
+    browser (fetch_judge) decides about the module's answer otherwise than the policy says
+    (cors_model.browser_verdict); 'model-fetch' where it decides about the model's own headers
+    otherwise (a fault of the model); 'status' 500 for a scenario's request (nothing in its
+    files is an error; the static cases' RewriteRule lines may loop, which httpd answers 500)."""
+    req = M.Request(c.method, c.origin, c.acrm, c.acrh)
+    ans = M.answer(pol, req)
+    diffs = compare(c.site, ans, status, headers)
+    if status == 500 and getattr(c, 'scen', None) is not None and not any(f == 'status' for f, _, _ in diffs):
+        diffs.append(('status', 'not 500', 500))
+    v_mod = F.judge(c.origin, c.method, c.acrm, c.acrh, c.credentials, status, headers)
+    v_model = F.judge(c.origin, c.method, c.acrm, c.acrh, c.credentials,
+                      ans.status if ans.preflight else status, model_headers(c.site, ans))
+    v_exp = M.browser_verdict(pol, req, c.credentials)
+    if v_exp is None and v_model is not None:
+        # Off (mod_cors adds nothing): what the site's own headers make of it
+        v_exp = bool(v_model)
+    if v_exp is not None:
+        if bool(v_mod) != v_exp:
+            diffs.append(('fetch', verdict_text(v_exp, v_model), str(v_mod)))
+        if bool(v_model) != v_exp:
+            diffs.append(('model-fetch', verdict_text(v_exp, None), str(v_model)))
+    return ans, diffs, v_mod, v_exp
+
+
+def verdict_text(ok, v=None):
+    if ok:
+        return 'pass'
+    return str(v) if v is not None and not v else 'fail'
+
+
 # ---------------------------------------------------------------------------------------------
 # The server
+
+def scratch_dir(prefix):
+    """A new directory for a server's tree: in /dev/shm where there is one (a batch writes a
+    thousand small files and rewrites .htaccess files between requests: ten times faster on a
+    tmpfs than on a disk), else in the usual temporary directory.  Its real path: the module
+    resolves the directories of .htaccess files, and the model compares paths."""
+    shm = '/dev/shm'
+    base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+    return os.path.realpath(tempfile.mkdtemp(prefix=prefix, dir=base))
+
 
 def free_port():
     s = socket.socket()
@@ -1012,7 +1777,9 @@ class Server:
         except OSError:
             return ''
 
-    def stop(self):
+    def stop(self, wait=True):
+        """SIGTERM to httpd; with wait, until it is gone (SIGKILL past 10 s).  Without, finish()
+        waits: httpd takes a second or more to stop, and the next batch runs meanwhile."""
         if not self.started:
             return
         self.started = False
@@ -1030,17 +1797,42 @@ class Server:
             os.kill(pid, signal.SIGTERM)
         except OSError:
             return
-        deadline = time.time() + 10
-        while time.time() < deadline:
+        self.pid, self.stopped_at = pid, time.time()
+        if wait:
+            self.finish(True)
+
+    def finish(self, block):
+        """True once the httpd stop() signalled is gone; with block, waits for it."""
+        while getattr(self, 'pid', None) is not None:
             try:
-                os.kill(pid, 0)
+                os.kill(self.pid, 0)
             except OSError:
-                return
+                self.pid = None
+                break
+            if time.time() > self.stopped_at + 10:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                self.pid = None
+                break
+            if not block:
+                return False
             time.sleep(0.05)
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        return True
+
+
+STOPPING = []       # (server, its tree, keep it): batches' servers stopped without waiting
+
+
+def reap(block):
+    """Waits for (with block) or looks at the servers still stopping; removes their trees."""
+    for item in list(STOPPING):
+        server, root, keep = item
+        if server.finish(block):
+            STOPPING.remove(item)
+            if not keep:
+                shutil.rmtree(root, ignore_errors=True)
 
 
 class Client:
@@ -1136,6 +1928,44 @@ HTACCESS_TESTS = [
     ('credentials in .htaccess, * expose in httpd.conf', ['CORSEnable On', 'CORSExposeHeaders *',
                                                           'CORSAllowOrigin https://a.example.com'],
      ['CORSAllowCredentials On'], {'Origin': 'https://a.example.com'}, ('model', None)),
+    ('CORSAllowOriginFile in .htaccess where AllowOverrideList does not name it', [],
+     ['CORSEnable On', 'CORSAllowOriginFile origins.txt'], {'Origin': 'https://a.example.com'}, ('status', 500)),
+]
+
+# .htaccess files that change between requests, every answer the model's (and never a 500):
+# (name, httpd.conf <Directory> lines, [(.htaccess lines, origins asked in turn)], files beside it:
+# {name: text, or ('link', target)})
+G18_REGEXES = ['CORSAllowOriginMatch +^https://r%d\\.example\\.org$' % n for n in range(1, 131)]
+G18_ORIGINS = ['https://o%d.example.org' % n for n in range(4800)]
+G18_BULK = ['CORSAllowOrigin ' + ' '.join(('+' if n else '') + o for o in G18_ORIGINS[n:n + 200])
+            for n in range(0, len(G18_ORIGINS), 200)]
+HT_SEQUENCES = [
+    ('130 regexes, a removal after them, then a later line edited',  [],
+     [(['CORSAllowOrigin https://*.example.com'] + G18_REGEXES + ['CORSAllowOrigin -https://evil.example.com',
+                                                                 'CORSMaxAge 5'],
+       ['https://evil.example.com', 'https://r130.example.org']),
+      (['CORSAllowOrigin https://*.example.com'] + G18_REGEXES + ['CORSAllowOrigin -https://evil.example.com',
+                                                                 'CORSMaxAge 6'],
+       ['https://evil.example.com', 'https://evil.example.com', 'https://r130.example.org', 'https://evil.example.com']),
+      (['CORSAllowOrigin https://*.example.com'] + G18_REGEXES + ['CORSAllowOrigin -https://evil.example.com',
+                                                                 'CORSMaxAge 6', 'CORSAllowHeaders X-A'],
+       ['https://r129.example.org', 'https://evil.example.com', 'https://evil.example.com'])], {}),
+    ('4,800 origins and 130 regexes (too large to keep), removals after them', [],
+     [(G18_BULK + ['CORSAllowOrigin +https://*.example.com'] + G18_REGEXES + [
+         'CORSAllowOrigin -https://evil.example.com -https://o4799.example.org'],
+       ['https://evil.example.com', 'https://o4799.example.org', 'https://evil.example.com',
+        'https://o4798.example.org', 'https://r130.example.org', 'https://o4799.example.org'])], {}),
+    ('an origin file named by .htaccess, a link to a file beside it', ['AllowOverrideList CORSAllowOriginFile'],
+     [(['CORSEnable On', 'CORSAllowOriginFile origins.txt'], ['https://a.example.com', 'https://a.example.com'])],
+     {'alt.txt': 'https://a.example.com\n', 'origins.txt': ('link', 'alt.txt')}),
+    ('an origin file named by .htaccess, in a directory that is a link', ['AllowOverrideList CORSAllowOriginFile'],
+     [(['CORSEnable On', 'CORSAllowOriginFile +lists/origins.txt', 'CORSAllowOrigin +https://b.example.com'],
+       ['https://a.example.com', 'https://b.example.com', 'https://a.example.com'])],
+     {'real/origins.txt': 'https://a.example.com\n', 'lists': ('link', 'real')}),
+    ('an origin file named by .htaccess, a plain file', ['AllowOverrideList CORSAllowOriginFile'],
+     [(['CORSEnable On', 'CORSAllowOriginFile origins.txt', 'CORSAllowOrigin -https://c.example.com'],
+       ['https://a.example.com', 'https://c.example.com', 'https://a.example.com', 'https://b.example.com'])],
+     {'origins.txt': 'https://a.example.com\nhttps://c.example.com\n'}),
 ]
 
 
@@ -1178,7 +2008,7 @@ def model_refuses(main, sections):
 def run_configtests(args):
     """-> [(id, ok, text)]"""
     out = []
-    root = tempfile.mkdtemp(prefix='cors-model-ct-')
+    root = scratch_dir('cors-model-ct-')
     try:
         os.chmod(root, 0o755)
         for n, (name, main, sections, accept) in enumerate(CONFIGTESTS):
@@ -1212,23 +2042,42 @@ def run_htaccess_tests(args, root):
     main = ['DocumentRoot %s' % docroot, 'KeepAlive On',
             '<Directory %s>' % docroot, '    AllowOverride FileInfo', '    Require all granted',
             '</Directory>']
-    for n, (name, conf_lines, ht_lines, _, _) in enumerate(HTACCESS_TESTS):
-        d = os.path.join(docroot, 'h%d' % n)
+    dirs = [('h%d' % n, t[1], t[2], {}) for n, t in enumerate(HTACCESS_TESTS)]
+    dirs += [('s%d' % n, t[1], t[2][0][0], t[3]) for n, t in enumerate(HT_SEQUENCES)]
+    for name, conf_lines, ht_lines, files in dirs:
+        d = os.path.join(docroot, name)
         os.makedirs(d)
         with open(os.path.join(d, 'data.txt'), 'w') as fh:
             fh.write('x\n')
         with open(os.path.join(d, '.htaccess'), 'w') as fh:
             fh.write('\n'.join(ht_lines) + '\n')
+        for f, what in sorted(files.items()):
+            os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
+            if isinstance(what, tuple):
+                os.symlink(what[1], os.path.join(d, f))
+            else:
+                with open(os.path.join(d, f), 'w') as fh:
+                    fh.write(what)
         if conf_lines:
             sections['Directory %s' % d] = conf_lines
     for dirpath, _, filenames in os.walk(root):
         os.chmod(dirpath, 0o755)
         for f in filenames:
-            os.chmod(os.path.join(dirpath, f), 0o644)
+            if not os.path.islink(os.path.join(dirpath, f)):
+                os.chmod(os.path.join(dirpath, f), 0o644)
     with open(os.path.join(root, 'httpd.conf'), 'w') as fh:
         fh.write(minimal_conf(root, port, args.so, main, sections))
     server = Server(root)
     client = None
+    cors = lambda lines: [tuple(l.split(None, 1)) for l in lines if l.lower().startswith('cors')]
+
+    def by_model(d, conf_lines, ht_lines, origin, status, headers):
+        pol = M.merge([cors(conf_lines), cors(ht_lines)], [None, d])
+        ans = M.answer(pol, M.Request('GET', origin))
+        diffs = compare(Site(0), ans, status, headers)
+        if status == 500:
+            diffs.append(('status', 'not 500', 500))
+        return diffs
     try:
         try:
             server.start(port)
@@ -1242,17 +2091,28 @@ def run_htaccess_tests(args, root):
                 ok = status == want
                 detail = 'status %s, expected %s' % (status, want)
             else:
-                conf = [tuple(l.split(None, 1)) for l in conf_lines]
-                ht = [tuple(l.split(None, 1)) for l in ht_lines]
-                pol = M.merge([conf, ht])
-                ans = M.answer(pol, M.Request('GET', hdrs.get('Origin')))
-                site = Site(0)
-                diffs = compare(site, ans, status, headers)
+                diffs = by_model(os.path.join(docroot, 'h%d' % n), conf_lines, ht_lines, hdrs.get('Origin'),
+                                 status, headers)
                 ok = not diffs
                 detail = 'status %s, %s' % (status, '; '.join('%s expected %s got %s' % (
                     f, short(e), short(a)) for f, e, a in diffs) or 'as the model says')
             out.append((cid, ok, '%s: %s | httpd.conf: %s | .htaccess: %s' % (
                 name, detail, '; '.join(conf_lines), '; '.join(ht_lines))))
+        for n, (name, conf_lines, versions, files) in enumerate(HT_SEQUENCES):
+            d = os.path.join(docroot, 's%d' % n)
+            bad = []
+            for v, (ht_lines, origins) in enumerate(versions):
+                if v:
+                    write_file(os.path.join(d, '.htaccess'), '\n'.join(ht_lines) + '\n')
+                for k, origin in enumerate(origins):
+                    status, headers = client.send('127.0.0.1', 'GET', '/s%d/data.txt' % n, [('Origin', origin)])
+                    diffs = by_model(d, conf_lines, ht_lines, origin, status, headers)
+                    if diffs:
+                        bad.append('version %d request %d (Origin %s): status %s, %s' % (
+                            v + 1, k + 1, origin, status, '; '.join('%s expected %s got %s' % (
+                                f, short(e), short(a)) for f, e, a in diffs)))
+            out.append(('hs.%d' % n, not bad, '%s: %s' % (
+                name, ' / '.join(bad) or 'every answer as the model says')))
     finally:
         with signals_held():
             if client:
@@ -1262,7 +2122,7 @@ def run_htaccess_tests(args, root):
 
 
 # ---------------------------------------------------------------------------------------------
-# Running
+# Reporting
 
 def short(v, n=100):
     """repr of a value, long ones cut in the middle with their length said."""
@@ -1278,9 +2138,14 @@ def short(v, n=100):
 
 def describe_levels(levels):
     out = []
-    for where, lines in levels:
-        if lines:
-            out.append('[%s: %s]' % (where, '; '.join('%s %s' % l for l in lines)))
+    for where, lines, _ in levels:
+        if not lines:
+            continue
+        shown = ['%s %s' % (d, short(a, 120)[1:-1] if len(a) > 120 else a) for d, a in lines]
+        if len(shown) > 12:
+            shown = shown[:4] + ['... %d lines (%d regexes) ...' % (
+                len(shown) - 8, regex_items(lines[4:-4]))] + shown[-4:]
+        out.append('[%s: %s]' % (where, '; '.join(shown)))
     return ' '.join(out) or '[no CORS directive]'
 
 
@@ -1290,41 +2155,160 @@ def describe_request(c):
                                             'include' if c.credentials else 'omit')
 
 
-def run_batch(args, seed, b, indexes, out):
-    """Runs cases indexes of batch b; appends result tuples to out.  Returns None or an error."""
+def describe_scenario(c):
+    sc = getattr(c, 'scen', None)
+    if sc is None:
+        return ''
+    step = int(c.id.split('/')[1].split('.')[0])
+    return ' | scenario %s (%s), step %d of its files: %s' % (
+        sc.dir, sc.profile, step, ' / '.join('round %d: %s' % (r, sc.notes[r]) for r in range(1, step + 1))
+        or 'as first written')
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage: what a run must hold enough of
+
+# (kind, least count per 1,000 cases).  A run short of one fails, saying which: a run that
+# checks next to nothing of a kind must not pass as if it had.
+FLOORS = [
+    ('policy enabled', 350),
+    ('preflights', 150),
+    ('credentials', 40),
+    ('origin removals in force', 120),
+    ('regexes in force', 100),
+    ('.htaccess levels in force', 150),
+    ('origin files in force', 40),
+    ('judged by the browser', 600),
+    ('after .htaccess edits', 50),
+    ('replays past 256 regexes', 4),
+    ('too large to keep', 10),
+    ('origin file behind a link', 5),
+    ('origin file plain again', 2),
+]
+MIN_CASES = 1000
+
+
+def kinds_of(c, levels, pol, ans, v_exp):
+    """The coverage kinds of one request (FLOORS), as the model sees it."""
+    if not hasattr(pol, 'item_kinds'):
+        items = pol.origins.allows + pol.origins.removals
+        pol.item_kinds = (any(isinstance(x, M.RegexItem) for x in items),
+                          any(isinstance(x, M.SourceItem) for x in pol.origins.allows))
+    out = set()
+    if v_exp is not None:
+        out.add('judged by the browser')
+    if not pol.enabled:
+        return out
+    out.add('policy enabled')
+    if ans.preflight:
+        out.add('preflights')
+    if pol.credentials:
+        out.add('credentials')
+    if pol.origins.removals:
+        out.add('origin removals in force')
+    if pol.item_kinds[0]:
+        out.add('regexes in force')
+    if any(base is not None and lines for _, lines, base in levels):
+        out.add('.htaccess levels in force')
+    if pol.item_kinds[1]:
+        out.add('origin files in force')
+    return out
+
+
+def floor_failures(cov, cases):
+    """-> lines naming each kind a run of cases holds too few of."""
+    out = []
+    for kind, per_1000 in FLOORS:
+        need = per_1000 * cases // 1000
+        got = cov.get(kind, 0)
+        if got < need:
+            out.append('coverage short: %s: %d, the floor for %d cases is %d (%d per 1,000)' % (
+                kind, got, cases, need, per_1000))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+def split_static(indexes, weights):
+    """The static cases over a batch's steps: weights[s] shares of them before step s's
+    scenario requests (most after the rounds that change origin files: their wait is spent
+    on them)."""
+    total, out, start = sum(weights), [], 0
+    for s, w in enumerate(weights):
+        end = len(indexes) if s == len(weights) - 1 else start + len(indexes) * w // total
+        out.append(indexes[start:end])
+        start = end
+    return out
+
+
+def run_batch(args, seed, b, indexes, out, cov):
+    """Runs cases indexes of batch b; appends a result tuple for each request that disagrees
+    (each request with --only), None for each that agrees, to out; counts kinds in cov.
+    Returns None or an error."""
     batch = Batch(seed, b)
-    root = tempfile.mkdtemp(prefix='cors-model-')
+    scenarios = [Scenario(seed, batch, i) for i in indexes if is_scenario(i)]
+    static = [i for i in indexes if not is_scenario(i)]
+    root = scratch_dir('cors-model-')
     server = Server(root)
     client = None
+
+    def one(c, levels, pol, status, headers, extra=()):
+        ans, diffs, v_mod, v_exp = check(c, levels, pol, status, headers)
+        for k in kinds_of(c, levels, pol, ans, v_exp) | set(extra):
+            cov[k] = cov.get(k, 0) + 1
+        cov['requests'] = cov.get('requests', 0) + 1
+        if args.stats is not None:
+            tally(args.stats, c, pol, ans)
+        if diffs or args.only:
+            out.append((c, levels, pol, ans, status, headers, diffs, v_mod, v_exp))
+        else:
+            out.append(None)
+
+    def send(c):
+        try:
+            return client.send(c.site.name, c.method, c.url, c.headers), None
+        except RuntimeError as e:
+            return None, 'batch %d case %s (%s): %s%s' % (b, c.id, describe_request(c), e,
+                                                         ''.join('\n  ' + l for l in server.crashes()))
     try:
         port = free_port()
-        batch.write(root, port, args.so)
+        batch.write(root, port, args.so, scenarios)
         try:
             server.start(port)
         except Exception as e:      # a configuration the model holds valid was refused
             return 'batch %d: %s' % (b, e)
         client = Client(port)
-        for i in indexes:
-            c = make_case(seed, batch, i)
-            try:
-                status, headers = client.send(c.site.name, c.method, c.url, c.headers)
-            except RuntimeError as e:
-                return 'batch %d case %s (%s): %s%s' % (b, c.id, describe_request(c), e,
-                                                        ''.join('\n  ' + l for l in server.crashes()))
-            levels, pol = batch.policy(c.site, c.rel, c.query)
-            req = M.Request(c.method, c.origin, c.acrm, c.acrh)
-            ans = M.answer(pol, req)
-            if args.stats is not None:
-                tally(args.stats, c, pol, ans)
-            diffs = compare(c.site, ans, status, headers)
-            if diffs or args.only:
-                v_mod = F.judge(c.origin, c.method, c.acrm, c.acrh, c.credentials, status, headers)
-                v_model = F.judge(c.origin, c.method, c.acrm, c.acrh, c.credentials,
-                                  ans.status if ans.preflight else status,
-                                  model_headers(c.site, ans))
-                out.append((c, levels, pol, ans, status, headers, diffs, v_mod, v_model))
-            else:
-                out.append(None)
+        steps = NSTEPS if scenarios else 1
+        slices = split_static(static, [1, 1, 10, 1, 3][:steps] if scenarios else [1])
+        for step in range(steps):
+            changed_at, waiting = None, set()
+            for sc in scenarios if step else ():
+                if sc.advance(step):
+                    changed_at = time.time()
+                    waiting.add(sc.i)
+            for i in slices[step]:
+                c = make_case(seed, batch, i)
+                got, err = send(c)
+                if err:
+                    return err
+                levels, pol = batch.policy(c.site, c.rel, c.query)
+                one(c, levels, pol, got[0], got[1])
+            # The scenarios whose origin files changed come last, SETTLE after the change
+            # (each process looks at an origin file at most once a second).
+            for late in (False, True):
+                if late and changed_at is not None:
+                    time.sleep(max(0.0, changed_at + SETTLE - time.time()))
+                for sc in scenarios:
+                    if (sc.i in waiting) != late:
+                        continue
+                    for k in range(sc.nreq[step]):
+                        c = sc.make_request(step, k)
+                        got, err = send(c)
+                        if err:
+                            return err
+                        levels, pol = batch.policy(c.site, c.rel, c.query, sc)
+                        one(c, levels, pol, got[0], got[1], sc.kinds(c, levels))
         client.close()
         crashes = server.crashes()
         if crashes:
@@ -1334,11 +2318,10 @@ def run_batch(args, seed, b, indexes, out):
         with signals_held():
             if client:
                 client.close()
-            server.stop()
+            server.stop(wait=False)
+            STOPPING.append((server, root, args.keep))
             if args.keep:
                 print('# kept %s' % root, flush=True)
-            else:
-                shutil.rmtree(root, ignore_errors=True)
 
 
 def tally(st, c, pol, ans):
@@ -1378,33 +2361,41 @@ def tally(st, c, pol, ans):
             why[part] = why.get(part, 0) + 1
 
 
+def fetch_text(v_mod, v_exp):
+    if v_exp is None:
+        return 'fetch: not judged (no Origin: no CORS check in a browser)'
+    if bool(v_mod) == v_exp:
+        return 'fetch: the browser decides as the policy says (%s)' % v_mod
+    return 'fetch: the browser decides otherwise than the policy says: module %s, policy %s' % (
+        v_mod, 'pass' if v_exp else 'fail')
+
+
+def rerun_id(c):
+    return c.id.split('/')[0]
+
+
 def report_line(seed, cases, r):
-    c, levels, pol, ans, status, headers, diffs, v_mod, v_model = r
+    c, levels, pol, ans, status, headers, diffs, v_mod, v_exp = r
     exp, vary, exp_status = expected_view(c.site, ans)
     got = {k: v for k, v in acx(headers).items()}
-    if v_mod is None:
-        fetch = 'fetch: n/a (no Origin: no CORS for the browser)'
-    elif v_mod == v_model:
-        fetch = 'fetch: sides with neither, the browser sees no difference (module %s, model %s)' % (
-            v_mod, v_model)
-    else:
-        fetch = 'fetch: the browser would decide differently: module %s, model %s' % (v_mod, v_model)
-    return ('FAIL %s seed=%s | %s | %s | status %s | differs: %s | expected %s vary=%d%s | actual %s vary=%d'
+    return ('FAIL %s seed=%s | %s | %s%s | status %s | differs: %s | expected %s vary=%d%s | actual %s vary=%d'
             ' | %s%s | rerun: python3 tests/model/difftest.py --seed %s --only %s' % (
-                c.id, seed, describe_request(c), describe_levels(levels), status,
+                c.id, seed, describe_request(c), describe_levels(levels), describe_scenario(c), status,
                 '; '.join('%s expected %s got %s' % (f, short(e), short(a)) for f, e, a in diffs),
                 short(exp), vary,
                 ' expose=*minus%s' % sorted(ans.expose_removed) if ans.expose_removed else '',
-                short(got), vary_origin_count(headers), fetch,
+                short(got), vary_origin_count(headers), fetch_text(v_mod, v_exp),
                 ' (request-time conflict: credentials dropped)' if pol.conflict else '',
-                seed, c.id))
+                seed, rerun_id(c)))
 
 
 def class_of(r):
-    c, levels, pol, ans, status, headers, diffs, v_mod, v_model = r
+    c, levels, pol, ans, status, headers, diffs, v_mod, v_exp = r
     kind = ('preflight' if ans.preflight else
             'disabled' if not ans.enabled else
             'no-origin' if c.origin is None else 'request')
+    if getattr(c, 'scen', None) is not None:
+        kind = 'scenario-%s %s' % (c.scen.profile, kind)
     if any(f == 'status' for f, _, _ in diffs):
         # the decision itself differs: the other fields follow from it
         parts = ['status:%s->%s' % next((e, a) for f, e, a in diffs if f == 'status')]
@@ -1417,22 +2408,34 @@ def class_of(r):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--cases', type=int, default=2000)
+    ap.add_argument('--cases', type=int, default=2000,
+                    help='cases to run (at least %d: the coverage floors are per 1,000)' % MIN_CASES)
     ap.add_argument('--seed', type=str, default=None)
-    ap.add_argument('--only', type=str, default=None, help='B.I: run case I of batch B alone')
+    ap.add_argument('--only', type=str, default=None,
+                    help='B.I: run case I of batch B alone (a scenario: all its requests)')
     ap.add_argument('--batch', type=int, default=BATCH, help='cases per httpd (default %d)' % BATCH)
     ap.add_argument('--so', default=os.path.join(TOP, '.libs', 'mod_cors.so'))
     ap.add_argument('--keep', action='store_true', help='keep the generated trees')
     ap.add_argument('--quiet', action='store_true', help='summary only, no FAIL lines')
     ap.add_argument('--configtest', action='store_true',
-                    help='also check what httpd -t and .htaccess files must refuse (ct.N, ht.N: '
-                         'a few seconds, rerun with --configtest --cases 0)')
+                    help='also check what httpd -t and .htaccess files must refuse (ct.N, ht.N)')
+    ap.add_argument('--configtest-only', action='store_true',
+                    help='only those (a few seconds): no random cases, no floors')
     ap.add_argument('--stats', action='store_const', const={}, default=None,
                     help='print how many cases fell in each category of the model')
     args = ap.parse_args()
     if args.seed is None:
         args.seed = str(random.SystemRandom().randrange(1, 2 ** 31))
     seed = args.seed
+    if not args.only and not args.configtest_only and args.cases < MIN_CASES:
+        print('difftest: --cases %d is too few: at least %d (the coverage floors are counted per '
+              '1,000 cases; --configtest-only runs the start-up refusals alone)' % (args.cases, MIN_CASES),
+              file=sys.stderr)
+        return 2
+    if args.batch < SCEN_EVERY:
+        print('difftest: --batch %d is too small: at least %d (every %dth case of a batch is a '
+              'scenario)' % (args.batch, SCEN_EVERY, SCEN_EVERY), file=sys.stderr)
+        return 2
     M.selftest()            # the model and the judge against the specification's own examples
     F.selftest()
     args.so = os.path.abspath(args.so)
@@ -1440,11 +2443,14 @@ def main():
         print('no module at %s: make build first' % args.so, file=sys.stderr)
         return 2
     print('# seed %s; rerun: python3 tests/model/difftest.py --seed %s %s%s' % (
-        seed, seed, ('--only %s' % args.only) if args.only else ('--cases %d' % args.cases),
+        seed, seed, ('--only %s' % args.only) if args.only else
+        '--configtest-only' if args.configtest_only else ('--cases %d' % args.cases),
         '' if args.batch == BATCH or args.only else ' --batch %d' % args.batch), flush=True)
     if args.only:
-        b, i = (int(x) for x in args.only.split('.'))
+        b, i = (int(x) for x in args.only.split('/')[0].split('.'))
         plan = [(b, [i])]
+    elif args.configtest_only:
+        plan = []
     else:
         plan = []
         for start in range(0, args.cases, args.batch):
@@ -1460,9 +2466,10 @@ def main():
     signal.signal(signal.SIGINT, stop)
     passed = failed = 0
     classes = {}
+    cov = {}
     t0 = time.time()
     try:
-        if args.configtest and not args.only:
+        if (args.configtest or args.configtest_only) and not args.only:
             for cid, ok, text in run_configtests(args):
                 if ok:
                     passed += 1
@@ -1473,14 +2480,15 @@ def main():
                     print('FAIL %s seed=%s | %s' % (cid, seed, text), flush=True)
         for b, indexes in plan:
             results = []
-            err = run_batch(args, seed, b, indexes, results)
+            err = run_batch(args, seed, b, indexes, results, cov)
+            reap(False)
             if err:
                 print('FAIL batch %d seed=%s | %s | rerun: python3 tests/model/difftest.py --seed %s '
                       '--cases %d' % (b, seed, err, seed, (b + 1) * args.batch), flush=True)
                 kind = ('children crashed' if 'crashed' in err else
                         'did not start' if 'did not start' in err else 'a request failed')
                 classes.setdefault('httpd: ' + kind, [0, None])[0] += 1
-                failed += max(1, len(indexes) - len(results))
+                failed += 1
                 # the answers received before it are still judged below
             for r in results:
                 if r is None:
@@ -1488,9 +2496,9 @@ def main():
                     continue
                 if not r[6]:
                     passed += 1
-                    print('PASS %s | %s | %s | status %s | headers %s | fetch: module %s, model %s' % (
-                        r[0].id, describe_request(r[0]), describe_levels(r[1]), r[4], short(r[5]),
-                        r[7], r[8]))
+                    print('PASS %s | %s | %s%s | status %s | headers %s | %s' % (
+                        r[0].id, describe_request(r[0]), describe_levels(r[1]), describe_scenario(r[0]),
+                        r[4], short(r[5]), fetch_text(r[7], r[8])))
                     continue
                 failed += 1
                 cl = class_of(r)
@@ -1502,19 +2510,30 @@ def main():
     except KeyboardInterrupt:
         print('interrupted (seed %s)' % seed, flush=True)
         return 130
+    finally:
+        with signals_held():
+            reap(True)
     dt = time.time() - t0
     if args.stats is not None:
         why = args.stats.pop('why', {})
         print('# categories: ' + ', '.join('%s %d' % kv for kv in args.stats.items()))
         print('# model reasons: ' + ', '.join('%s %d' % kv for kv in sorted(why.items(), key=lambda x: -x[1])))
+    short_of = []
+    if plan and not args.only:
+        print('# coverage (requests of each kind; floor per 1,000 cases): ' + ', '.join(
+            '%s %d (%d)' % (k, cov.get(k, 0), f) for k, f in FLOORS))
+        short_of = floor_failures(cov, args.cases)
+        for line in short_of:
+            print('FAIL %s; seed=%s' % (line, seed), flush=True)
     total = passed + failed
     if classes:
         print('# disagreement classes (kind field:expected->actual), count, first case:')
         for cl, (n, r) in sorted(classes.items(), key=lambda x: -x[1][0]):
-            print('#   %6d  %s%s' % (n, cl, '  (e.g. --seed %s --only %s)' % (seed, r[0].id) if r else ''))
-    print('# %d cases in %.1f s (%.0f/s); seed %s' % (total, dt, total / dt if dt else 0, seed))
-    print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+            print('#   %6d  %s%s' % (n, cl, '  (e.g. --seed %s --only %s)' % (seed, rerun_id(r[0])) if r else ''))
+    print('# %d checks in %.1f s (%.0f/s); seed %s' % (total, dt, total / dt if dt else 0, seed))
+    print('%d passed, %d failed%s' % (passed, failed, ', %d coverage floors short' % len(short_of)
+                                      if short_of else ''))
+    return 1 if failed or short_of else 0
 
 
 if __name__ == '__main__':

@@ -6,6 +6,23 @@ CORS parts of Fetch: the CORS check, the CORS-preflight fetch (status, Allow-Met
 Allow-Headers), nothing about caches.
 
 A response is (status, [(name, value), ...]) with the header lines as received.
+
+How difftest.py uses it: on every request that carries an Origin, judge() on the module's
+answer must give what cors_model.browser_verdict() says a browser decides under the policy
+(the origin allowed or not; for a preflight also the method and every header asked for; with
+credentials mode 'include', the credentials the policy gives and no '*').  A disagreement is
+a failure of the case, whether or not the headers differed from the model's.  judge() on the
+model's own headers must give the same (otherwise the model is at fault).
+
+What it does not decide, and so what only the header-by-header comparison checks:
+  - requests without an Origin: a browser applies no CORS check to them (same-origin
+    requests, navigations), so judge() returns None;
+  - locations where the policy is off: mod_cors adds nothing there; the verdict is on the
+    site's own headers, not the policy's;
+  - which response headers a script may read (Access-Control-Expose-Headers), Vary, and
+    Access-Control-Max-Age or anything else about caches;
+  - requests no browser would send (a malformed Origin, method or Access-Control-Request-
+    Headers): they are judged as if sent, which refuses them on both sides.
 """
 import re
 
