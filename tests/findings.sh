@@ -218,6 +218,8 @@ EOF
     sleep 1.2
     check "links: swapped for a link out: its origins are not allowed" "- x3" \
         "$(every 3 /ht/a/data.txt https://outside.example)"
+    check "links: ... nor those read before: a link is no version to read" "- x3" \
+        "$(every 3 /ht/a/data.txt https://a.example)"
     check "links: ... the site answers (not a 500)" 200 "$(status /ht/a/data.txt https://a.example)"
     check "links: ... and the log says why" yes \
         "$(logged "$dir" 'is a link, or a link is on its path' 20)"
