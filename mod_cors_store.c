@@ -16,13 +16,11 @@
 
 #include "apr_atomic.h"
 #include "apr_general.h"
+#include "apr_sha1.h"
 #include "apr_shm.h"
 
 #include "httpd.h"
 #include "http_log.h"
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "mod_cors_store.h"
 
@@ -80,30 +78,29 @@ cors_store *cors_store_attach(server_rec *s)
     return st;
 }
 
+/* SHA-1 over the secret and then the parts, each with its length first (no two lists of
+ * parts read alike): a keyed fingerprint no origin can be chosen to match, made without
+ * allocating (it runs for every origin a flood sends that a query would be asked for). */
 apr_uint64_t cors_store_fingerprint(const cors_store *st, const char *const *parts)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
+    unsigned char md[APR_SHA1_DIGESTSIZE];
+    apr_sha1_ctx_t ctx;
     apr_uint64_t fp = 0;
-    unsigned char buf[1024];
-    size_t n = 0;
     int i;
 
-    /* Each part with its length first, so no two lists of parts read alike (the parts are
-     * two hashes and an origin of at most CORS_ORIGIN_MAX bytes: they fit). */
-    for (i = 0; parts[i] && n + 4 < sizeof(buf); i++) {
-        size_t len = strlen(parts[i]);
-        if (len > sizeof(buf) - n - 4) {
-            len = sizeof(buf) - n - 4;
-        }
-        buf[n++] = (unsigned char)(len >> 24);
-        buf[n++] = (unsigned char)(len >> 16);
-        buf[n++] = (unsigned char)(len >> 8);
-        buf[n++] = (unsigned char)len;
-        memcpy(buf + n, parts[i], len); /* NOLINT(bugprone-not-null-terminated-result) */
-        n += len;
+    apr_sha1_init(&ctx);
+    apr_sha1_update_binary(&ctx, st->mem->secret, sizeof(st->mem->secret));
+    for (i = 0; parts[i]; i++) {
+        apr_size_t len = strlen(parts[i]);
+        unsigned char n[4];
+        n[0] = (unsigned char)(len >> 24);
+        n[1] = (unsigned char)(len >> 16);
+        n[2] = (unsigned char)(len >> 8);
+        n[3] = (unsigned char)len;
+        apr_sha1_update_binary(&ctx, n, sizeof(n));
+        apr_sha1_update_binary(&ctx, (const unsigned char *)parts[i], (unsigned int)len);
     }
-    HMAC(EVP_sha256(), st->mem->secret, (int)sizeof(st->mem->secret), buf, n, md, &mdlen);
+    apr_sha1_final(md, &ctx);
     for (i = 0; i < 8; i++) {
         fp = (fp << 8) | md[i];
     }
