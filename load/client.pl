@@ -12,6 +12,8 @@
 #        https://always-sql.example: the two "always" origins must be allowed on every request
 #        (a half-read list would drop them), https://never.example never, any other answer
 #        may allow or refuse. Prints "requests bad allowed-by-A allowed-by-B".
+# Exits non-zero, saying why on standard error, if any client process died, exited non-zero
+# or did not report its totals (what it did is then unknown, so the run counts as failed).
 use strict;
 use warnings;
 use IO::Socket::INET ();
@@ -77,20 +79,41 @@ for my $c (1 .. $clients) {
                 print STDERR "bad answer for $origin: " . substr($head, 0, 200) . "\n" if $bad <= 3;
             }
         }
-        print $wr "$n $bad $by_a $by_b\n";
-        close $wr;
+        # One line, well under PIPE_BUF: written whole, never mixed with another client's.
+        print $wr "$$ $n $bad $by_a $by_b\n" or die "client $c: report: $!";
+        close $wr or die "client $c: report: $!";
         exit 0;
     }
     push @kids, $pid;
 }
 close $wr;
+# Each client runs SECONDS, plus at most 10 s for its last answer: past a generous bound the
+# ones still running are killed (and counted as failed) rather than waited for forever.
+local $SIG{ALRM} = sub { kill 'KILL', @kids; };
+alarm $seconds + 60;
 my ($total, $bad, $by_a, $by_b) = (0, 0, 0, 0);
+my %reported;
 while (my $line = <$rd>) {
-    my ($n, $b, $x, $y) = split ' ', $line;
+    my ($pid, $n, $b, $x, $y) = split ' ', $line;
+    next unless defined $y && $line =~ /^\d+( \d+){4}\n\z/;
+    $reported{$pid}++;
     $total += $n;
     $bad += $b;
     $by_a += $x;
     $by_b += $y;
 }
-waitpid $_, 0 for @kids;
+my @failed;
+for my $pid (@kids) {
+    waitpid($pid, 0) == $pid or do { push @failed, "client $pid: waitpid: $!"; next };
+    my $st = $?;
+    push @failed, "client $pid " . (($st & 127) ? 'killed by signal ' . ($st & 127)
+                                                : 'exited ' . ($st >> 8)) if $st;
+    push @failed, "client $pid reported " . ($reported{$pid} // 0) . ' times, not once'
+        if ($reported{$pid} // 0) != 1;
+}
+alarm 0;
 print $mode eq 'api' ? "$total $bad\n" : "$total $bad $by_a $by_b\n";
+if (@failed) {
+    print STDERR "client.pl: $_\n" for @failed;
+    exit 1;
+}

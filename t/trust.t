@@ -16,6 +16,18 @@ plan tests => 57, need_module 'cors';
 my $app = 'https://app.example.com';
 my $res;
 
+# The error log since START, once it holds N lines matching RE (waiting 5 s at most).
+sub log_lines_since {
+    my ($start, $re, $n) = @_;
+    my $text = '';
+    for (1 .. 50) {
+        $text = log_since($start);
+        last if (() = $text =~ /$re/g) >= $n;
+        select undef, undef, undef, 0.1;
+    }
+    return $text;
+}
+
 
 
 # ---- 3. a removal wins, whatever kind of item allows -----------------------------------------
@@ -117,17 +129,22 @@ $res = get_from '/trust/redos/data.txt', 'https://abc.example.com';
 ok t_cmp(acao($res), 'https://abc.example.com', '... while the origins it means still match');
 
 # ---- 8. warnings about an .htaccess policy are said once per process ---------------------------
+# Each request leaves its own cors:debug line with the pid of the process that answered it:
+# every one of those processes must have said the warning exactly once (no other test asks
+# for this directory, so none of them can have said it before), none more than once.
 $start = log_size();
 for (1 .. 20) {
     get_from '/trust/htaccess/null/data.txt', 'null';
 }
-my $lines = log_since($start, qr/allowing the origin 'null'/);
-my @warned = $lines =~ /\[pid (\d+)[^\]]*\][^\n]*allowing the origin 'null'/g;
-my %per_pid;
-$per_pid{$_}++ for @warned;
+my $served = qr/\[cors:debug\].*CORS request allowed for origin 'null'/;
+my $lines = log_lines_since($start, $served, 20);
+my $null_warning = qr{\[cors:warn\].*allowing the origin 'null'.*/trust/htaccess/null/\.htaccess:\d+\)};
+my @warned = $lines =~ /$null_warning/g;
+my $answered = lines_per_pid($lines, $served);
 ok t_cmp(scalar(@warned) >= 1 ? 1 : 0, 1, "the 'null' warning is given");
-ok t_cmp((grep { $_ > 1 } values %per_pid) ? 'repeated' : 'once', 'once',
-         '... once per process, not once per request (' . scalar(@warned) . ' lines for 20 requests)');
+ok t_cmp(said_once_per_process($null_warning, keys %$answered), 'once',
+         '... once per process, not once per request (' . scalar(@warned) . ' lines for 20 requests, '
+         . scalar(keys %$answered) . ' processes)');
 
 # ---- 1. a list too long for one .htaccess: 500 and one line naming file, directive and limit ---
 $start = log_size();
@@ -153,13 +170,20 @@ ok t_cmp($lines, qr{cannot be combined with CORSAllowCredentials On.*/trust/htac
 ok t_cmp($lines, qr{cannot be combined with CORSAllowCredentials On.*/trust/htaccess/conflict2/},
          '... and another directory\'s too: one site\'s mistake hides no other\'s');
 
+# Each refusal is logged at cors:info with the pid that answered it: every such process said
+# the warning exactly once since the server started (some said it for the request above, the
+# others now), none more than once.
 $start = log_size();
 get_from '/trust/redos/data.txt', $hostile for 1 .. 10;
-$lines = log_since($start, qr/match limit/);
-my %limit_per_pid;
-$limit_per_pid{$_}++ for $lines =~ /\[cors:warn\] \[pid (\d+)[^\n]*gave up at its match limit/g;
-ok t_cmp((grep { $_ > 1 } values %limit_per_pid) ? 'repeated' : 'once', 'once',
-         'the match-limit warning is given once per process and regex, not per request');
+$served = qr{\[cors:info\].*CORS request refused for GET /trust/redos/data\.txt: .*gave up at its match limit};
+$lines = log_lines_since($start, $served, 10);
+$answered = lines_per_pid($lines, $served);
+my $refusals = 0;
+$refusals += $_ for values %$answered;
+ok t_cmp(said_once_per_process(qr{\[cors:warn\].*CORSAllowOriginMatch '\^https://\(\[a-z\]\+\)\+.*gave up at its match limit},
+                               keys %$answered), 'once',
+         "the match-limit warning is given once per process and regex, not per request ($refusals refusals logged, "
+         . scalar(keys %$answered) . ' processes)');
 
 $start = log_size();
 $res = get_from '/trust/htaccess/regexes/data.txt', $app;

@@ -67,13 +67,18 @@ sql() {
     sqlite3 "$data/tenants.db" "$1"
 }
 
-# acao URL ORIGIN [CURL ARGS...]: the Access-Control-Allow-Origin sent back, or "-".
+# acao URL ORIGIN [CURL ARGS...]: the Access-Control-Allow-Origin sent back, or "-"; with
+# "(HTTP N)" after it when the status is not 200, and "no-answer" when curl got none, so a
+# refusal is never read from a server that is down or failing.
 acao() {
     url=$1 origin=$2
     shift 2
-    v=$(curl -s -o /dev/null -D - -H "Origin: $origin" "$@" "$base$url" \
-        | tr -d '\r' | sed -n 's/^[Aa]ccess-[Cc]ontrol-[Aa]llow-[Oo]rigin: //p')
-    echo "${v:--}"
+    h=$(curl -s -o /dev/null -D - -H "Origin: $origin" "$@" "$base$url" | tr -d '\r')
+    st=$(printf '%s\n' "$h" | sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p')
+    v=$(printf '%s\n' "$h" | sed -n 's/^[Aa]ccess-[Cc]ontrol-[Aa]llow-[Oo]rigin: //p')
+    if [ -z "$st" ]; then echo no-answer
+    elif [ "$st" = 200 ]; then echo "${v:--}"
+    else echo "${v:--}(HTTP $st)"; fi
 }
 
 # every N URL ORIGIN: the distinct answers of N requests (spread over processes and threads).
@@ -100,6 +105,117 @@ within() {
         tenths=$((tenths + 1))
     done
     echo never
+}
+
+# conn URL STEP...: STEPs over one kept-alive connection to $base, so one process answers
+# them all, and it is the only one asked anything meanwhile. A check that something is NOT
+# taken (a version held back, a bad one kept out) means something only once that process
+# has seen the new version: these steps wait (bounded, 10 s) for positive evidence of it.
+# Prints one line per ask or mark; if a wait runs out, a last line "not seen: ..." (also on
+# standard error) and fails.
+#   ask N ORIGIN          N requests from ORIGIN: their distinct answers, as every prints them
+#   run COMMAND           sh -c COMMAND between two requests (writes a new version)
+#   opened FILE ORIGIN    requests from ORIGIN, 0.1 s apart, until the process opens FILE
+#                         (inotify, watched from this step on): it has read what FILE holds
+#   logged OFFSET RE ORIGIN  requests from ORIGIN, 0.1 s apart, until the process has logged
+#                         a line matching RE (Perl) past byte OFFSET of the error log; ORIGIN
+#                         must be refused, so that its cors:info line names the process
+#   pause SECONDS
+#   mark                  the error log's size now
+conn() {
+    perl -e '
+        use strict; use warnings;
+        use IO::Socket::INET; use Time::HiRes qw(sleep);
+        require "syscall.ph";
+        my ($base, $log, $path, @steps) = @ARGV;
+        my ($host, $port) = $base =~ m{^http://([^:/]+):(\d+)$} or die "base $base\n";
+        my $start = -s $log;
+        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Timeout => 10)
+            or die "connect: $!\n";
+        my $lport = $s->sockport;
+        my ($answers, $pid) = (0, undef);
+        $| = 1;
+        sub give_up { print "not seen: $_[0]\n"; print STDERR "# conn $path: not seen: $_[0]\n"; exit 1 }
+        sub ask1 {
+            my ($origin) = @_;
+            print $s "GET $path HTTP/1.1\r\nHost: $host\r\nOrigin: $origin\r\n\r\n"
+                or give_up("cannot send: $!");
+            my $head = "";
+            while (defined(my $l = <$s>)) { $head .= $l; last if $l eq "\r\n"; }
+            give_up("the connection ended after $answers answers") unless $head =~ /\r\n\r\n\z/;
+            my ($len) = $head =~ /^Content-Length: (\d+)\r$/mi;
+            give_up("an answer without Content-Length") unless defined $len;
+            my $body = "";
+            while (length $body < $len) {
+                read($s, $body, $len - length $body, length $body) or give_up("a short body");
+            }
+            $answers++;
+            my ($st) = $head =~ m{^HTTP/1\.1 (\d+)};
+            my ($v) = $head =~ /^Access-Control-Allow-Origin: (.*?)\r$/mi;
+            $v //= "-";
+            return $st eq "200" ? $v : "$v(HTTP $st)";
+        }
+        sub log_from {
+            open my $fh, "<", $log or give_up("$log: $!");
+            seek $fh, $_[0], 0;
+            local $/;
+            return <$fh> // "";
+        }
+        # The process answering this connection: the one whose cors:info lines name it.
+        sub whose {
+            return $pid if defined $pid;
+            ($pid) = log_from($start) =~ /\[pid (\d+)[^\]]*\] \[client 127\.0\.0\.1:$lport\] /;
+            return $pid;
+        }
+        while (@steps) {
+            my $step = shift @steps;
+            if ($step eq "ask") {
+                my ($n, $origin) = splice @steps, 0, 2;
+                my %c;
+                $c{ask1($origin)}++ for 1 .. $n;
+                print join(" ", map { "$_ x$c{$_}" } sort keys %c), "\n";
+            }
+            elsif ($step eq "run") {
+                my $cmd = shift @steps;
+                system("sh", "-c", $cmd) == 0 or give_up("$cmd: exit " . ($? >> 8));
+            }
+            elsif ($step eq "opened") {
+                my ($file, $origin) = splice @steps, 0, 2;
+                my $fd = syscall(&SYS_inotify_init1, 04000);    # IN_NONBLOCK
+                $fd >= 0 or give_up("inotify_init1: $!");
+                my $wd = syscall(&SYS_inotify_add_watch, $fd, "$file", 0x20);   # IN_OPEN
+                $wd >= 0 or give_up("inotify_add_watch $file: $!");
+                open(my $ifh, "<&=", $fd) or give_up("inotify fd: $!");
+                my $seen = 0;
+                for (1 .. 100) {
+                    ask1($origin);
+                    my $n = sysread($ifh, my $buf, 4096);
+                    if ($n) { $seen = 1; last; }
+                    sleep 0.1;
+                }
+                close $ifh;
+                $seen or give_up("in 10 s of requests, the process did not open $file");
+            }
+            elsif ($step eq "logged") {
+                my ($offset, $re, $origin) = splice @steps, 0, 3;
+                my $seen = 0;
+                for (1 .. 100) {
+                    ask1($origin);
+                    my $p = whose();
+                    if (defined $p && grep { /\[pid $p\b/ && /$re/ } split /\n/, log_from($offset)) {
+                        $seen = 1;
+                        last;
+                    }
+                    sleep 0.1;
+                }
+                $seen or give_up(defined whose() ? "in 10 s of requests, pid $pid logged nothing matching $re"
+                                                 : "no cors:info line names the process answering");
+            }
+            elsif ($step eq "pause") { sleep shift @steps; }
+            elsif ($step eq "mark") { print -s $log, "\n"; }
+            else { die "conn: unknown step $step\n"; }
+        }
+    ' "$base" "$dir/error_log" "$@"
 }
 
 # children DIR: the pids of DIR's httpd children.
@@ -178,6 +294,9 @@ DocumentRoot $dir/www
 LogFormat "%U %{Origin}i %{cors}n" cors
 CustomLog $dir/access_log cors
 LogLevel warn cors:info
+# conn (below) keeps one connection for as many requests as a step takes.
+MaxKeepAliveRequests 0
+KeepAliveTimeout 15
 DBDriver sqlite3
 DBDParams $data/tenants.db
 CORSOriginCache shmcb:$dir/origin-cache(512000)
@@ -282,11 +401,11 @@ https://tenant-new.example
 
     # Written in place and not finished: the last line may be an origin cut short
     # (https://shop.co of https://shop.com). A file that does not end its line is taken only
-    # once it has not changed for 2 s.
-    sleep 1.1
+    # once it has not changed for 2 s. Nothing is logged while a version is held back: that
+    # the process has read it is seen from its opening the file (conn ... opened).
     printf 'https://tenant-b.example\nhttps://tenant-new.example\nhttps://shop.co' > "$data/origins.txt"
-    check "$t file: a last line not ended, just written: not taken" "- x6" \
-        "$(sleep 1.1; every 6 /file/data.txt https://shop.co)"
+    out=$(conn /file/data.txt opened "$data/origins.txt" https://shop.co ask 6 https://shop.co) || true
+    check "$t file: a last line not ended, just written: not taken" "- x6" "$out"
     printf 'm\n' >> "$data/origins.txt"
     got=$(within 40 https://shop.com /file/data.txt https://shop.com)
     check "$t file: ... once ended, the whole line is read" yes \
@@ -298,39 +417,54 @@ https://tenant-new.example
     # unended file stamped 100 s in the past is not taken at once either.
     printf 'https://tenant-b.example\nhttps://shop.com\nhttps://old.co' > "$data/origins.txt"
     touch -d '100 seconds ago' "$data/origins.txt"
-    check "$t file: ... stamped in the past: not taken at once" "- x6" \
-        "$(sleep 1.1; every 6 /file/data.txt https://old.co)"
+    out=$(conn /file/data.txt opened "$data/origins.txt" https://old.co ask 6 https://old.co) || true
+    check "$t file: ... stamped in the past: not taken at once" "- x6" "$out"
     printf 'm\n' >> "$data/origins.txt"
+    got=$(within 40 https://old.com /file/data.txt https://old.com)
+    check "$t file: ... once ended, read" yes "$([ "$got" != never ] && echo yes || echo no)"
 
     # Emptied in place (": > file", then written): a writer may still be at it, so the list
-    # in force stays until the file has not changed for 2 s.
-    sleep 1.1
-    every 12 /file/data.txt https://shop.com >/dev/null
-    : > "$data/origins.txt"
+    # in force stays until the file has not changed for 2 s. On one connection: the list in
+    # force first, then the file emptied, opened by that process, and the list still there.
+    out=$(conn /file/data.txt ask 6 https://shop.com run ": > '$data/origins.txt'" \
+        opened "$data/origins.txt" https://shop.com ask 6 https://shop.com) || true
+    check "$t file: emptied in place: the list in force before" "https://shop.com x6" \
+        "$(printf '%s\n' "$out" | sed -n 1p)"
     check "$t file: emptied in place: the list in force stays meanwhile" "https://shop.com x6" \
-        "$(sleep 1.1; every 6 /file/data.txt https://shop.com)"
+        "$(printf '%s\n' "$out" | sed -n 2p)"
     printf 'https://tenant-b.example\nhttps://shop.com\n' > "$data/origins.txt"
-    sleep 1.1
+    got=$(within 40 - /file/data.txt https://old.com)
+    check "$t file: ... written again: read (https://old.com gone)" yes \
+        "$([ "$got" != never ] && echo yes || echo no)"
 
-    # A bad line: the list in force stays, in every process; one error per process.
-    sleep 1.1
-    every 12 /file/data.txt https://tenant-b.example >/dev/null
-    errors_before=$(grep -c "origins.txt:2:" "$dir/error_log" || true)
-    put "$data/origins.txt" "https://tenant-c.example
-https://tenant-c.example/
-https://tenant-b.example
-"
-    sleep 1.2
+    # A bad line: the list in force stays, in every process; one error per process (and
+    # version). On one connection: the list in force, the bad version put in place, the
+    # process's error line (it has read it), the list still in force and nothing of the new
+    # file; then, a look later (the version unchanged: nothing to wait for but the time a
+    # look is due), no second error.
+    errors_from=$(wc -c < "$dir/error_log")
+    printf 'https://tenant-c.example\nhttps://tenant-c.example/\nhttps://tenant-b.example\n' \
+        > "$data/origins.txt.bad"
+    chmod 644 "$data/origins.txt.bad"
+    out=$(conn /file/data.txt ask 6 https://tenant-b.example \
+        run "mv '$data/origins.txt.bad' '$data/origins.txt'" \
+        logged "$errors_from" "origins\.txt:2: " https://tenant-c.example \
+        ask 24 https://tenant-b.example ask 12 https://tenant-c.example \
+        pause 1.1 ask 24 https://tenant-b.example) || true
+    check "$t file: a bad line: before it, the list in force" "https://tenant-b.example x6" \
+        "$(printf '%s\n' "$out" | sed -n 1p)"
     check "$t file: a bad line keeps the list in force" "https://tenant-b.example x24" \
-        "$(every 24 /file/data.txt https://tenant-b.example)"
+        "$(printf '%s\n' "$out" | sed -n 2p)"
     check "$t file: ... never a part of the new file" "- x12" \
-        "$(every 12 /file/data.txt https://tenant-c.example)"
-    sleep 1.1
+        "$(printf '%s\n' "$out" | sed -n 3p)"
+    # Other processes, too: each that looks says it once.
     every 24 /file/data.txt https://tenant-b.example >/dev/null
-    errors=$(( $(grep -c "origins.txt:2:" "$dir/error_log" || true) - errors_before ))
-    procs=$(children "$dir" | wc -w)
-    check "$t file: the error names file:line and the fix, once per process ($errors, $procs processes)" \
-        yes "$([ "$errors" -ge 1 ] && [ "$errors" -le "$procs" ] && echo yes || echo no)"
+    per_pid=$(tail -c +$((errors_from + 1)) "$dir/error_log" | grep "origins.txt:2: " \
+        | sed -n 's/.*\[pid \([0-9]*\).*/\1/p' | sort | uniq -c)
+    errors=$(printf '%s\n' "$per_pid" | awk '{ n += $1 } END { print n + 0 }')
+    procs=$(printf '%s\n' "$per_pid" | awk 'NF { n++ } END { print n + 0 }')
+    check "$t file: the error names file:line and the fix, once per process ($errors lines, $procs processes)" \
+        yes "$([ "$procs" -ge 1 ] && [ "$errors" -eq "$procs" ] && echo yes || echo no)"
     like "$t file: ... in words" "origins.txt:2: 'https://tenant-c.example/' ends with a slash.*write 'https://tenant-c.example'; the list read before \(origins: [0-9]+\) stays in force" \
         "$(cat "$dir/error_log")"
     put "$data/origins.txt" "https://tenant-c.example
@@ -349,12 +483,15 @@ https://removed.example
     check "$t .htaccess: its origin file changed (not the .htaccess): read within 2 s" yes \
         "$([ "$got" != never ] && [ "$got" -le 20 ] && echo yes || echo "no ($got)")"
     # A link put in place of the file later leads nowhere else: each reading checks again.
+    # Asked once the process answering has said so (its error line: it has looked).
+    link_from=$(wc -c < "$dir/error_log")
     mv "$dir/www/ht/ok/origins.txt" "$dir/www/ht/ok/origins.bak"
     ln -s "$data/origins.txt" "$dir/www/ht/ok/origins.txt"
-    sleep 1.2
+    out=$(conn /ht/ok/data.txt logged "$link_from" "ht/ok/origins\.txt is a link" \
+        https://tenant-b.example ask 6 https://tenant-b.example) || true
     check "$t .htaccess: its file swapped for a link out, later: the outside file is not read" \
-        "- x6" "$(every 6 /ht/ok/data.txt https://tenant-b.example)"
-    like "$t .htaccess: ... and said" "ht/ok/origins.txt leads out of the directory of the .htaccess file" \
+        "- x6" "$out"
+    like "$t .htaccess: ... and said" "ht/ok/origins.txt is a link, or a link is on its path" \
         "$(cat "$dir/error_log")"
     rm -f "$dir/www/ht/ok/origins.txt"
     mv "$dir/www/ht/ok/origins.bak" "$dir/www/ht/ok/origins.txt"
@@ -365,8 +502,11 @@ https://removed.example
         "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/up/data.txt")"
     check "$t .htaccess: an absolute path: 500" 500 \
         "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/abs/data.txt")"
-    check "$t .htaccess: a link out of its directory: 500" 500 \
-        "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/link/data.txt")"
+    # A linked file is the file's fault, not the line's (1.3.1): logged, nothing of it allowed,
+    # the site answered as usual (200). Asked once the process answering has said so.
+    out=$(conn /ht/link/data.txt logged "$link_from" "ht/link/origins\.txt is a link" \
+        https://tenant-c.example ask 6 https://tenant-c.example) || true
+    check "$t .htaccess: a link out of its directory: answered, nothing of the file allowed" "- x6" "$out"
     check "$t .htaccess: without AllowOverrideList (AllowOverride All alone): 500" 500 \
         "$(curl -s -o /dev/null -w '%{http_code}' "$base/ht/denied/data.txt")"
     start=$(date +%s%N)
@@ -384,7 +524,7 @@ https://removed.example
     like "$t .htaccess: ... so is the database" "CORSAllowOriginQuery: not in .htaccess files" "$log"
     like "$t .htaccess: ... logged" "ht/fifo/origins.txt is not a regular file" "$log"
     like "$t .htaccess: ... says why (above)" "must be relative to its directory and stay below it \('../../../../data/origins.txt'" "$log"
-    like "$t .htaccess: ... says why (link)" "leads out of it through a link" "$log"
+    like "$t .htaccess: ... says why (link)" "ht/link/origins.txt is a link, or a link is on its path" "$log"
     like "$t .htaccess: ... not allowed here" "ht/denied/.htaccess: CORSAllowOriginFile not allowed here" "$log"
 
     # ---- CORSAllowOriginMap -----------------------------------------------------------------
@@ -407,18 +547,21 @@ https://removed.example
     # A DBM file replaced by garbage: refused, and said once per process and version (the
     # library's own complaints too: Berkeley DB prints a page of them when it opens one), not
     # on every request. Counted without the refusals' own cors:info lines.
-    noisy() { grep -v '\[cors:info\]' "$dir/error_log" | wc -l; }
+    # noisy FROM TO: the lines between two byte offsets of the error log, cors:info aside.
+    noisy() { tail -c +$(($1 + 1)) "$dir/error_log" | head -c $(($2 - $1)) | grep -vc '\[cors:info\]' || true; }
+    garbage_from=$(wc -c < "$dir/error_log")
     head -c 4096 /dev/urandom > "$data/origins.db.new" && chmod 644 "$data/origins.db.new"
     mv "$data/origins.db.new" "$data/origins.db"
     got=$(within 25 - /map/data.txt https://map-z.example)
     check "$t dbm: replaced by garbage: refused" yes "$([ "$got" != never ] && echo yes || echo no)"
-    sleep 1.1
-    every 40 /map/data.txt https://map-z.example >/dev/null
-    before=$(noisy)
-    sleep 1.1
-    every 40 /map/data.txt https://map-z.example >/dev/null
-    check "$t dbm: ... then nothing more is logged for it, however many requests" 0 \
-        $(( $(noisy) - before ))
+    # On one connection: once its process has said so (it has opened the garbage), 40
+    # requests; then, a look later (a second: nothing else to wait for, the file unchanged),
+    # 40 more, during which nothing at all is logged but the refusals' cors:info lines.
+    out=$(conn /map/data.txt logged "$garbage_from" "origins\.db cannot be opened as a" https://map-z.example \
+        ask 40 https://map-z.example pause 1.1 mark ask 40 https://map-z.example mark) || true
+    m1=$(printf '%s\n' "$out" | sed -n 2p) m2=$(printf '%s\n' "$out" | sed -n 4p)
+    check "$t dbm: ... then nothing more is logged for it, however many requests" "- x40 - x40 0" \
+        "$(printf '%s\n' "$out" | sed -n 1p) $(printf '%s\n' "$out" | sed -n 3p) $(noisy "${m1:-0}" "${m2:-0}")"
     check "$t dbm: ... the section's own list still holds" "https://listed.example" \
         "$(acao /map/data.txt https://listed.example)"
 
@@ -466,7 +609,9 @@ https://removed.example
     like "$t query: ... and Vary: Origin" "^Vary: Origin" "$out"
     like "$t query: ... the error log says the query failed" "CORSAllowOriginQuery \"SELECT 1 FROM tenant_origins WHERE origin = %s\": the query failed: .*refused meanwhile" \
         "$(cat "$dir/error_log")"
-    wait "$locker" || true
+    locker_rc=0
+    wait "$locker" || locker_rc=$?
+    check "$t query: the writer that locked the database committed (sqlite3 exit 0)" 0 "$locker_rc"
     got=$(within 80 https://sql-c.example /query/data.txt https://sql-c.example)
     check "$t query: the lock gone: allowed again (within the 5 s it is left alone)" yes \
         "$([ "$got" != never ] && echo yes || echo no)"
@@ -525,109 +670,128 @@ flood() {
 }
 
 # ---- start-up: what configtest stops -------------------------------------------------------
-configtest() {  # BODY: prints the configtest output
+# configtest BODY: the configtest output, then a last line "exit N" (N: its exit status; 124
+# when it hung 20 s).
+configtest() {
     d="$root/ct"
     mkdir -p "$d"
     { httpd_base "$d" event dbd; echo "Listen 127.0.0.1:$(httpd_free_port)"; printf '%s\n' "$1"; } \
         > "$d/httpd.conf"
-    timeout 20 "$HTTPD_BIN" -t -f "$d/httpd.conf" 2>&1 || true
+    rc=0
+    timeout 20 "$HTTPD_BIN" -t -f "$d/httpd.conf" 2>&1 || rc=$?
+    echo "exit $rc"
+}
+# refused NAME PATTERN BODY: configtest stops (exit 1: not passed, not hung) saying PATTERN.
+refused() {
+    out=$(configtest "$3")
+    if [ "$(printf '%s\n' "$out" | tail -n 1)" = "exit 1" ] && printf '%s\n' "$out" | grep -Eq -- "$2"; then
+        passed=$((passed + 1)); echo "ok - $1"
+    else
+        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: exit 1 and /$2/"
+        printf '%s\n' "$out" | tail -n 5 | sed 's/^/#   got:  /'
+    fi
+}
+# accepted NAME BODY: configtest passes (exit 0, "Syntax OK").
+accepted() {
+    check "$1" "Syntax OK
+exit 0" "$(configtest "$2" | tail -n 2)"
 }
 put "$data/bad.txt.ok" "https://ok.example
 "
 put "$data/bad.txt" "https://ok.example
 *
 "
-like "configtest: '*' in an origin file, with its line" \
+refused "configtest: '*' in an origin file, with its line" \
     "bad.txt:2: '\*' would allow every origin: write CORSAllowOrigin \* in the configuration" \
-    "$(configtest "<Location /x>
+    "<Location /x>
 CORSAllowOriginFile $data/bad.txt
-</Location>")"
+</Location>"
 put "$data/bad.txt" "https://ok.example
 https://*.github.io
 "
-like "configtest: a wildcard over a public suffix in a file" \
+refused "configtest: a wildcard over a public suffix in a file" \
     "bad.txt:2: 'https://\*.github.io' lets strangers in" \
-    "$(configtest "<Location /x>
+    "<Location /x>
 CORSAllowOriginFile $data/bad.txt
-</Location>")"
+</Location>"
 mkfifo "$data/fifo.txt"
-like "configtest: a FIFO named as the file (not waited on)" "CORSAllowOriginFile: $root/data/fifo.txt is not a regular file" \
-    "$(configtest "<Location /x>
+refused "configtest: a FIFO named as the file (not waited on)" "CORSAllowOriginFile: $root/data/fifo.txt is not a regular file" \
+    "<Location /x>
 CORSAllowOriginFile $data/fifo.txt
-</Location>")"
-like "configtest: a missing file" "CORSAllowOriginFile: cannot read $root/data/none.txt" \
-    "$(configtest "<Location /x>
+</Location>"
+refused "configtest: a missing file" "CORSAllowOriginFile: cannot read $root/data/none.txt" \
+    "<Location /x>
 CORSAllowOriginFile $data/none.txt
-</Location>")"
-like "configtest: a missing DBM file" "CORSAllowOriginMap: .*none.db does not exist \(build it with httxt2dbm" \
-    "$(configtest "<Location /x>
+</Location>"
+refused "configtest: a missing DBM file" "CORSAllowOriginMap: .*none.db does not exist \(build it with httxt2dbm" \
+    "<Location /x>
 CORSAllowOriginMap dbm:$data/none.db
-</Location>")"
-like "configtest: not a dbm: spec" "CORSAllowOriginMap: 'sdbm:/x' is not dbm:PATH or dbm=TYPE:PATH" \
-    "$(configtest "<Location /x>
+</Location>"
+refused "configtest: not a dbm: spec" "CORSAllowOriginMap: 'sdbm:/x' is not dbm:PATH or dbm=TYPE:PATH" \
+    "<Location /x>
 CORSAllowOriginMap sdbm:/x
-</Location>")"
-like "configtest: a query without %s" "CORSAllowOriginQuery: .* must hold one %s, unquoted" \
-    "$(configtest "DBDriver sqlite3
+</Location>"
+refused "configtest: a query without %s" "CORSAllowOriginQuery: .* must hold one %s, unquoted" \
+    "DBDriver sqlite3
 DBDParams $data/tenants.db
 <Location /x>
 CORSAllowOriginQuery \"SELECT 1 FROM t WHERE origin = '%s'\"
-</Location>")"
+</Location>"
 for q in "SELECT 1 FROM t WHERE origin = %%s" "SELECT 1 FROM t WHERE origin = \\\"%s\\\"" \
          "SELECT 1 FROM t WHERE origin LIKE 'a%' AND origin = %s"; do
-    like "configtest: a query with a % other than its one %s, or a quoted one: $q" \
+    refused "configtest: a query with a % other than its one %s, or a quoted one: $q" \
         "CORSAllowOriginQuery: .*(the only % it may hold|must hold one %s, unquoted)" \
-        "$(configtest "DBDriver sqlite3
+        "DBDriver sqlite3
 DBDParams $data/tenants.db
 <Location /x>
 CORSAllowOriginQuery \"$q\"
-</Location>")"
+</Location>"
 done
-like "configtest: a query where no DBDriver is given" "CORSAllowOriginQuery .* has no database: give DBDriver and DBDParams" \
-    "$(configtest "<Location /x>
+refused "configtest: a query where no DBDriver is given" "CORSAllowOriginQuery .* has no database: give DBDriver and DBDParams" \
+    "<Location /x>
 CORSAllowOriginQuery \"SELECT 1 FROM t WHERE origin = %s\"
-</Location>")"
+</Location>"
 for q in "SELECTX 1 FROM t WHERE origin = %s" "SELECT 1 FROM t WHERE origin = %s; DELETE FROM t" \
          "SELECT 1 FROM t WHERE origin LIKE %s" \
          "WITH d AS (DELETE FROM t RETURNING origin) SELECT 1 FROM d WHERE origin = %s"; do
-    like "configtest: refused: $q" "CORSAllowOriginQuery: " "$(configtest "DBDriver sqlite3
+    refused "configtest: refused: $q" "CORSAllowOriginQuery: " "DBDriver sqlite3
 DBDParams $data/tenants.db
 <Location /x>
 CORSAllowOriginQuery \"$q\"
-</Location>")"
+</Location>"
 done
-like "configtest: a query that is not a SELECT" "CORSAllowOriginQuery: 'DELETE FROM t WHERE origin = %s' is not a SELECT" \
-    "$(configtest "DBDriver sqlite3
+refused "configtest: a query that is not a SELECT" "CORSAllowOriginQuery: 'DELETE FROM t WHERE origin = %s' is not a SELECT" \
+    "DBDriver sqlite3
 DBDParams $data/tenants.db
 <Location /x>
 CORSAllowOriginQuery \"DELETE FROM t WHERE origin = %s\"
-</Location>")"
+</Location>"
 printf 'https://ok.example\nhttps://a.example\000https://b.example\n' > "$data/nul.txt"
-like "configtest: a NUL byte in an origin file" "nul.txt:2: a NUL byte" \
-    "$(configtest "<Location /x>
+refused "configtest: a NUL byte in an origin file" "nul.txt:2: a NUL byte" \
+    "<Location /x>
 CORSAllowOriginFile $data/nul.txt
-</Location>")"
+</Location>"
 printf 'https://ok.example, https://b.example\n' > "$data/comma.txt"
-like "configtest: origins separated by commas" "comma.txt:1: one origin per line, not separated by spaces or commas" \
-    "$(configtest "<Location /x>
+refused "configtest: origins separated by commas" "comma.txt:1: one origin per line, not separated by spaces or commas" \
+    "<Location /x>
 CORSAllowOriginFile $data/comma.txt
-</Location>")"
+</Location>"
 printf '\357\273\277https://ok.example\n' > "$data/bom.txt"
-check "configtest: a byte-order mark is not part of the first origin" "Syntax OK" \
-    "$(configtest "<Location /x>
+accepted "configtest: a byte-order mark is not part of the first origin" \
+    "<Location /x>
 CORSAllowOriginFile $data/bom.txt
-</Location>" | tail -1)"
-like "configtest: CORSOriginCache in a virtual host" "CORSOriginCache cannot occur within <VirtualHost> section" \
-    "$(configtest "<VirtualHost 127.0.0.1:1>
+</Location>"
+refused "configtest: CORSOriginCache in a virtual host" "CORSOriginCache cannot occur within <VirtualHost> section" \
+    "<VirtualHost 127.0.0.1:1>
 CORSOriginCache shmcb
-</VirtualHost>")"
-like "configtest: an unknown cache provider" "CORSOriginCache: unknown cache 'nosuch'" \
-    "$(configtest "CORSOriginCache nosuch")"
-like "configtest: a source twice in one section" "is already given in this section" \
-    "$(configtest "<Location /x>
+</VirtualHost>"
+refused "configtest: an unknown cache provider" "CORSOriginCache: unknown cache 'nosuch'" \
+    "CORSOriginCache nosuch"
+refused "configtest: a source twice in one section" "is already given in this section" \
+    "<Location /x>
 CORSAllowOriginFile $data/bad.txt.ok
 CORSAllowOriginFile $data/bad.txt.ok
-</Location>")"
+</Location>"
 
 for mpm in "$@"; do
     run_mpm "$mpm"

@@ -9,7 +9,7 @@ use Apache::Test ();
 use Apache::TestRequest qw(GET OPTIONS);
 
 our @EXPORT = qw(preflight get_from acao_lines acao cors_headers vary_has basic_auth log_size
-                 log_since write_conf);
+                 log_since write_conf lines_per_pid said_once_per_process);
 
 # OPTIONS with Origin and Access-Control-Request-Method (a browser's preflight).
 sub preflight {
@@ -66,6 +66,31 @@ sub log_since {
         select undef, undef, undef, 0.1;
     }
     return $text;
+}
+
+# How many lines of TEXT (error-log lines) match RE, per process: { pid => lines }.
+sub lines_per_pid {
+    my ($text, $re) = @_;
+    my %n;
+    for (split /\n/, $text) {
+        $n{$1}++ if /$re/ && /^\[[^\]]*\] \[[^\]]*\] \[pid (\d+)/;
+    }
+    return \%n;
+}
+
+# A warning "said once per process", judged over the server's whole error log (Apache::Test
+# starts each run with a new one): every process in SERVED (the pids that answered the
+# requests meant to cause it) said it exactly once, and no process said it more than once.
+# Returns 'once', or what was wrong.
+sub said_once_per_process {
+    my ($warning, @served) = @_;
+    return 'no process seen answering the requests' unless @served;
+    my $said = lines_per_pid(log_since(0), $warning);
+    my %wrong;
+    $wrong{$_} = $said->{$_} // 0 for grep { ($said->{$_} // 0) != 1 } @served;
+    $wrong{$_} = $said->{$_} for grep { $said->{$_} > 1 } keys %$said;
+    return 'once' unless %wrong;
+    return join '; ', map { "pid $_ said it $wrong{$_} times" } sort keys %wrong;
 }
 
 # A throwaway httpd configuration in DIR: prefork, authz_core and the freshly built module,
