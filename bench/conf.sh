@@ -15,6 +15,8 @@
 # oN (last) and are allowed, or from https://refused.example.
 # The ht-* setups write ROOT/htdocs/api/.htaccess (and the others remove it): one ROOT serves
 # one of them at a time.
+#   bench_answers_ok SETUP KIND CODES HEADERS: whether the answers a row got are the ones it
+#     means to measure (see below); a row whose answers are not is reported as not measured.
 # shellcheck shell=sh
 
 # bench_origins SIZE PER-LINE LEAD: the SIZE origins, PER-LINE to a line, each line after LEAD.
@@ -139,18 +141,35 @@ bench_sources() {
     chmod -R a+rX "$bench_data"
 }
 
-bench_conf() {
+# bench_conf FILE ROOT PORT SETUP SIZE: fails (a reason on stderr) when the configuration
+# cannot be written as asked (an unknown setup, a module or the data missing). Its body is a
+# subshell: none of its variables (setup, size, top, ...) reach the caller, whose loop
+# variables may well have the same names.
+bench_conf() (
     file=$1 root=$2 port=$3 setup=$4 size=$5
     bench_data="$root/data"
     mkdir -p "$bench_data"
-    bench_sources "$setup" "$size"
+    bench_sources "$setup" "$size" || { echo "bench_conf: no data for $setup $size" >&2; exit 1; }
     mods=$(apxs -q LIBEXECDIR)
     top=${BENCH_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
     floor_so=${BENCH_FLOOR:-$top/bench/floor/.libs/mod_cors_floor.so}
-    if { [ "$setup" = floor ] || [ "$setup" = ht-floor ]; } && [ ! -f "$floor_so" ]; then
-        echo "bench_conf: no $floor_so (make bench/floor/.libs/mod_cors_floor.so)" >&2
-        return 1
+    case $setup in
+    cors|ht-cors|file|dbm|query) so=$top/.libs/mod_cors.so ;;
+    before|ht-before) so=${BENCH_BEFORE:?bench_conf: $setup needs BENCH_BEFORE}/.libs/mod_cors.so ;;
+    floor|ht-floor) so=$floor_so ;;
+    *) so="" ;;
+    esac
+    if [ -n "$so" ] && [ ! -f "$so" ]; then
+        echo "bench_conf: $setup: no $so (make build, or make bench/floor/.libs/mod_cors_floor.so)" >&2
+        exit 1
     fi
+    # The policy first: a pipe would hide bench_policy's failure (an unknown setup would be
+    # measured as a server without a policy).
+    case $setup in
+    ht-floor) policy=$(bench_policy floor "$size") || exit 1 ;;
+    ht-*) policy="" ;;
+    *) policy=$(bench_policy "$setup" "$size") || exit 1 ;;
+    esac
     htaccess="$root/htdocs/api/.htaccess"
     rm -f "$htaccess"
     {
@@ -196,21 +215,45 @@ bench_conf() {
         case $setup in
         ht-floor)
             echo "    AllowOverride All"
-            bench_policy floor "$size" | sed 's/^/    /'
+            [ -z "$policy" ] || printf '%s\n' "$policy" | sed 's/^/    /'
             echo "    CORSFloorExpose X-Request-Id"
             ;;
         ht-*) echo "    AllowOverride All" ;;
-        *) bench_policy "$setup" "$size" | sed 's/^/    /' ;;
+        *) [ -z "$policy" ] || printf '%s\n' "$policy" | sed 's/^/    /' ;;
         esac
         echo "</Directory>"
     } > "$file"
     case $setup in
     ht-none) ;;
     ht-*) mkdir -p "$root/htdocs/api"
-          bench_policy "$setup" "$size" > "$htaccess"
+          bench_policy "$setup" "$size" > "$htaccess" || exit 1
           chmod 644 "$htaccess" ;;
     esac
-}
+)
+
+# bench_answers_ok SETUP KIND CODES HEADERS: are the answers a row measured the ones it means
+# to measure? CODES: their HTTP statuses, one a line (curl -w '%{http_code}\n'); HEADERS: their
+# header lines (curl -D). Every answer must be a success (a refused preflight: a success or
+# mod_cors's 403), and where the setup decides (not none, static and the like), every allowed
+# request must get Access-Control-Allow-Origin and no refused one or one without Origin. A
+# 404, a 500 or a refusal where an origin should be allowed is not the figure asked for: the
+# caller reports the row as not measured. The reason goes to stderr.
+bench_answers_ok() (
+    n=$(grep -c . "$3" 2>/dev/null) || n=0
+    if [ "$n" -eq 0 ]; then echo "bench: $1 $2: no answer" >&2; exit 1; fi
+    case $2 in preflight-refused) good='^(2[0-9][0-9]|403)$' ;; *) good='^2[0-9][0-9]$' ;; esac
+    bad=$(grep -Ev "$good" "$3" | sort | uniq -c | awk '{printf "%s%s x HTTP %s", (NR > 1 ? ", " : ""), $1, $2}')
+    if [ -n "$bad" ]; then echo "bench: $1 $2: $bad (of $n answers)" >&2; exit 1; fi
+    case $1 in none|ht-none|ht-comments|static|ht-headers) exit 0 ;; esac
+    acao=$(tr -d '\r' < "$4" | grep -ci '^access-control-allow-origin:') || acao=0
+    case $2 in
+    *-allowed) [ "$acao" -eq "$n" ] ||
+        { echo "bench: $1 $2: $((n - acao)) of $n answers without Access-Control-Allow-Origin" >&2; exit 1; } ;;
+    *-refused|get-no-origin) [ "$acao" -eq 0 ] ||
+        { echo "bench: $1 $2: $acao of $n answers with Access-Control-Allow-Origin" >&2; exit 1; } ;;
+    esac
+    exit 0
+)
 
 # The origin a request kind sends for a configuration of SIZE origins.
 bench_origin() {

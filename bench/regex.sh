@@ -9,7 +9,9 @@
 #   callgrind:  instructions per request, (run with REGEX_CG_REQUESTS (50) - run with none) /
 #               count, as bench/callgrind.sh does; REGEX_CALLGRIND=0 skips it
 # Writes bench/regex.txt: regex-name origin-kind origin-bytes us-per-request us-no-cors
-#   instructions (or -) limit-warnings-per-request allowed(0/1)
+#   instructions (or -) limit-warnings-per-request allowed(0/1). A figure not measured (a
+#   request not answered 200, the server not starting, callgrind writing no total) is "-",
+#   never 0, and the script fails once the file is written.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -22,6 +24,7 @@ do_cg=${REGEX_CALLGRIND:-1}
 KC=${REGEX_CG_REQUESTS:-50}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then K=100; rounds=1; fi
 out="$here/regex.txt"
+: > "$out"      # an earlier run's figures must not outlive a run that fails
 httpd_tmpdir root
 trap httpd_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -90,14 +93,21 @@ urls() {   # LOCATION [COUNT]: COUNT (K) copies of its URL
     while [ $i -lt "${2:-$K}" ]; do printf 'http://127.0.0.1:%s/%s/data.json ' "$port" "$1"; i=$((i + 1)); done
 }
 
-# send LOCATION ORIGIN: K GETs on one connection; prints the wall time in ns; response
-# headers in $root/headers.
+# send LOCATION ORIGIN: K GETs on one connection; prints the wall time in ns, or - unless
+# every answer was a 200 (a 404 or a 500 is not the time asked for); response headers in
+# $root/headers.
 send() {
     t0=$(date +%s%N)
     # shellcheck disable=SC2046
-    curl -s -D "$root/headers" -H "Origin: $2" $(urls "$1") > /dev/null
+    curl -s -D "$root/headers" -w '%{stderr}%{http_code}\n' -H "Origin: $2" $(urls "$1") \
+        > /dev/null 2> "$root/codes" || true
     t1=$(date +%s%N)
-    echo $((t1 - t0))
+    if [ "$(grep -c '^200$' "$root/codes")" -eq "$K" ]; then
+        echo $((t1 - t0))
+    else
+        echo "regex.sh: $1: $(grep -vc '^200$' "$root/codes") of $K answers not a 200" >&2
+        echo -
+    fi
 }
 
 # ---- wall clock ---------------------------------------------------------------------------
@@ -112,7 +122,8 @@ while [ "$r" -le "$rounds" ]; do
             ns=$(send "$l" "$o")
             w1=$(grep -c 'gave up at its match limit' "$root/error_log" || true)
             allowed=$(tr -d '\r' < "$root/headers" | grep -ci '^access-control-allow-origin:' || true)
-            echo "$l $kind ${#o} $((ns / K)) $(( (w1 - w0) * 100 / K )) $((allowed > 0 ? 1 : 0))" >> "$root/raw"
+            per=-; [ "$ns" = - ] || per=$((ns / K))
+            echo "$l $kind ${#o} $per $(( (w1 - w0) * 100 / K )) $((allowed > 0 ? 1 : 0))" >> "$root/raw"
         done
     done
     r=$((r + 1))
@@ -120,24 +131,39 @@ done
 httpd_stop "$root"
 
 # ---- callgrind ----------------------------------------------------------------------------
-cg_total() {   # LOCATION ORIGIN COUNT: instructions of httpd -X serving COUNT requests
+# cg_total LOCATION ORIGIN COUNT: instructions of httpd -X serving COUNT requests; fails,
+# printing nothing, when the server does not start, an answer is not a 200 or callgrind
+# writes no total.
+cg_total() {
     cg="$root/callgrind.out"
     rm -f "$cg"; : > "$cg"; chmod 666 "$cg"
     start env LD_BIND_NOW=1 valgrind --tool=callgrind --callgrind-out-file="$cg"
+    ok=1
     if [ "$3" -gt 0 ]; then
         # shellcheck disable=SC2046
-        curl -s -H "Origin: $2" $(urls "$1" "$3") > /dev/null
+        curl -s -w '%{stderr}%{http_code}\n' -H "Origin: $2" $(urls "$1" "$3") > /dev/null 2> "$root/cg-codes" || true
+        if [ "$(grep -c '^200$' "$root/cg-codes")" -ne "$3" ]; then
+            echo "regex.sh: $1 under callgrind: $(grep -vc '^200$' "$root/cg-codes") of $3 answers not a 200" >&2
+            ok=0
+        fi
     fi
     httpd_stop "$root"
-    sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$cg" | head -n 1
+    [ "$ok" = 1 ] || return 1
+    t=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$cg" | head -n 1)
+    case $t in ''|*[!0-9]*) echo "regex.sh: $1: no total in callgrind's output" >&2; return 1 ;; esac
+    echo "$t"
 }
 : > "$root/instr"
 if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
-    base=$(cg_total none https://warm.example 0)
+    base=$(cg_total none https://warm.example 0) || base=-
     for l in $locations; do
         printf '%s\n' "$origins" | while IFS='|' read -r kind o; do
-            total=$(cg_total "$l" "$o" "$KC")
-            echo "$l $kind $(( (total - base) / KC ))" >> "$root/instr"
+            total=$(cg_total "$l" "$o" "$KC") || total=-
+            if [ "$base" != - ] && [ "$total" != - ] && [ "$total" -gt "$base" ]; then
+                echo "$l $kind $(( (total - base) / KC ))"
+            else
+                echo "$l $kind -"
+            fi >> "$root/instr"
         done
     done
 fi
@@ -147,12 +173,15 @@ fi
 for l in $locations; do
     printf '%s\n' "$origins" | while IFS='|' read -r kind o; do
         med() {   # LOCATION: median per-request ns of that location with this origin kind
-            v=$(awk -v l="$1" -v k="$kind" '$1 == l && $2 == k {print $4}' "$root/raw" | sort -n)
+            # (of the rounds measured; - when none was: an empty median is not 0 µs)
+            v=$(awk -v l="$1" -v k="$kind" '$1 == l && $2 == k && $4 ~ /^[0-9]+$/ {print $4}' "$root/raw" | sort -n)
+            if [ -z "$v" ]; then echo -; return; fi
             n=$(printf '%s\n' "$v" | wc -l)
             printf '%s\n' "$v" | sed -n "$(( (n + 1) / 2 ))p"
         }
-        us=$(awk -v n="$(med "$l")" 'BEGIN {printf "%.1f", n / 1000}')
-        none=$(awk -v n="$(med none)" 'BEGIN {printf "%.1f", n / 1000}')
+        us_of() { if [ "$1" = - ]; then echo -; else awk -v n="$1" 'BEGIN {printf "%.1f", n / 1000}'; fi; }
+        us=$(us_of "$(med "$l")")
+        none=$(us_of "$(med none)")
         warn=$(awk -v l="$l" -v k="$kind" '$1 == l && $2 == k {print $5; exit}' "$root/raw")
         allowed=$(awk -v l="$l" -v k="$kind" '$1 == l && $2 == k {print $6; exit}' "$root/raw")
         instr=$(awk -v l="$l" -v k="$kind" '$1 == l && $2 == k {print $3}' "$root/instr")
@@ -160,3 +189,12 @@ for l in $locations; do
     done
 done
 cat "$out"
+# Any round not measured, or any instructions callgrind was asked for and did not give: fail.
+bad=$(awk '$4 == "-" {print $1 " " $2 " wall"}' "$root/raw" | sort -u)
+if [ "$do_cg" = 1 ] && command -v valgrind >/dev/null; then
+    bad="$bad$(awk '$6 == "-" {printf "\n%s %s instructions", $1, $2}' "$out")"
+fi
+if [ -n "$(printf '%s' "$bad" | tr -d '\n')" ]; then
+    printf 'regex.sh: not measured:\n%s\n' "$bad" | sed '/^$/d' >&2
+    exit 1
+fi

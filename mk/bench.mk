@@ -14,6 +14,8 @@ $(FLOOR_SO): bench/floor/mod_cors_floor.c
 bench-floor-compare: build $(FLOOR_SO)
 	sh bench/floor/compare.sh
 
+# Writes bench/RESULTS.md, then fails when a target is not measured, a figure is missing or a
+# step failed; a missed target fails it only with BENCH_STRICT=1 (bench/run.sh, bench/NOTES.md).
 .PHONY: bench
 bench: build build/micro $(FLOOR_SO)
 	@$(NEED) $(BUILD_PKGS) wrk valgrind curl perl apache2-utils sqlite3 libaprutil1-dbd-sqlite3
