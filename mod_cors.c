@@ -82,10 +82,25 @@ typedef struct {
     apr_hash_t *seen;                   /* "file\nwarning" -> "" */
 } cors_warned;
 
+/* Per process: which regexes (by their text) the any-origin probes found broad.  A policy
+ * built on every request (an .htaccess file too large to keep) compiles its regexes again,
+ * but need not probe them again: probes may each cost up to the match limit, and a
+ * customer's backtracking regexes would make every stranger's request pay for them.  Past
+ * CORS_JUDGED_BYTES of regex text it starts afresh. */
+#define CORS_JUDGED_BYTES   ((apr_size_t)1024 * 1024)
+
+typedef struct {
+    apr_pool_t *pool;                   /* its own allocator: used under lock only */
+    apr_thread_mutex_t *lock;           /* NULL without threads */
+    apr_hash_t *verdicts;               /* regex text -> "0" or "1" */
+    apr_size_t bytes;
+} cors_judged;
+
 /* Per virtual host: state that is not policy. */
 typedef struct {
     ap_filter_rec_t *filter;            /* looked up once at post_config */
     cors_warned *warned[2];             /* the main server's only: by cors_said */
+    cors_judged *judged;                /* the main server's only: per process */
     cors_htcache *htcache;              /* the main server's only: per process */
     const cors_psl_below *below;        /* the main server's only: for .htaccess files */
 } cors_server_conf;
@@ -241,25 +256,39 @@ static const char *set_checked_flag(cmd_parms *cmd, void *dconf, int on)
     return check_level(cmd, dconf);
 }
 
+static void lock_if(apr_thread_mutex_t *m)
+{
+#if APR_HAS_THREADS
+    if (m) {
+        apr_thread_mutex_lock(m);
+    }
+#else
+    (void)m;
+#endif
+}
+
+static void unlock_if(apr_thread_mutex_t *m)
+{
+#if APR_HAS_THREADS
+    if (m) {
+        apr_thread_mutex_unlock(m);
+    }
+#else
+    (void)m;
+#endif
+}
+
 static int first_time_warned(cors_warned *w, const char *key)
 {
     int first = 0;
 
-#if APR_HAS_THREADS
-    if (w->lock) {
-        apr_thread_mutex_lock(w->lock);
-    }
-#endif
+    lock_if(w->lock);
     if (!apr_hash_get(w->seen, key, APR_HASH_KEY_STRING)
         && apr_hash_count(w->seen) < CORS_WARNED_MAX) {
         apr_hash_set(w->seen, apr_pstrdup(w->pool, key), APR_HASH_KEY_STRING, "");
         first = 1;
     }
-#if APR_HAS_THREADS
-    if (w->lock) {
-        apr_thread_mutex_unlock(w->lock);
-    }
-#endif
+    unlock_if(w->lock);
     return first;
 }
 
@@ -636,6 +665,56 @@ static const char *count_htaccess_regexes(cmd_parms *cmd, int n)
     return NULL;
 }
 
+static int judged_verdict(cors_judged *j, const char *source)
+{
+    const char *v;
+
+    lock_if(j->lock);
+    v = apr_hash_get(j->verdicts, source, APR_HASH_KEY_STRING);
+    unlock_if(j->lock);
+    return v ? *v == '1' : -1;
+}
+
+static void remember_verdict(cors_judged *j, const char *source, int broad)
+{
+    apr_size_t len = strlen(source);
+
+    lock_if(j->lock);
+    if (j->bytes + len > CORS_JUDGED_BYTES) {
+        apr_pool_clear(j->pool);
+        j->verdicts = apr_hash_make(j->pool);
+        j->bytes = 0;
+    }
+    if (!apr_hash_get(j->verdicts, source, (apr_ssize_t)len)) {
+        apr_hash_set(j->verdicts, apr_pstrmemdup(j->pool, source, len), (apr_ssize_t)len,
+                     broad ? "1" : "0");
+        j->bytes += len;
+    }
+    unlock_if(j->lock);
+}
+
+/* Whether a regex is broad: probed, or in a serving process as probed before. */
+static int regex_verdict(cmd_parms *cmd, const char *source, const cors_regex *re)
+{
+    cors_judged *j = NULL;
+    int broad;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_RUN_MPM) {
+        j = ((cors_server_conf *)ap_get_module_config(ap_server_conf->module_config,
+                                                      &cors_module))->judged;
+    }
+    if (j && (broad = judged_verdict(j, source)) >= 0) {
+        return broad;
+    }
+    broad = cors_regex_is_broad(cmd->temp_pool, source, match_bounded, re);
+    if (j) {
+        ap_log_error(APLOG_MARK, APLOG_TRACE1, 0, cmd->server, "mod_cors: probed the regex "
+                     "'%s' (%s)", source, broad ? "matches any origin" : "anchored");
+        remember_verdict(j, source, broad);
+    }
+    return broad;
+}
+
 static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *args)
 {
     cors_policy *pol = dconf;
@@ -658,8 +737,9 @@ static const char *set_origin_regex(cmd_parms *cmd, void *dconf, const char *arg
             || (err = compile_regex(cmd, source, &re)) != NULL) {
             return err;
         }
-        err = cors_set_add_regex(cmd->pool, pol->origins, source, match_bounded, re,
-                                 APR_ARRAY_IDX(edits, i, cors_edit), &broad);
+        err = cors_set_add_regex_judged(cmd->pool, pol->origins, source, match_bounded, re,
+                                        APR_ARRAY_IDX(edits, i, cors_edit),
+                                        regex_verdict(cmd, source, re), &broad);
         if (err) {
             return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
         }
@@ -1426,18 +1506,37 @@ apr_thread_mutex_t *cors_process_lock(apr_pool_t *pchild)
 
 /* Per-process state: the warnings .htaccess files have given, their parsed lines, and the
  * origin sources' handles and locks. */
+/* A pool with an allocator of its own, for per-process state used under its lock only,
+ * while other threads use pchild's. */
+static apr_pool_t *own_pool(apr_pool_t *pchild)
+{
+    apr_allocator_t *alloc = NULL;
+    apr_pool_t *p;
+
+    apr_allocator_create(&alloc);
+    apr_pool_create_ex(&p, pchild, NULL, alloc);
+    apr_allocator_owner_set(alloc, p);
+    return p;
+}
+
 static cors_warned *warned_make(apr_pool_t *pchild)
 {
     cors_warned *w = apr_pcalloc(pchild, sizeof(*w));
-    apr_allocator_t *alloc = NULL;
 
-    /* The set's own allocator: used under its lock only, while other threads use pchild's. */
-    apr_allocator_create(&alloc);
-    apr_pool_create_ex(&w->pool, pchild, NULL, alloc);
-    apr_allocator_owner_set(alloc, w->pool);
+    w->pool = own_pool(pchild);
     w->seen = apr_hash_make(w->pool);
     w->lock = cors_process_lock(pchild);
     return w;
+}
+
+static cors_judged *judged_make(apr_pool_t *pchild)
+{
+    cors_judged *j = apr_pcalloc(pchild, sizeof(*j));
+
+    j->pool = own_pool(pchild);
+    j->verdicts = apr_hash_make(j->pool);
+    j->lock = cors_process_lock(pchild);
+    return j;
 }
 
 static void cors_child_init(apr_pool_t *pchild, server_rec *s)
@@ -1446,6 +1545,7 @@ static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 
     sconf->warned[CORS_SAID_SERVER] = warned_make(pchild);
     sconf->warned[CORS_SAID_HTACCESS] = warned_make(pchild);
+    sconf->judged = judged_make(pchild);
     sconf->htcache = cors_htcache_make(pchild, CORS_HTACCESS_CACHE_BYTES,
                                        cors_process_lock(pchild));
     cors_sources_child_init(pchild, s);

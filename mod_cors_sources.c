@@ -39,6 +39,7 @@
 #include "apr_global_mutex.h"
 #include "apr_optional.h"
 #include "apr_portable.h"
+#include "apr_user.h"
 #include "apr_strings.h"
 
 #include "ap_provider.h"
@@ -339,6 +340,10 @@ static const char *add_file_line(apr_pool_t *p, cors_set *set, const char *line,
     if (!quote && perr != CORS_ORIGIN_OK) {
         return apr_pstrcat(p, "this line ", cors_origin_strerror(perr), (char *)NULL);
     }
+    if (!quote && o.wild_host && cors_domain_is_public_suffix(p, o.host, o.host_len)) {
+        return "this line's wildcard is over a public suffix, under which anyone can register "
+               "a name; list the sites instead";
+    }
     if ((why = cors_set_add(p, set, line, CORS_ITEM_PLAIN)) != NULL) {
         return quote ? why : "this line is not an origin as browsers send it (lower case, no "
                              "default port, no path): write it as the browser's Origin header "
@@ -508,7 +513,7 @@ static const cors_set *read_origin_file(apr_pool_t *p, const file_source *fs, in
                                         int *complete, const char **err)
 {
     apr_file_t *f = NULL;
-    apr_finfo_t fi;
+    apr_finfo_t fi, dir;
     apr_status_t rv;
     apr_size_t got;
     char *text, *line, *next;
@@ -521,7 +526,8 @@ static const cors_set *read_origin_file(apr_pool_t *p, const file_source *fs, in
         return NULL;
     }
     /* The type is checked on what was opened, not on a name that may change meanwhile. */
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_NLINK, f);
+    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_NLINK
+                                | APR_FINFO_USER, f);
     if (rv != APR_SUCCESS) {
         apr_file_close(f);
         *err = apr_psprintf(p, "cannot read %s: %s", fs->path, error_text(p, rv));
@@ -536,6 +542,15 @@ static const cors_set *read_origin_file(apr_pool_t *p, const file_source *fs, in
         apr_file_close(f);
         *err = apr_psprintf(p, "%s has other names (hard links): an .htaccess file reads only "
                             "a file of its own", fs->path);
+        return NULL;
+    }
+    /* Nor another user's file put there (a server's tool, a link whose first name is gone):
+     * the directory's owner owns what its .htaccess file reads. */
+    if (fs->bound && (apr_stat(&dir, fs->bound, APR_FINFO_USER, p) != APR_SUCCESS
+                      || apr_uid_compare(dir.user, fi.user) != APR_SUCCESS)) {
+        apr_file_close(f);
+        *err = apr_psprintf(p, "%s is not owned by the owner of its directory: an .htaccess "
+                            "file reads only its owner's files", fs->path);
         return NULL;
     }
     if (fi.size > fs->max) {
@@ -1248,6 +1263,12 @@ static int cache_get(const query_source *qs, request_rec *r, const char *key, si
     for (i = 1; i < CACHED_LEN; i++) {
         until = (until << 8) | val[i];
     }
+    /* The entry's own time bounds it, whatever the cache kept it for: a yes is answered up
+     * to a timeout past its time, a no not past it.  (Whoever can write to a remote cache
+     * could otherwise put an old, genuinely signed answer back for as long as they like.) */
+    if (now >= (apr_time_t)until + (val[0] == '1' ? env->timeout : 0)) {
+        return -1;
+    }
     *fresh = (apr_time_t)until > now;
     return val[0] == '1';
 }
@@ -1656,7 +1677,8 @@ const char *cors_sources_set_secret(cmd_parms *cmd, const char *path)
     rv = apr_file_open(&f, file, APR_FOPEN_READ | APR_FOPEN_BINARY | APR_FOPEN_NONBLOCK,
                        APR_OS_DEFAULT, cmd->temp_pool);
     if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_PROT, f);
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE | APR_FINFO_PROT
+                                    | APR_FINFO_GROUP, f);
         if (rv == APR_SUCCESS && (fi.filetype != APR_REG || fi.size > SECRET_MAX)) {
             rv = APR_EINVAL;
         }
@@ -1671,9 +1693,12 @@ const char *cors_sources_set_secret(cmd_parms *cmd, const char *path)
                             "of at most %d bytes): %s", file, SECRET_MAX,
                             error_text(cmd->temp_pool, rv));
     }
-    if (fi.protection & APR_WREAD) {
-        return apr_psprintf(cmd->pool, "CORSOriginCacheSecret: %s can be read by every user: "
-                            "make it root's alone (chmod 600 %s)", file, file);
+    /* Readable by httpd's user, the secret would be readable by every script it runs (a
+     * customer's PHP, on shared hosting). */
+    if ((fi.protection & APR_WREAD) || ((fi.protection & APR_GREAD) && fi.group != 0)) {
+        return apr_psprintf(cmd->pool, "CORSOriginCacheSecret: %s can be read by users other "
+                            "than root (by httpd's scripts, say): make it root's alone "
+                            "(chown root:root %s; chmod 600 %s)", file, file, file);
     }
     while (got > 0 && (key[got - 1] == '\n' || key[got - 1] == '\r' || key[got - 1] == ' ')) {
         got--;
@@ -1738,6 +1763,12 @@ int cors_sources_check_config(apr_pool_t *pconf, server_rec *s)
             failed = 1;
         }
     }
+    if (env->queries && !env->cache) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: CORSAllowOriginQuery without "
+                     "CORSOriginCache: every request from an origin not listed otherwise "
+                     "queries the database (at most CORSOriginQueryBudget, %d, a second per "
+                     "process; the rest are refused); add CORSOriginCache shmcb", env->budget);
+    }
     if (env->secret && (!env->cache || !env->remote)) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: CORSOriginCacheSecret %s is "
                      "not used: it signs answers kept in a cache across the network (memcache, "
@@ -1773,12 +1804,6 @@ int cors_sources_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s
     apr_status_t rv;
 
     (void)ptemp;
-    if (env->queries && !env->cache) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: CORSAllowOriginQuery without "
-                     "CORSOriginCache: every request from an origin not listed otherwise "
-                     "queries the database (at most CORSOriginQueryBudget, %d, a second per "
-                     "process; the rest are refused); add CORSOriginCache shmcb", env->budget);
-    }
     if (env->queries) {
         name_databases(env, pconf, s);
     }

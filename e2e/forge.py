@@ -6,6 +6,9 @@ value saying "listed".  For e2e/sources.sh.
     forge.py redis PORT  SQL DRIVER PARAMS ORIGIN   writes a forged "listed" answer for ORIGIN
     forge.py memcache PORT SQL DRIVER PARAMS ORIGIN    in both key forms (1.3.0's and 1.3.1's)
     forge.py key SQL DRIVER PARAMS ORIGIN           prints the 1.3.1 id of ORIGIN's answer
+    forge.py save|replay PORT SQL DRIVER PARAMS ORIGIN FILE
+                                                    keeps memcache's genuine answer in FILE,
+                                                    and puts it back later, kept for ever
 
 1.3.0's id was "cors:" + FNV-1a(SQL) + ":" + FNV-1a(DRIVER "\\n" PARAMS) + ":" + origin, its value
 "1" and until when fresh (8 bytes, big-endian microseconds).  1.3.1's id is "cors:" + 32 hex
@@ -53,8 +56,8 @@ def redis_set(port, key, value):
         sys.exit('redis SET failed: %r' % reply)
 
 
-def memcache_set(port, key, value):
-    cmd = b'set %s 0 3600 %d\r\n%s\r\n' % (key, len(value), value)
+def memcache_set(port, key, value, ttl=3600):
+    cmd = b'set %s 0 %d %d\r\n%s\r\n' % (key, ttl, len(value), value)
     with socket.create_connection(('127.0.0.1', port), timeout=5) as s:
         s.sendall(cmd)
         reply = s.recv(64)
@@ -62,7 +65,34 @@ def memcache_set(port, key, value):
         sys.exit('memcache set failed: %r' % reply)
 
 
+def memcache_raw(port, cmd):
+    with socket.create_connection(('127.0.0.1', port), timeout=5) as s:
+        s.sendall(cmd)
+        data = b''
+        while not (data.endswith(b'END\r\n') or data.endswith(b'STORED\r\n')
+                   or data.endswith(b'ERROR\r\n')):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return data
+
+
 def main():
+    if sys.argv[1] in ('save', 'replay'):
+        # save|replay PORT SQL DRIVER PARAMS ORIGIN FILE: a genuine memcache answer kept aside,
+        # then put back as it was, to be kept for ever (a replay by whoever can write there).
+        port, key = int(sys.argv[2]), NAMESPACE + ids(*sys.argv[3:7])[1].hex().encode()
+        if sys.argv[1] == 'save':
+            reply = memcache_raw(port, b'get %s\r\n' % key)
+            head, _, rest = reply.partition(b'\r\n')
+            if not head.startswith(b'VALUE'):
+                sys.exit('no answer kept for %s' % sys.argv[6])
+            n = int(head.split()[3])
+            open(sys.argv[7], 'wb').write(rest[:n])
+        else:
+            memcache_set(port, key, open(sys.argv[7], 'rb').read(), 0)
+        return
     if sys.argv[1] == 'key':
         print(ids(*sys.argv[2:6])[1].decode())
         return

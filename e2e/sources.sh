@@ -662,7 +662,7 @@ srv_mc="http://127.0.0.1:$mc_port"
 httpd_up memcache event "$srv_mc/data.json" dbd socache_memcache <<EOF
 Listen 127.0.0.1:$mc_port
 CORSOriginCache memcache:127.0.0.1:$memcache_port
-CORSOriginCacheTimeout 30
+CORSOriginCacheTimeout 2
 CORSOriginCacheSecret $work/cache.key
 $(query_conf memcache)
 EOF
@@ -680,6 +680,27 @@ forge memcache "$memcache_port" "$sqltext" pgsql \
 sleep 1.1
 h=$(get "$srv_mc" https://forged-mc.example mcforged)
 check "memcache: a forged answer allows nothing" 0 "$(cors_headers "$h")"
+# A genuine, signed yes put back after its time, to be kept for ever, while the database
+# cannot answer (a yes in the cache then stands until its entry expires): its own time bounds
+# it (a yes is answered up to a timeout past it), not what the cache was told to keep it for.
+sql "INSERT INTO tenant_origins VALUES ('https://replayed.example')"
+h=$(get "$srv_mc" https://replayed.example replay1)
+forge save "$memcache_port" "$sqltext" pgsql "$dbd_params application_name=memcache" \
+    https://replayed.example "$work/replayed.value"
+sql "DELETE FROM tenant_origins WHERE origin = 'https://replayed.example'"
+sleep 4.2
+forge replay "$memcache_port" "$sqltext" pgsql "$dbd_params application_name=memcache" \
+    https://replayed.example "$work/replayed.value"
+bg_start locker 120 env PGAPPNAME=e2e-locker psql -X -q -h "$work/pg" -p "$pg_port" -U cors -d postgres \
+    -c "BEGIN; LOCK TABLE tenant_origins IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(100); COMMIT;"
+locker=$bg_pid
+wait_until 100 locked || echo "# the lock was not taken"
+h2=$(get "$srv_mc" https://replayed.example replay2)
+sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+     WHERE application_name = 'e2e-locker'" >/dev/null
+bg_stop "$locker"
+check "memcache: a signed yes put back past its time, the database locked: refused" \
+    "https://replayed.example 0" "$(acao "$h") $(cors_headers "$h2")"
 
 # A cache that hangs (redis stopped with SIGSTOP): a few requests of a process may wait on it,
 # and once none has come back for a second it is taken to hang and skipped: a listed origin

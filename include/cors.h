@@ -197,6 +197,16 @@ const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
                                cors_regex_fn match, const void *re, cors_edit edit,
                                int *broad);
 
+/* Whether a regex matches origins no policy means to allow: the probes cors_set_add_regex
+ * runs, which may each cost up to the regex's match limit.  A caller that has judged a
+ * regex's text before may remember the verdict and pass it (judged: 0 or 1; -1 runs the
+ * probes) to the same add, which then runs none. */
+int cors_regex_is_broad(apr_pool_t *p, const char *source, cors_regex_fn match,
+                        const void *re);
+const char *cors_set_add_regex_judged(apr_pool_t *p, cors_set *set, const char *source,
+                                      cors_regex_fn match, const void *re, cors_edit edit,
+                                      int judged, int *broad);
+
 /* A level is read item by item; what the request path needs (the header value, the facts
  * over the chain of levels) is derived once, when the level is complete.  cors_set_seal
  * does that in place (start-up, or a set only its own thread sees); cors_set_sealed gives a

@@ -284,9 +284,22 @@ static int matches_a_probe(apr_pool_t *p, const char *source, cors_regex_fn matc
     return matches_a_derived_probe(p, source, match, re);
 }
 
+int cors_regex_is_broad(apr_pool_t *p, const char *source, cors_regex_fn match,
+                        const void *re)
+{
+    return matches_a_probe(p, source, match, re);
+}
+
 const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
                                cors_regex_fn match, const void *re, cors_edit edit,
                                int *broad)
+{
+    return cors_set_add_regex_judged(p, set, source, match, re, edit, -1, broad);
+}
+
+const char *cors_set_add_regex_judged(apr_pool_t *p, cors_set *set, const char *source,
+                                      cors_regex_fn match, const void *re, cors_edit edit,
+                                      int judged, int *broad)
 {
     cors_regex_item *it = NULL;
     int i;
@@ -307,7 +320,7 @@ const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
         it->source = apr_pstrdup(p, source);
         it->match = match;
         it->re = re;
-        it->broad = matches_a_probe(p, source, match, re);
+        it->broad = judged >= 0 ? judged : matches_a_probe(p, source, match, re);
         APR_ARRAY_PUSH(set->regexes, cors_regex_item *) = it;
     }
     it->verdict = verdict_of(edit);

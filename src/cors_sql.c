@@ -420,7 +420,7 @@ static int column_start(const query *q, int i)
 static const char *check_shape(query *q)
 {
     int i, select_at = -1, where_at = -1, where_end, param = -1, group_by = 0, col, at;
-    int from_seen = 0;
+    int from_seen = 0, order_seen = 0;
 
     for (i = 0; i < q->n; i++) {
         const tok *t = &q->t[i];
@@ -455,6 +455,19 @@ static const char *check_shape(query *q)
         from_seen |= t->depth == 0 && is_word(t, "FROM");
         if (is_word(t, "EXISTS") && !from_seen && where_at < 0) {
             return refuse_rows(q, "selects EXISTS(...) (a row holding true or false)");
+        }
+        /* Any function may be an aggregate (a quoted name, the database's own, one the
+         * admin made): none in the select list, nor in ORDER BY without GROUP BY. */
+        if (t->kind == TK_OPEN && !from_seen && where_at < 0
+            && !(i + 1 < q->n && q->t[i + 1].in_subquery)) {
+            return refuse_rows(q, "has brackets in its select list (a function there may be "
+                               "an aggregate, and over no rows an aggregate is still a row; "
+                               "select a constant or a column)");
+        }
+        order_seen |= t->depth == 0 && is_word(t, "ORDER");
+        if (t->kind == TK_OPEN && order_seen && !group_by && i > 0 && is_name(&q->t[i - 1])) {
+            return refuse_rows(q, "orders by a function without GROUP BY (an aggregate there "
+                               "makes the whole query one group, a row even of no rows)");
         }
         if (t->depth == 0 && is_word(t, "WHERE") && where_at < 0) {
             where_at = i;

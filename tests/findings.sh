@@ -2,14 +2,14 @@
 # findings.sh - the third outside review's findings (mod_cors 1.3.1), each as what a real
 # httpd does: every check here failed on 1.3.0 (HTTPD_MODULE=/path/to/1.3.0/mod_cors.so
 # sh tests/findings.sh shows it) and holds since.
-#   sh tests/findings.sh [NAME...]     all by default: links race htaccess_edit
+#   sh tests/findings.sh [NAME...]     all by default: links race htaccess_edit probes
 #                                      htaccess_large budget fresh settle due_yes said_once
 #                                      debug_reason growth listed_shared
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/mk/httpd.sh"
 httpd_require_module || exit 1
-[ $# -gt 0 ] || set -- links race htaccess_edit htaccess_large budget fresh settle \
+[ $# -gt 0 ] || set -- links race htaccess_edit htaccess_large probes budget fresh settle \
     due_yes said_once debug_reason growth listed_shared
 
 passed=0
@@ -318,6 +318,33 @@ EOF
         "$(every 6 /ht/data.txt https://evil.example.com)"
     check "htaccess_large: ... its origins allowed" "https://tenant4699.example.net" \
         "$(acao /ht/data.txt https://tenant4699.example.net)"
+    httpd_stop "$dir"
+}
+
+# ---- a policy built on every request probes its regexes once per process -----------------
+# (the outside review of 1.3.1: a customer's backtracking regexes in an .htaccess file too
+# large to keep cost every stranger's request some 56 ms of probes)
+t_probes() {
+    server probes event
+    www=$dir/www
+    mkdir -p "$www/ht"
+    echo data > "$www/ht/data.txt"
+    echo "LogLevel warn cors:trace1" >> "$dir/httpd.conf"
+    cat >> "$dir/httpd.conf" <<EOF
+<Directory $www/ht>
+    AllowOverride All
+</Directory>
+EOF
+    { i=0; while [ $i -lt 40 ]; do echo "CORSAllowOriginMatch +^https://([a-z0-9]+)+([a-z0-9]*)*x$i\.example\.com\$"; i=$((i + 1)); done
+      i=0; while [ $i -lt 4700 ]; do echo "CORSAllowOrigin +https://tenant$i.example.net"; i=$((i + 1)); done; } \
+        > "$www/ht/.htaccess"
+    start /ht/data.txt || return 0
+    every 2 /ht/data.txt https://x.example >/dev/null
+    before=$(grep -c 'probed the regex' "$dir/error_log" || true)
+    check "probes: a policy too large to keep: its regexes allowed" "https://abcx7.example.com x4" \
+        "$(every 4 /ht/data.txt https://abcx7.example.com)"
+    check "probes: ... probed once per process: none for later requests" "40 0" \
+        "$before $(( $(grep -c 'probed the regex' "$dir/error_log" || true) - before ))"
     httpd_stop "$dir"
 }
 

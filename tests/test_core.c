@@ -1692,6 +1692,31 @@ static void test_public_reason(apr_pool_t *p, unit_counts *u)
     }
 }
 
+/* A verdict judged before is taken as given: no probe runs, and it decides as the probes
+ * would have. */
+static void test_regex_judged(apr_pool_t *p, unit_counts *u)
+{
+    regex_t *re = apr_palloc(p, sizeof(*re));
+    cors_set *set = cors_set_make(p, CORS_SET_ORIGINS);
+    int broad = -1, probed;
+
+    if (regcomp(re, "^(.*)$", REG_EXTENDED | REG_ICASE) != 0) {
+        abort();
+    }
+    apr_pool_cleanup_register(p, re, free_regex, apr_pool_cleanup_null);
+    probed = cors_regex_is_broad(p, ".*", posix_match, re);
+    CHECK(u, probed == 1, "'.*' is judged broad by the probes");
+    CHECK(u, cors_set_add_regex_judged(p, set, ".*", posix_match, re, CORS_ITEM_PLAIN, probed,
+                                       &broad) == NULL && broad == 1,
+          "a regex added with its verdict: broad as judged");
+    cors_set_seal(p, set);
+    CHECK(u, cors_set_has_broad(set), "... and the set knows it");
+    set = cors_set_make(p, CORS_SET_ORIGINS);
+    CHECK(u, cors_set_add_regex_judged(p, set, "https://a\\.example", posix_match, re,
+                                       CORS_ITEM_PLAIN, 1, &broad) == NULL && broad == 1,
+          "the verdict given is the one taken (no probe runs)");
+}
+
 void test_core(apr_pool_t *p, unit_counts *u)
 {
     scratch = p;
@@ -1703,6 +1728,7 @@ void test_core(apr_pool_t *p, unit_counts *u)
     test_many_origins(p, u);
     test_removal_wins(p, u);
     test_broad_regex(p, u);
+    test_regex_judged(p, u);
     test_warnings(p, u);
     test_bounds(p, u);
     test_method_case(p, u);

@@ -94,6 +94,17 @@ static const struct {
     { "SELECT 1 FROM t WHERE origin REGEXP %s", "compares the origin with REGEXP: " },
     { "SELECT 1 FROM t WHERE origin MATCH %s", "compares the origin with MATCH: " },
 
+    /* The outside review of 1.3.1: any function may be an aggregate (a quoted name, one the
+     * list does not know, one the admin made). */
+    { "SELECT \"count\"(*) FROM t WHERE origin = %s", "brackets in its select list" },
+    { "SELECT corr(1, 1) FROM t WHERE origin = %s", "brackets in its select list" },
+    { "SELECT regr_count(1, 1) FROM t WHERE origin = %s", "brackets in its select list" },
+    { "SELECT public.myagg(1) FROM t WHERE origin = %s", "brackets in its select list" },
+    { "SELECT lower(origin) FROM t WHERE origin = %s", "brackets in its select list" },
+    { "SELECT 1 FROM t WHERE origin = %s ORDER BY \"count\"(*)", "orders by a function" },
+    { "SELECT 1 FROM t WHERE origin = %s ORDER BY id", OK },
+    { "SELECT origin FROM t WHERE origin = %s GROUP BY origin ORDER BY lower(origin)", OK },
+
     /* 1.3.1: the origin's condition decides, alone among conditions joined by AND. */
     { "SELECT 1 FROM t WHERE origin = %s OR 1=1", CONDITION },
     { "SELECT 1 FROM t WHERE 1=1 OR origin = %s", CONDITION },
