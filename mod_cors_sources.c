@@ -230,9 +230,10 @@ static void share_source(cmd_parms *cmd, const char *key, const cors_source_made
 /* Files                                                                                      */
 
 /* A version of a file: what tells a new one from the one read (a rename over it changes the
- * inode, an edit in place the time or size). */
+ * inode, an edit in place the time or size, a new owner or mode the change time). */
 typedef struct {
     apr_time_t mtime;
+    apr_time_t ctime;
     apr_off_t size;
     apr_ino_t inode;
     apr_dev_t device;
@@ -245,12 +246,13 @@ static file_stamp stamp_of(const char *path, apr_pool_t *p)
     file_stamp st;
 
     memset(&st, 0, sizeof(st));
-    if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV,
-                 p) != APR_SUCCESS) {
+    if (apr_stat(&fi, path, APR_FINFO_MTIME | APR_FINFO_CTIME | APR_FINFO_SIZE | APR_FINFO_INODE
+                            | APR_FINFO_DEV, p) != APR_SUCCESS) {
         st.missing = 1;
         return st;
     }
     st.mtime = fi.mtime;
+    st.ctime = fi.ctime;
     st.size = fi.size;
     st.inode = fi.inode;
     st.device = fi.device;
@@ -259,8 +261,8 @@ static file_stamp stamp_of(const char *path, apr_pool_t *p)
 
 static int same_stamp(const file_stamp *a, const file_stamp *b)
 {
-    return a->missing == b->missing && a->mtime == b->mtime && a->size == b->size
-           && a->inode == b->inode && a->device == b->device;
+    return a->missing == b->missing && a->mtime == b->mtime && a->ctime == b->ctime
+           && a->size == b->size && a->inode == b->inode && a->device == b->device;
 }
 
 /* What a list of origins read from a file takes in memory, per byte of the file (measured:
@@ -472,10 +474,11 @@ static file_stamp source_stamp(const file_source *fs, apr_pool_t *p)
     memset(&st, 0, sizeof(st));
     st.missing = 1;
     if (open_no_links(&f, fs->bound, fs->rel, p) == 0) {
-        if (apr_file_info_get(&fi, APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE
-                                   | APR_FINFO_DEV, f) == APR_SUCCESS) {
+        if (apr_file_info_get(&fi, APR_FINFO_MTIME | APR_FINFO_CTIME | APR_FINFO_SIZE
+                                   | APR_FINFO_INODE | APR_FINFO_DEV, f) == APR_SUCCESS) {
             st.missing = 0;
             st.mtime = fi.mtime;
+            st.ctime = fi.ctime;
             st.size = fi.size;
             st.inode = fi.inode;
             st.device = fi.device;
@@ -872,6 +875,7 @@ static file_stamp dbm_stamp(const dbm_source *ds, apr_pool_t *p)
         file_stamp two = stamp_of(ds->file2, p);
         st.missing = two.missing;
         st.mtime = two.mtime > st.mtime ? two.mtime : st.mtime;
+        st.ctime = two.ctime > st.ctime ? two.ctime : st.ctime;
         st.size += two.size;
         st.inode ^= two.inode;
     }

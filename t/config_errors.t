@@ -136,8 +136,11 @@ my @sql_refused = (
     ['SELECT 1 FROM t WHERE id IN (SELECT id FROM u WHERE origin = %s)', qr/elsewhere than in the outermost SELECT's WHERE clause/],
     ['SELECT 1 FROM t WHERE origin = %s -- x', qr/holds an SQL comment/],
     ['SELECT 1 FROM t WHERE origin <= %s', qr/compares the origin with '<='/],
+    # the outside review of 1.3.1: any function may be an aggregate
+    ['SELECT corr(1, 1) FROM t WHERE origin = %s', qr/brackets in its select list/],
+    ['SELECT 1 FROM t WHERE origin = %s ORDER BY corr(1, 1)', qr/orders by a function without GROUP BY/],
 );
-plan tests => 2 * @bad + 17 + 13 + @sql_ok + 2 * @sql_refused, need_module 'cors';
+plan tests => 2 * @bad + 17 + 13 + @sql_ok + 2 * @sql_refused + 7, need_module 'cors';
 
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
@@ -272,3 +275,35 @@ for my $c (@sql_refused) {
     ok t_cmp($rc != 0 ? 'refused' : 'accepted', 'refused', "CORSAllowOriginQuery refused: $sql");
     ok t_cmp($out, qr/CORSAllowOriginQuery: '\Q$sql\E'.*$want/, "... saying why: $sql");
 }
+
+# CORSOriginCacheSecret: at least 32 bytes, root's alone (a group other than root's could be
+# httpd's, whose scripts would read it).
+my $key = "$dir/cache.key";
+sub secret_test {
+    my ($text, $mode, $gid) = @_;
+    unlink $key;
+    if (defined $text) {
+        open my $kfh, '>', $key or die "$key: $!";
+        print $kfh $text;
+        close $kfh;
+        chmod $mode, $key;
+        chown 0, $gid, $key;
+    }
+    return configtest("CORSOriginCacheSecret $key");
+}
+my $www = getgrnam('www-data') // 33;
+($rc, $out) = secret_test(('ab' x 32) . "\n", 0600, 0);
+ok t_cmp("rc $rc: $out", qr/^rc 0: .*CORSOriginCacheSecret \S+ is not used/s,
+         "a 64-byte secret of root's loads (and without a remote cache is said to be unused)");
+($rc, $out) = secret_test(('ab' x 32) . "\n", 0640, 0);
+ok t_cmp($rc, 0, "... readable by root's group too");
+($rc, $out) = secret_test(('ab' x 32) . "\n", 0644, 0);
+ok t_cmp("rc $rc: $out", qr/^rc [1-9].*can be read by users other than root/s, "a secret every user can read is refused");
+($rc, $out) = secret_test(('ab' x 32) . "\n", 0640, $www);
+ok t_cmp("rc $rc: $out", qr/^rc [1-9].*can be read by users other than root/s, "a secret httpd's group can read is refused");
+($rc, $out) = secret_test("short\n", 0600, 0);
+ok t_cmp("rc $rc: $out", qr/^rc [1-9].*holds 5 bytes: give at least 32/s, "a secret under 32 bytes is refused");
+($rc, $out) = secret_test(undef);
+ok t_cmp("rc $rc: $out", qr/^rc [1-9].*CORSOriginCacheSecret: cannot read/s, "a missing secret is refused");
+($rc, $out) = configtest("<Location /x>\nCORSOriginCacheSecret $key\n</Location>");
+ok t_cmp($rc != 0 ? 'refused' : 'accepted', 'refused', "CORSOriginCacheSecret is the server's: refused in a section");

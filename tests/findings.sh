@@ -258,6 +258,26 @@ EOF
     done
     check "links: ... replaced by a file, it is read (G13)" "https://b.example x3" \
         "$(every 3 /ht/b/data.txt https://b.example)"
+    # A customer's directory reads its owner's files only: one of root's put there (by a
+    # server's tool, or a hard link whose first name is gone) is not read.
+    mkdir -p "$www/ht/own"
+    echo data > "$www/ht/own/data.txt"
+    put "$www/ht/own/.htaccess" "CORSAllowOriginFile origins.txt
+"
+    put "$www/ht/own/origins.txt" "https://root-file.example
+"
+    chown 12345:12345 "$www/ht/own" "$www/ht/own/.htaccess"
+    chmod -R a+rX "$www"
+    check "links: a file of another owner than its directory's is not read" "- x3" \
+        "$(every 3 /ht/own/data.txt https://root-file.example)"
+    check "links: ... and said so" yes "$(logged "$dir" 'not owned by the owner of its directory' 20)"
+    chown 12345:12345 "$www/ht/own/origins.txt"
+    n=0
+    while [ $n -lt 30 ] && [ "$(acao /ht/own/data.txt https://root-file.example)" = - ]; do
+        sleep 0.1; n=$((n + 1))
+    done
+    check "links: ... the owner's file is" "https://root-file.example" \
+        "$(acao /ht/own/data.txt https://root-file.example)"
     httpd_stop "$dir"
 }
 
