@@ -28,7 +28,7 @@ failed=""   # the measuring steps that failed
 # BENCH_REPORT_ONLY=1: write RESULTS.md from the figures already measured.
 if [ "${BENCH_REPORT_ONLY:-0}" != 1 ]; then
 # A figure file an earlier run left must not stand in for a step that fails this time.
-rm -f "$here/micro.txt" "$here/wrk.txt" "$here/htaccess.txt" "$here/regex.txt" "$here/sizes.txt"
+rm -f "$here/micro.txt" "$here/mac.txt" "$here/wrk.txt" "$here/htaccess.txt" "$here/regex.txt" "$here/sizes.txt"
 [ -n "${CALLGRIND_ONLY:-}" ] || rm -f "$here/callgrind.txt"
 # A step that fails is noted, and the run goes on: its figures are reported as not measured.
 step() {   # NAME COMMAND...
@@ -42,6 +42,10 @@ step() {   # NAME COMMAND...
 echo "== policy core (bench/micro.c)"
 # shellcheck disable=SC2016  # expanded by that sh
 step build/micro sh -c '"$1" > "$2" && cat "$2"' sh ./build/micro "$here/micro.txt"
+
+echo "== signing remote cache answers (bench/mac.c)"
+# shellcheck disable=SC2016  # expanded by that sh
+step build/mac sh -c '"$1" > "$2" && cat "$2"' sh ./build/mac "$here/mac.txt"
 
 echo "== the floor's response lines against mod_cors's (bench/floor/compare.sh)"
 # The floor is a measure only while it answers as mod_cors does: said here, not fatal.
@@ -115,7 +119,7 @@ if sh "$here/limits.sh" > "$work/limits.md"; then :; else
     missing "bench/limits.sh failed: its sections of RESULTS.md are incomplete"
 fi
 # Figures missing outside the targets: every row a step wrote is there to be read.
-for f in micro callgrind wrk sizes; do
+for f in micro mac callgrind wrk sizes; do
     [ -s "$here/$f.txt" ] || missing "bench/$f.txt: none (its step did not run or failed)"
 done
 for f in callgrind wrk; do
@@ -269,11 +273,16 @@ floor=$(cg none 1 options-preflight-bytes)
     summary
     echo
     if [ -f "$here/callgrind.txt" ] && grep -Eq '^(ht-)?before ' "$here/callgrind.txt"; then
-        echo "## 1.3 against the release before (1.2; BENCH_BEFORE, measured in the same run)"
+        # The two releases by their Debian versions (the before tree's, if BENCH_BEFORE is set).
+        now_v=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$here/../debian/changelog" 2>/dev/null)
+        before_v=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "${BENCH_BEFORE:-/nonexistent}/debian/changelog" 2>/dev/null)
+        now_v=${now_v:-this tree}
+        before_v=${before_v:-the release before}
+        echo "## $now_v against the release before ($before_v; BENCH_BEFORE, measured in the same run)"
         echo
         echo "Instructions per request (callgrind), the same setups with the module of each release:"
         echo
-        echo "| setup | origins | request | 1.2 | 1.3 | change |"
+        echo "| setup | origins | request | $before_v | $now_v | change |"
         echo "|---|---|---|---|---|---|"
         # Every row of either tree, paired: one missing from a pair is shown, not skipped.
         awk 'function fig(v) { return v ~ /^[0-9]+$/ }
@@ -296,7 +305,7 @@ floor=$(cg none 1 options-preflight-bytes)
             echo "Outside requests (bench/sizes.sh): \`apache2 -t\` time (median of 5) and the resident size of"
             echo "the one prefork child serving 100,000 origins after a request:"
             echo
-            echo "| origins | configtest 1.2 | configtest 1.3 | child VmRSS 1.2 | child VmRSS 1.3 |"
+            echo "| origins | configtest $before_v | configtest $now_v | child VmRSS $before_v | child VmRSS $now_v |"
             echo "|---|---|---|---|---|"
             for z in 1 10000 100000; do
                 echo "| $z | $(shown "$(sz before "$z" 3)") ms | $(shown "$(sz cors "$z" 3)") ms | $(shown "$(sz before "$z" 4)") kB | $(shown "$(sz cors "$z" 4)") kB |"
@@ -322,6 +331,14 @@ floor=$(cg none 1 options-preflight-bytes)
     echo "## The policy core alone (bench/micro.c)"
     echo
     if [ -s "$here/micro.txt" ]; then cat "$here/micro.txt"; else echo "Not measured (no bench/micro.txt)."; fi
+    echo
+    echo "## Signing answers kept in memcache or redis (bench/mac.c)"
+    echo
+    echo "What one answer from a remote cache costs besides the network round trip (tens of"
+    echo "microseconds): its key, and with CORSOriginCacheSecret its MAC, checked on every read."
+    echo "The listed fingerprint is made for each origin a query is asked for."
+    echo
+    if [ -s "$here/mac.txt" ]; then cat "$here/mac.txt"; else echo "Not measured (no bench/mac.txt)."; fi
     echo
     cat "$here/NOTES.md"
     echo
