@@ -307,15 +307,11 @@ int cors_first_in_process(cors_said scope, const char *key)
     return !main_conf->warned[scope] || first_time_warned(main_conf->warned[scope], key);
 }
 
-/* A request whose policy holds lines of an .htaccess file (set when one is read). */
-#define HTACCESS_READ_KEY "mod_cors htaccess read"
-
+/* What a request's warnings are said in the room of: .htaccess files', where the request
+ * read CORS lines of one. */
 static cors_said said_scope(const request_rec *r)
 {
-    void *read = NULL;
-
-    apr_pool_userdata_get(&read, HTACCESS_READ_KEY, r->pool);
-    return read ? CORS_SAID_HTACCESS : CORS_SAID_SERVER;
+    return cors_htcache_pinned(r->pool) ? CORS_SAID_HTACCESS : CORS_SAID_SERVER;
 }
 
 /* Where a message about the configuration goes: while it is read, through no server (the
@@ -1057,7 +1053,6 @@ static const char *htaccess_line(cmd_parms *cmd, cors_dir_conf *dc, cors_htcache
     key.bound = NULL;
     if (!dc->pin) {
         dc->pin = cors_htcache_pin(cache, cmd->pool);
-        apr_pool_userdata_setn("", HTACCESS_READ_KEY, NULL, cmd->pool);
     }
     if (!dc->live) {
         found = cors_htcache_find(dc->pin, dc->line, &key);

@@ -217,6 +217,14 @@ static apr_status_t unpin(void *data)
 
 #define PIN_KEY "mod_cors htaccess pin"
 
+int cors_htcache_pinned(apr_pool_t *rp)
+{
+    void *pin = NULL;
+
+    apr_pool_userdata_get(&pin, PIN_KEY, rp);
+    return pin != NULL;
+}
+
 cors_htpin *cors_htcache_pin(cors_htcache *c, apr_pool_t *rp)
 {
     cors_htpin *pin = NULL;

@@ -53,6 +53,10 @@ cors_htcache *cors_htcache_make(apr_pool_t *pchild, apr_size_t bytes, apr_thread
 typedef struct cors_htpin cors_htpin;
 cors_htpin *cors_htcache_pin(cors_htcache *c, apr_pool_t *rp);
 
+/* Whether a request (its pool) has read CORS lines of an .htaccess file: it pinned a
+ * generation. */
+int cors_htcache_pinned(apr_pool_t *rp);
+
 /* The line key follows parent (NULL: the file's first CORS line) with, or NULL. */
 const cors_htline *cors_htcache_find(cors_htpin *pin, const cors_htline *parent,
                                      const cors_htkey *key);
