@@ -1,4 +1,9 @@
 /* fuzz_common.h - what the fuzz targets share: one APR pool, cleared per input, and a regex. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #ifndef CORS_FUZZ_COMMON_H
 #define CORS_FUZZ_COMMON_H
 

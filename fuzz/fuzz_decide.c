@@ -1,4 +1,9 @@
 /* fuzz_decide.c - libFuzzer target: whole preflight and actual decisions on hostile requests. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include "fuzz_common.h"
 
 static cors_policy *policy(apr_pool_t *p, const char *origins, const char *methods,
@@ -31,12 +36,12 @@ static cors_policy *policy(apr_pool_t *p, const char *origins, const char *metho
 }
 
 /* An origin source that checks what the core asks it: only well-formed origins in their
- * normal form, never one the policy removes or already lists; it answers yes, no or "down"
- * from the key's bytes, and remembers its last yes. */
+ * normal form, never one the policy removes or already lists; it answers yes (fresh or
+ * stale), no or "down" from the key's bytes, and remembers its last yes. */
 static const char *last_yes;
 
-static int checking_source(const void *src, const char *key, size_t len, apr_pool_t *p,
-                           void *baton)
+static cors_source_answer checking_source(const void *src, const char *key, size_t len,
+                                          apr_pool_t *p, void *baton)
 {
     cors_origin o;
     char norm[CORS_ORIGIN_MAX + 16];
@@ -55,11 +60,11 @@ static int checking_source(const void *src, const char *key, size_t len, apr_poo
     for (i = 0; i < len; i++) {
         sum += (unsigned char)key[i];
     }
-    if (sum % 3 == 0) {
+    if (sum % 4 <= 1) {
         last_yes = apr_pstrmemdup(p, key, len);
-        return 1;
+        return sum % 4 == 0 ? CORS_SOURCE_ALLOWED : CORS_SOURCE_STALE;
     }
-    return sum % 3 == 1 ? 0 : -1;
+    return sum % 4 == 2 ? CORS_SOURCE_REFUSED : CORS_SOURCE_UNAVAILABLE;
 }
 
 /* Whether origin is, in normal form, the one origin the source's policy lists. */
@@ -127,8 +132,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             || ans.allow_credentials && ans.allow_origin && strcmp(ans.allow_origin, "*") == 0) {
             __builtin_trap();
         }
-        /* With the source: what it allowed is allowed (the listed origin aside), nothing else. */
+        /* With the source: what it allowed is allowed (the listed origin aside), nothing else,
+         * and the answer names it as what decided, with what it said. */
         if (i == 3 && ans.allowed && !last_yes && !is_listed(req.origin)) {
+            __builtin_trap();
+        }
+        if (ans.source && (i != 3 || strcmp(ans.source, "fuzz source") != 0
+                           || (ans.allowed && ans.source_answer != CORS_SOURCE_ALLOWED
+                               && ans.source_answer != CORS_SOURCE_STALE)
+                           || (ans.refusal == CORS_REFUSED_SOURCE_DOWN
+                               && ans.source_answer != CORS_SOURCE_UNAVAILABLE))) {
             __builtin_trap();
         }
     }

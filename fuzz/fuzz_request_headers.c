@@ -1,4 +1,9 @@
 /* fuzz_request_headers.c - libFuzzer target: Access-Control-Request-Headers over several lines. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include "fuzz_common.h"
 
 typedef struct {

@@ -115,6 +115,14 @@ cors_psl_below *cors_psl_below_load(apr_pool_t *p, const char *path);
 /* A public suffix under domain (any case; without "*." or port), or NULL. */
 const char *cors_psl_suffix_below(const cors_psl_below *below, const char *domain, size_t len);
 
+/* For a pattern item whose host is "*.x" (any case, as configured), the public suffix its
+ * wildcard covers: x itself (lower case) when x is a public suffix (cors_domain_is_public_suffix),
+ * otherwise one the Public Suffix List holds under x (cors_psl_suffix_below; below may be
+ * NULL); NULL when it covers none, or when item is not such a pattern.  Anyone can register
+ * a name under a public suffix, so an allowance that covers one lets strangers in. */
+const char *cors_origin_wildcard_over_suffix(apr_pool_t *p, const cors_psl_below *below,
+                                             const char *item);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Token lists                                                                              */
 
@@ -124,6 +132,19 @@ int cors_is_token(const char *s, size_t len);
 /* Split a directive argument on commas and white space into items, appended to out as
  * const char * in pool p (so "GET, POST" and GET POST read alike). */
 void cors_split_items(apr_pool_t *p, const char *text, apr_array_header_t *out);
+
+/* A directive's unsigned decimal argument: 1 with *out set when text is digits only (no
+ * sign, no space) and their value is from lo to hi; 0 otherwise, whatever its length (no
+ * overflow). */
+int cors_parse_uint(const char *text, unsigned long lo, unsigned long hi, unsigned long *out);
+
+/* FNV-1a, 64 bits, over len bytes: the same on every server and build, for names a fleet
+ * shares (a cache's keys).  Not for what strangers choose: it is not collision-resistant. */
+apr_uint64_t cors_fnv1a64(const void *data, size_t len);
+
+/* A hash table hashing its keys eight bytes at a time (every core table's), for callers that
+ * look up what requests send: an origin, a method, header names. */
+apr_hash_t *cors_hash_make(apr_pool_t *p);
 
 /* Calls fn for each element of an Access-Control-Request-Headers value, tolerating spaces
  * and empty elements.  Returns 0 when every element was visited, or a reason (static text)
@@ -165,21 +186,31 @@ typedef enum {
 
 typedef struct cors_set cors_set;
 
-/* A regex matcher supplied by the caller (mod_cors.c uses PCRE2 with a match limit; tests use
- * POSIX): returns 1 when re matches the whole of [s, s+len), 0 when it does not, -1 when the
- * match gave up at its limit.  p is for memory the match needs (the request's pool). */
+/* A regex matcher supplied by the caller (cors_pcre_match in cors_conf.h: PCRE2 with a match
+ * limit; tests also use POSIX): returns 1 when re matches the whole of [s, s+len), 0 when it
+ * does not, -1 when the match gave up at its limit.  p is for memory the match needs (the
+ * request's pool). */
 typedef int (*cors_regex_fn)(const void *re, const char *s, size_t len, apr_pool_t *p);
 
 cors_set *cors_set_make(apr_pool_t *p, cors_set_kind kind);
 
+/* What an origin source answers for one origin.  A cached answer past its time that the
+ * source could not renew still allows (STALE): the core treats it as ALLOWED, and says which
+ * it was (cors_answer) so a caller can count the two apart. */
+typedef enum {
+    CORS_SOURCE_UNAVAILABLE = -1,   /* cannot answer now: the origin is refused (fail closed) */
+    CORS_SOURCE_REFUSED = 0,        /* the source does not list the origin */
+    CORS_SOURCE_ALLOWED = 1,        /* the source lists it */
+    CORS_SOURCE_STALE = 2           /* listed in a cached answer past its time */
+} cors_source_answer;
+
 /* Origins kept outside the configuration, which change while the server runs (a file read
  * again when it changes, a DBM file, an SQL query): the caller looks them up, the core only
  * asks, with the origin's normalised key, and only when nothing in force has settled the
- * answer yet (no removal matched, no allowance did).  Returns 1 when the source lists the
- * origin, 0 when it does not, -1 when it cannot answer now (the origin is refused: fail
- * closed).  p is the request's; baton is what the request passed (cors_request). */
-typedef int (*cors_source_fn)(const void *src, const char *key, size_t len, apr_pool_t *p,
-                              void *baton);
+ * answer yet (no removal matched, no allowance did).  p is the request's; baton is what the
+ * request passed (cors_request). */
+typedef cors_source_answer (*cors_source_fn)(const void *src, const char *key, size_t len,
+                                             apr_pool_t *p, void *baton);
 
 /* Add a source to an origin set: sources only allow (CORS_ITEM_PLAIN replaces the inherited
  * list like a plain item, CORS_ITEM_ADD adds to it).  name is the source's identity (two
@@ -190,6 +221,12 @@ const char *cors_set_add_source(apr_pool_t *p, cors_set *set, const char *name,
 /* Add one item: O(1), whatever the level already holds.  Returns NULL or an error sentence
  * (without the directive name). */
 const char *cors_set_add(apr_pool_t *p, cors_set *set, const char *item, cors_edit edit);
+
+/* Where the items added next were written ("file:line"), recorded with each of them
+ * (origins, patterns, regexes, sources, methods, headers; removals too) for a view of the
+ * policy in force (cors_set_each).  where is kept, not copied: it must last as long as set
+ * (the configuration's pool).  NULL until said. */
+void cors_set_note_where(cors_set *set, const char *where);
 
 /* Add a compiled regex.  Returns NULL or an error sentence; *broad is set when the regex
  * matches origins no policy means to allow (it is "any origin" spelt as a regex). */
@@ -209,10 +246,11 @@ const char *cors_set_add_regex_judged(apr_pool_t *p, cors_set *set, const char *
 
 /* A level is read item by item; what the request path needs (the header value, the facts
  * over the chain of levels) is derived once, when the level is complete.  cors_set_seal
- * does that in place (start-up, or a set only its own thread sees); cors_set_sealed gives a
- * sealed version without writing to set (a copy in p when set is not sealed yet). */
+ * does that in place (start-up, or a set only its own thread sees); cors_set_sealed_copy
+ * never writes to set: it gives set itself when it is sealed already, otherwise a sealed
+ * copy in p (a level read at request time, shared with other threads). */
 void cors_set_seal(apr_pool_t *p, cors_set *set);
-const cors_set *cors_set_sealed(apr_pool_t *p, const cors_set *set);
+const cors_set *cors_set_sealed_copy(apr_pool_t *p, const cors_set *set);
 
 /* The set in force below a level (sealed): add's own if it replaces, add's edits on top of
  * base otherwise.  Origins are layered (O(depth) here, whatever their number); methods and
@@ -231,6 +269,31 @@ size_t cors_set_count(const cors_set *set);   /* items at this level (for summar
 /* The origin items in force over a chain, for the start-up summary: the allowed ones (the
  * nearest level first, regexes as "~regex"), at most max of each kind, then the removed. */
 const char *cors_set_describe(apr_pool_t *p, const cors_set *set, int max);
+
+/* What an item in force is, for cors_set_each. */
+typedef enum {
+    CORS_KIND_EXACT = 0,        /* one origin */
+    CORS_KIND_PATTERN,          /* a host "*.example.com", or "http://localhost:*" */
+    CORS_KIND_REGEX,            /* CORSAllowOriginMatch */
+    CORS_KIND_SOURCE,           /* an origin source, by its name */
+    CORS_KIND_TOKEN,            /* a method or header name */
+    CORS_KIND_ANY,              /* "*" */
+    CORS_KIND_NULL              /* the origin "null" */
+} cors_item_kind;
+
+/* One item in force: its text as the admin wrote it, how it edits (a removal's text is
+ * without its "-"), its kind, and where it was written (NULL when not said).  Returns
+ * non-zero to stop. */
+typedef int (*cors_item_fn)(void *baton, const char *text, cors_edit edit,
+                            cors_item_kind kind, const char *where);
+
+/* Calls fn for each item a set has in force, the nearest level first: every item of each
+ * level down to the nearest one that replaces the inherited list, an item named again by a
+ * nearer level only once (the nearer one, which decides).  Methods and headers, flattened
+ * when merged, are given latest edit first.  The defaults (GET, HEAD, POST where no list
+ * replaces them) are not items.  For views of a policy, not the request path: O(items x
+ * levels). */
+void cors_set_each(const cors_set *set, cors_item_fn fn, void *baton);
 
 /* The configuration level a set's nearest items come from, the same for every request that
  * merges that level (for saying something once per level); NULL for NULL. */
@@ -283,22 +346,28 @@ const char *cors_sql_check(apr_pool_t *p, const char *sql);
 /* ---------------------------------------------------------------------------------------- */
 /* Policies: one configuration level, and the merge of levels                               */
 
+/* Each scalar setting comes with where it was set ("file:line", NULL when not said), for
+ * messages ("CORSEnable Off at ...") and for a view of the policy in force; merged with its
+ * setting, so a merged policy says where each value in force came from.  The lists' items
+ * say it themselves (cors_set_note_where). */
 typedef struct {
     int enable;                 /* CORS_UNSET, 0, 1 */
-    const char *enable_where;   /* where CORSEnable was given ("file:line"), for messages */
+    const char *enable_where;
     cors_set *origins;          /* NULL: not given at this level */
     cors_set *methods;
     cors_set *headers;
     cors_set *expose;
     int credentials;            /* CORS_UNSET, 0, 1 */
+    const char *credentials_where;
     int max_age;                /* CORS_UNSET or 0..86400 */
     const char *max_age_value;  /* the same, as the header value */
+    const char *max_age_where;
     int preflight_status;       /* CORS_UNSET, 200, 204 */
+    const char *preflight_status_where;
     int private_network;        /* CORS_UNSET, 0, 1 */
+    const char *private_network_where;
     int debug;                  /* CORS_UNSET, 0, 1 */
-    /* Not the core's: the glue's mark on an .htaccess level whose lines it found in its
-     * cache, where the policy they build is kept (these fields then stay unset). */
-    const void *cached;
+    const char *debug_where;
     /* Derived when sealed, for the request path: */
     int sealed;
     int empty;                  /* the level says nothing (most sections, server defaults) */
@@ -309,14 +378,21 @@ cors_policy *cors_policy_make(apr_pool_t *p);
 /* The same for a level embedded in a larger record (the glue's per-directory record). */
 void cors_policy_init(cors_policy *pol);
 
-/* The merge of two levels, sealed. */
+/* The merge of two levels, sealed: a level that says nothing gives back the other one (a
+ * sealed copy of it where it is not sealed), otherwise a new policy in p. */
 const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,
                                      const cors_policy *add);
 
-/* See cors_set_seal: in place at start-up, or a sealed version of a level read at request
- * time (an .htaccess file). */
+/* The same merge written into out (the caller's record, such as one a module embeds every
+ * level in), sealed; out may be neither base nor add.  The lists are shared with base and
+ * add, never copied into out. */
+void cors_policy_merge_into(apr_pool_t *p, const cors_policy *base, const cors_policy *add,
+                            cors_policy *out);
+
+/* See cors_set_seal: in place at start-up, or (cors_policy_sealed_copy) pol itself when
+ * sealed already, else a sealed copy of a level read at request time (an .htaccess file). */
 void cors_policy_seal(apr_pool_t *p, cors_policy *pol);
-const cors_policy *cors_policy_sealed(apr_pool_t *p, const cors_policy *pol);
+const cors_policy *cors_policy_sealed_copy(apr_pool_t *p, const cors_policy *pol);
 
 /* The contradiction a policy carries ("*" with credentials), or NULL: used on one section
  * while its directives are read, and on merged policies at start-up and request time. */
@@ -371,6 +447,10 @@ typedef struct {
     const char *refused;        /* the origin, method or header concerned, as sent */
     const char *limited;        /* CORS_REFUSED_REGEX_LIMIT: the regex's source;
                                  * CORS_REFUSED_SOURCE_DOWN: the origin source's name */
+    const char *source;         /* the origin source whose answer decided the origin, NULL if
+                                 * none did: the one that allowed, or could not answer, or
+                                 * (where every source asked refused) the first one asked */
+    cors_source_answer source_answer;   /* its answer (meaningful where source is set) */
     const char *allow_origin;
     const char *allow_credentials;  /* "true" or NULL */
     const char *expose_headers;

@@ -1,6 +1,7 @@
 # lint.mk - cppcheck and clang-tidy over the module, the core, its tests and fuzz targets; part of make test.
-LINT_SRC := $(GLUE_SRC) bench/floor/mod_cors_floor.c $(CORE_SRC) tests/test_core.c tests/test_canon.c tests/test_sql.c tests/test_htcache.c tests/test_property.c tools/corscheck.c $(wildcard fuzz/*.c)
-LINT_INC := -I. -Iinclude -Isrc -I/usr/include/apache2 -I/usr/include/apr-1.0
+LINT_SRC := $(GLUE_SRC) bench/floor/mod_cors_floor.c $(CORE_SRC) $(UNIT_SRC) tests/unit/test_htcache.c \
+            tests/unit/test_property.c tools/corscheck.c $(wildcard fuzz/*.c)
+LINT_INC := -I. -Iinclude -Isrc -Itests/unit -I/usr/include/apache2 -I/usr/include/apr-1.0
 
 .PHONY: lint
 lint:

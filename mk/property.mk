@@ -1,5 +1,5 @@
 # property.mk - the origin matcher against a simple reference on random input, plain and sanitized.
-PROPERTY_SRC := tests/test_property.c
+PROPERTY_SRC := tests/unit/test_property.c
 
 build/property: $(PROPERTY_SRC) $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build

@@ -1,4 +1,9 @@
-/* cors_canon.c - whether a configured origin is one a browser can send (URL Standard host parser). */
+/* cors_canon.c - whether a configured origin is one a browser can send (URL Standard host parser), and which public suffixes a wildcard covers. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include <stdint.h>
 #include <string.h>
 
@@ -658,4 +663,21 @@ const char *cors_psl_suffix_below(const cors_psl_below *below, const char *domai
     }
     cors_lower(lower, domain, len);
     return apr_hash_get(below->parents, lower, (apr_ssize_t)len);
+}
+
+const char *cors_origin_wildcard_over_suffix(apr_pool_t *p, const cors_psl_below *below,
+                                             const char *item)
+{
+    cors_origin o;
+
+    if (cors_origin_parse(item, strlen(item), CORS_ORIGIN_PATTERN, &o) != CORS_ORIGIN_OK
+        || !o.wild_host) {
+        return NULL;
+    }
+    if (is_public_suffix(p, o.host, o.host_len)) {
+        char *host = apr_pstrmemdup(p, o.host, o.host_len);
+        cors_lower(host, host, o.host_len);
+        return host;
+    }
+    return cors_psl_suffix_below(below, o.host, o.host_len);
 }

@@ -1,4 +1,9 @@
 /* cors_decide.c - the CORS decision for a preflight or any other request, as a browser will judge it. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -30,6 +35,7 @@ static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_reque
                          cors_answer *ans)
 {
     const cors_set *origins = pol->origins;
+    cors_origin_why why = { NULL, NULL, CORS_SOURCE_REFUSED };
     int fixed_any, rc;
 
     memset(ans, 0, sizeof(*ans));
@@ -49,8 +55,11 @@ static int decide_origin(apr_pool_t *p, const cors_policy *pol, const cors_reque
         ans->refusal = CORS_REFUSED_NO_POLICY;
         return 0;
     }
-    rc = cors_origin_allowed_by(p, origins, req->origin, strlen(req->origin),
-                                req->source_baton, &ans->limited);
+    rc = cors_origins_verdict(p, origins, req->origin, strlen(req->origin), req->source_baton,
+                              &why);
+    ans->limited = why.limited;
+    ans->source = why.source;
+    ans->source_answer = why.answer;
     if (rc <= 0) {
         ans->refusal = rc == -1 ? CORS_REFUSED_REGEX_LIMIT
                        : rc == -2 ? CORS_REFUSED_SOURCE_DOWN : CORS_REFUSED_ORIGIN;
@@ -144,14 +153,19 @@ static const char *headers_value(apr_pool_t *p, const cors_policy *pol, const he
     return pol->headers ? cors_set_value(pol->headers) : NULL;
 }
 
-/* A preflight refused after its origin was allowed: nothing of the allowance stays. */
+/* A preflight refused after its origin was allowed: nothing of the allowance stays but
+ * what decided the origin. */
 static void refuse(cors_answer *ans, cors_refusal refusal, const char *refused)
 {
     int vary = ans->vary, origin_sent = ans->origin_sent;
+    const char *source = ans->source;
+    cors_source_answer source_answer = ans->source_answer;
 
     memset(ans, 0, sizeof(*ans));
     ans->vary = vary;
     ans->origin_sent = origin_sent;
+    ans->source = source;
+    ans->source_answer = source_answer;
     ans->refusal = refusal;
     ans->refused = refused;
 }

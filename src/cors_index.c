@@ -1,4 +1,9 @@
 /* cors_index.c - a level's items by key: open addressing, grown as a level is read, looked up by every request. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include <string.h>
 
 #include "cors_internal.h"

@@ -1,4 +1,10 @@
-/* cors_list.c - HTTP tokens, directive item lists and bounded Access-Control-Request-Headers parsing. */
+/* cors_list.c - HTTP tokens, directive item lists and numbers, and bounded Access-Control-Request-Headers parsing. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+#include <limits.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -36,20 +42,6 @@ int cors_equal_nocase(const char *a, const char *b, size_t len)
         }
     }
     return 1;
-}
-
-/* cors_hash_bytes (cors_internal.h) for apr_hash_make_custom. */
-unsigned int cors_hash(const char *key, apr_ssize_t *klen)
-{
-    if (*klen == APR_HASH_KEY_STRING) {
-        *klen = (apr_ssize_t)strlen(key);
-    }
-    return cors_hash_bytes(key, (size_t)*klen);
-}
-
-apr_hash_t *cors_hash_make(apr_pool_t *p)
-{
-    return apr_hash_make_custom(p, cors_hash);
 }
 
 /* RFC 9110 tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" /
@@ -142,6 +134,30 @@ void cors_split_items(apr_pool_t *p, const char *text, apr_array_header_t *out)
             APR_ARRAY_PUSH(out, const char *) = apr_pstrmemdup(p, start, (apr_size_t)(s - start));
         }
     }
+}
+
+/* A value past hi only grows with more digits: it ends the loop as out of range before it
+ * can wrap around, however many digits follow. */
+int cors_parse_uint(const char *text, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+    const char *s;
+    unsigned long v = 0;
+
+    for (s = text; *s >= '0' && *s <= '9'; s++) {
+        unsigned long d = (unsigned long)(*s - '0');
+        if (v > (ULONG_MAX - d) / 10) {
+            return 0;
+        }
+        v = v * 10 + d;
+        if (v > hi) {
+            return 0;
+        }
+    }
+    if (s == text || *s || v < lo) {
+        return 0;
+    }
+    *out = v;
+    return 1;
 }
 
 /* One pass per element: the token scan is also the validity check (and, for the request

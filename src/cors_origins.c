@@ -1,4 +1,9 @@
-/* cors_origins.c - origin lists: one level's index, levels layered by merging, and the precedence rule every lookup goes through. */
+/* cors_origins.c - origin lists: one level's items, regexes and sources, levels layered by merging, and the precedence rule every lookup goes through. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -40,18 +45,18 @@ static const char *origin_error(apr_pool_t *p, const char *item, cors_origin_err
     return apr_psprintf(p, "'%s' %s", item, cors_origin_strerror(err));
 }
 
-const char *cors_origins_add(apr_pool_t *p, cors_set *set, const char *item, int verdict)
+const char *cors_origins_add(apr_pool_t *p, cors_set *set, const char *item, cors_edit edit)
 {
     cors_origin o;
     char key[CORS_ORIGIN_MAX + 16];
-    const char *normalised, *err;
-    size_t len;
-    cors_origin_err perr = cors_origin_parse(item, strlen(item), CORS_ORIGIN_PATTERN, &o);
+    const char *normalised, *err, *kept;
+    size_t len, item_len = strlen(item);
+    cors_origin_err perr = cors_origin_parse(item, item_len, CORS_ORIGIN_PATTERN, &o);
 
     if (perr != CORS_ORIGIN_OK) {
         return origin_error(p, item, perr);
     }
-    if ((err = cors_origin_check_item(p, item, &o, verdict == CORS_ALLOW, &normalised))
+    if ((err = cors_origin_check_item(p, item, &o, edit != CORS_ITEM_REMOVE, &normalised))
         != NULL) {
         return err;
     }
@@ -70,7 +75,84 @@ const char *cors_origins_add(apr_pool_t *p, cors_set *set, const char *item, int
     if (!o.wild_host && !o.any_port && !o.is_any) {
         set->exacts = 1;
     }
-    cors_set_put(p, set, apr_pstrmemdup(p, key, len), len, NULL, verdict);
+    /* The item as written is kept only where it is not its key (most are). */
+    kept = apr_pstrmemdup(p, key, len);
+    cors_level_put(p, set, kept, len, item_len == len && memcmp(item, key, len) == 0
+                                      ? kept : apr_pstrdup(p, item), edit);
+    return NULL;
+}
+
+/* Regexes are matched by the caller's matcher; one level holds at most CORS_LIST_MAX. */
+const char *cors_set_add_regex(apr_pool_t *p, cors_set *set, const char *source,
+                               cors_regex_fn match, const void *re, cors_edit edit,
+                               int *broad)
+{
+    return cors_set_add_regex_judged(p, set, source, match, re, edit, -1, broad);
+}
+
+const char *cors_set_add_regex_judged(apr_pool_t *p, cors_set *set, const char *source,
+                                      cors_regex_fn match, const void *re, cors_edit edit,
+                                      int judged, int *broad)
+{
+    cors_regex_item *it = NULL;
+    int i;
+
+    for (i = 0; i < set->regexes->nelts && !it; i++) {
+        cors_regex_item *r = APR_ARRAY_IDX(set->regexes, i, cors_regex_item *);
+        if (strcmp(r->source, source) == 0) {
+            it = r;
+        }
+    }
+    if (!it) {
+        if (set->regexes->nelts >= CORS_LIST_MAX) {
+            return apr_psprintf(p, "more than %d regexes in one section; every request may "
+                                "try each of them: use exact origins or *.domain patterns",
+                                CORS_LIST_MAX);
+        }
+        it = apr_pcalloc(p, sizeof(*it));
+        it->source = apr_pstrdup(p, source);
+        it->match = match;
+        it->re = re;
+        it->broad = judged >= 0 ? judged : cors_regex_is_broad(p, source, match, re);
+        APR_ARRAY_PUSH(set->regexes, cors_regex_item *) = it;
+    }
+    it->verdict = cors_level_verdict(edit);
+    it->edit = edit;
+    it->where = set->where;
+    if (edit == CORS_ITEM_PLAIN) {
+        set->replaces = 1;
+    }
+    *broad = it->broad && it->verdict == CORS_ALLOW;
+    return NULL;
+}
+
+const char *cors_set_add_source(apr_pool_t *p, cors_set *set, const char *name,
+                                cors_source_fn lookup, const void *src, cors_edit edit)
+{
+    cors_source_item *it;
+    int i;
+
+    if (edit == CORS_ITEM_REMOVE) {
+        return "an origin source only allows: take origins out with CORSAllowOrigin -origin";
+    }
+    for (i = 0; i < set->sources->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(set->sources, i, cors_source_item *)->name, name) == 0) {
+            return apr_psprintf(p, "%s is already given in this section", name);
+        }
+    }
+    if (set->sources->nelts >= CORS_LIST_MAX) {
+        return apr_psprintf(p, "more than %d origin sources in one section", CORS_LIST_MAX);
+    }
+    it = apr_palloc(p, sizeof(*it));
+    it->name = apr_pstrdup(p, name);
+    it->lookup = lookup;
+    it->src = src;
+    it->edit = edit;
+    it->where = set->where;
+    APR_ARRAY_PUSH(set->sources, cors_source_item *) = it;
+    if (edit == CORS_ITEM_PLAIN) {
+        set->replaces = 1;
+    }
     return NULL;
 }
 
@@ -201,6 +283,7 @@ void cors_origins_seal(apr_pool_t *p, cors_set *set)
         set->eff_broad |= r->broad && r->verdict == CORS_ALLOW;
         set->eff_denies |= r->verdict == CORS_DENY;
     }
+    set->sealed = 1;
 }
 
 /* Origins may number thousands: edits are layered on the inherited set instead of copied.
@@ -219,10 +302,10 @@ const cors_set *cors_origins_merge(apr_pool_t *p, const cors_set *base, const co
      * origin would cost their square on every request.  Past the bound, nothing is allowed
      * (fail closed), and the policy says why. */
     if (base->overflow || depth + (size_t)base->eff_depth > CORS_MERGED_LAYERS_MAX) {
-        cors_set *none = cors_set_make(p, CORS_SET_ORIGINS);
+        cors_set *none = cors_level_make(p, CORS_SET_ORIGINS);
         none->replaces = 1;
         none->overflow = 1;
-        cors_set_seal(p, none);
+        cors_origins_seal(p, none);
         return none;
     }
     copies = apr_palloc(p, depth * sizeof(cors_set *));
@@ -233,7 +316,7 @@ const cors_set *cors_origins_merge(apr_pool_t *p, const cors_set *base, const co
     for (i = depth; i-- > 0;) {
         copies[i]->parent = i + 1 < depth ? copies[i + 1] : base;
         copies[i]->sealed = 0;
-        cors_set_seal(p, copies[i]);
+        cors_origins_seal(p, copies[i]);
     }
     return copies[0];
 }
@@ -308,25 +391,34 @@ static int count_patterns(tally *t, const cors_origin *o, const char *key, size_
 
 /* Sources are asked last, and only where nothing else allowed the origin: every removal in
  * force has been tried by then (a matching one settles the answer before), so a source that
- * lists the origin allows it.  One that cannot answer refuses, unless another allows. */
+ * lists the origin allows it, from a fresh answer or a stale one.  One that cannot answer
+ * refuses, unless another allows. */
 static int source_verdict(apr_pool_t *p, const cors_set *chain, const char *key,
-                          size_t key_len, void *baton, const char **limited)
+                          size_t key_len, void *baton, cors_origin_why *w)
 {
     const char *down = NULL;
     int i;
 
     for (i = 0; i < chain->eff_sources->nelts; i++) {
         const cors_source_item *s = APR_ARRAY_IDX(chain->eff_sources, i, cors_source_item *);
-        int m = s->lookup(s->src, key, key_len, p, baton);
-        if (m > 0) {
+        cors_source_answer m = s->lookup(s->src, key, key_len, p, baton);
+        if (m == CORS_SOURCE_ALLOWED || m == CORS_SOURCE_STALE) {
+            w->source = s->name;
+            w->answer = m;
             return CORS_ALLOW;
         }
-        if (m < 0 && !down) {
+        if (m == CORS_SOURCE_UNAVAILABLE && !down) {
             down = s->name;
+        }
+        if (i == 0) {
+            w->source = s->name;
+            w->answer = CORS_SOURCE_REFUSED;
         }
     }
     if (down) {
-        *limited = down;
+        w->limited = down;
+        w->source = down;
+        w->answer = CORS_SOURCE_UNAVAILABLE;
         return VERDICT_DOWN;
     }
     return CORS_NONE;
@@ -335,7 +427,7 @@ static int source_verdict(apr_pool_t *p, const cors_set *chain, const char *key,
 /* Exact, port-wildcard and subdomain items first (hash look-ups), then regexes, then "*",
  * then sources.  "null" is matched by a "null" item only. */
 static int origin_verdict(apr_pool_t *p, const cors_set *chain, const cors_origin *o,
-                          const char *key, size_t key_len, void *baton, const char **limited)
+                          const char *key, size_t key_len, void *baton, cors_origin_why *w)
 {
     tally t;
     int i;
@@ -359,7 +451,7 @@ static int origin_verdict(apr_pool_t *p, const cors_set *chain, const cors_origi
         }
         m = r->match(r->re, key, key_len, p);
         if (m < 0) {
-            *limited = r->source;
+            w->limited = r->source;
             return VERDICT_LIMIT;
         }
         if (m > 0 && count(&t, r->verdict)) {
@@ -370,7 +462,7 @@ static int origin_verdict(apr_pool_t *p, const cors_set *chain, const cors_origi
         count(&t, CORS_ALLOW);
     }
     if (!t.allowed && chain->eff_sources->nelts) {
-        return source_verdict(p, chain, key, key_len, baton, limited);
+        return source_verdict(p, chain, key, key_len, baton, w);
     }
     return t.allowed ? CORS_ALLOW : CORS_NONE;
 }
@@ -431,6 +523,18 @@ int cors_origin_allowed(apr_pool_t *p, const cors_set *origins, const char *orig
 int cors_origin_allowed_by(apr_pool_t *p, const cors_set *origins, const char *origin,
                            size_t len, void *baton, const char **limited)
 {
+    cors_origin_why why = { NULL, NULL, CORS_SOURCE_REFUSED };
+    int v = cors_origins_verdict(p, origins, origin, len, baton, &why);
+
+    if (why.limited && limited) {
+        *limited = why.limited;
+    }
+    return v;
+}
+
+int cors_origins_verdict(apr_pool_t *p, const cors_set *origins, const char *origin,
+                         size_t len, void *baton, cors_origin_why *why)
+{
     cors_origin o;
     char buf[CORS_ORIGIN_MAX + 16];
     const char *key = origin;
@@ -461,7 +565,7 @@ int cors_origin_allowed_by(apr_pool_t *p, const cors_set *origins, const char *o
         }
         key = buf;
     }
-    v = origin_verdict(p, origins, &o, key, key_len, baton, limited);
+    v = origin_verdict(p, origins, &o, key, key_len, baton, why);
     return v == CORS_ALLOW ? 1 : v == VERDICT_LIMIT ? -1 : v == VERDICT_DOWN ? -2 : 0;
 }
 
@@ -562,4 +666,87 @@ const char *cors_set_describe(apr_pool_t *p, const cors_set *set, int max)
     return removed->nelts ? apr_psprintf(p, "%s; removed: %s", first_of(p, allowed, max),
                                          first_of(p, removed, max))
                           : first_of(p, allowed, max);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The items in force, for a view of the policy.                                               */
+
+/* Whether a level nearer than l names key again (its verdict is the one in force). */
+static int key_nearer(const cors_set *chain, const cors_set *l, const char *key, size_t len)
+{
+    const cors_set *n;
+
+    for (n = chain; n != l; n = n->parent) {
+        if (cors_index_get(n->items, key, len)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int any_nearer(const cors_set *chain, const cors_set *l)
+{
+    const cors_set *n;
+
+    for (n = chain; n != l; n = n->parent) {
+        if (n->any != CORS_NONE) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The same for a regex (sources: 0) or a source (1), by its name. */
+static int name_nearer(const cors_set *chain, const cors_set *l, int sources, const char *name)
+{
+    const cors_set *n;
+    int i;
+
+    for (n = chain; n != l; n = n->parent) {
+        const apr_array_header_t *items = sources ? n->sources : n->regexes;
+        for (i = 0; i < items->nelts; i++) {
+            if (strcmp(name_of(items, i), name) == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+void cors_origins_each(const cors_set *set, cors_item_fn fn, void *baton)
+{
+    const cors_set *l;
+    int i;
+
+    for (l = set; l; l = l->parent) {
+        if (l->any != CORS_NONE && !any_nearer(set, l)
+            && fn(baton, "*", l->any_edit, CORS_KIND_ANY, l->any_where)) {
+            return;
+        }
+        for (i = 0; i < l->order->nelts; i++) {
+            const cors_item *it = APR_ARRAY_IDX(l->order, i, cors_item *);
+            if (!key_nearer(set, l, it->key, it->len)
+                && fn(baton, it->name ? it->name : it->key, (cors_edit)it->edit,
+                      cors_level_kind_of(l, it->key), it->where)) {
+                return;
+            }
+        }
+        for (i = 0; i < l->regexes->nelts; i++) {
+            const cors_regex_item *r = APR_ARRAY_IDX(l->regexes, i, cors_regex_item *);
+            if (!name_nearer(set, l, 0, r->source)
+                && fn(baton, r->source, r->edit, CORS_KIND_REGEX, r->where)) {
+                return;
+            }
+        }
+        for (i = 0; i < l->sources->nelts; i++) {
+            const cors_source_item *s = APR_ARRAY_IDX(l->sources, i, cors_source_item *);
+            if (!name_nearer(set, l, 1, s->name)
+                && fn(baton, s->name, s->edit, CORS_KIND_SOURCE, s->where)) {
+                return;
+            }
+        }
+        if (l->replaces) {
+            break;
+        }
+    }
 }

@@ -1,4 +1,9 @@
 /* cors_policy.c - one configuration level's policy, and how levels merge from server to .htaccess. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -24,8 +29,6 @@ void cors_policy_init(cors_policy *pol)
     pol->debug = CORS_UNSET;
 }
 
-#define MERGE_INT(field) (add->field != CORS_UNSET ? add->field : base->field)
-
 /* A level that says nothing: most sections of a site, and the server's defaults. */
 static int says_nothing(const cors_policy *pol)
 {
@@ -40,16 +43,16 @@ void cors_policy_seal(apr_pool_t *p, cors_policy *pol)
     if (pol->sealed) {
         return;
     }
-    pol->origins = (cors_set *)cors_set_sealed(p, pol->origins);
-    pol->methods = (cors_set *)cors_set_sealed(p, pol->methods);
-    pol->headers = (cors_set *)cors_set_sealed(p, pol->headers);
-    pol->expose = (cors_set *)cors_set_sealed(p, pol->expose);
+    pol->origins = (cors_set *)cors_set_sealed_copy(p, pol->origins);
+    pol->methods = (cors_set *)cors_set_sealed_copy(p, pol->methods);
+    pol->headers = (cors_set *)cors_set_sealed_copy(p, pol->headers);
+    pol->expose = (cors_set *)cors_set_sealed_copy(p, pol->expose);
     pol->conflict = cors_policy_conflict(pol) != NULL;
     pol->empty = says_nothing(pol);
     pol->sealed = 1;
 }
 
-const cors_policy *cors_policy_sealed(apr_pool_t *p, const cors_policy *pol)
+const cors_policy *cors_policy_sealed_copy(apr_pool_t *p, const cors_policy *pol)
 {
     cors_policy *copy;
 
@@ -61,39 +64,59 @@ const cors_policy *cors_policy_sealed(apr_pool_t *p, const cors_policy *pol)
     return copy;
 }
 
+static int empty(const cors_policy *pol)
+{
+    return pol->sealed ? pol->empty : says_nothing(pol);
+}
+
+/* A setting and where it was set, taken together from the nearer level that sets it. */
+#define MERGE_SETTING(field) do {                                   \
+        const cors_policy *from_ = add->field != CORS_UNSET ? add : base; \
+        out->field = from_->field;                                  \
+        out->field##_where = from_->field##_where;                  \
+    } while (0)
+
 /* Runs for every request whose configuration spans sections or .htaccess files, so it only
- * picks pointers; origin edits are layered, not copied (see cors_set_merge).  A level that
- * says nothing is merged by handing back the other one (policies are never written once
- * sealed). */
+ * picks pointers; origin edits are layered, not copied (see cors_set_merge). */
+void cors_policy_merge_into(apr_pool_t *p, const cors_policy *base, const cors_policy *add,
+                            cors_policy *out)
+{
+    if (empty(add) || empty(base)) {
+        *out = *(empty(add) ? base : add);
+        cors_policy_seal(p, out);
+        return;
+    }
+    MERGE_SETTING(enable);
+    out->origins = (cors_set *)cors_set_merge(p, base->origins, add->origins);
+    out->methods = (cors_set *)cors_set_merge(p, base->methods, add->methods);
+    out->headers = (cors_set *)cors_set_merge(p, base->headers, add->headers);
+    out->expose = (cors_set *)cors_set_merge(p, base->expose, add->expose);
+    MERGE_SETTING(credentials);
+    MERGE_SETTING(max_age);
+    out->max_age_value = add->max_age != CORS_UNSET ? add->max_age_value : base->max_age_value;
+    MERGE_SETTING(preflight_status);
+    MERGE_SETTING(private_network);
+    MERGE_SETTING(debug);
+    out->conflict = cors_policy_conflict(out) != NULL;
+    out->empty = 0;
+    out->sealed = 1;
+}
+
+/* A level that says nothing is merged by handing back the other one (policies are never
+ * written once sealed). */
 const cors_policy *cors_policy_merge(apr_pool_t *p, const cors_policy *base,
                                      const cors_policy *add)
 {
     cors_policy *pol;
 
-    if (add->sealed ? add->empty : says_nothing(add)) {
-        return cors_policy_sealed(p, base);
+    if (empty(add)) {
+        return cors_policy_sealed_copy(p, base);
     }
-    if (base->sealed ? base->empty : says_nothing(base)) {
-        return cors_policy_sealed(p, add);
+    if (empty(base)) {
+        return cors_policy_sealed_copy(p, add);
     }
     pol = apr_palloc(p, sizeof(*pol));
-
-    pol->enable = MERGE_INT(enable);
-    pol->enable_where = add->enable != CORS_UNSET ? add->enable_where : base->enable_where;
-    pol->origins = (cors_set *)cors_set_merge(p, base->origins, add->origins);
-    pol->methods = (cors_set *)cors_set_merge(p, base->methods, add->methods);
-    pol->headers = (cors_set *)cors_set_merge(p, base->headers, add->headers);
-    pol->expose = (cors_set *)cors_set_merge(p, base->expose, add->expose);
-    pol->credentials = MERGE_INT(credentials);
-    pol->max_age = MERGE_INT(max_age);
-    pol->max_age_value = add->max_age != CORS_UNSET ? add->max_age_value : base->max_age_value;
-    pol->preflight_status = MERGE_INT(preflight_status);
-    pol->private_network = MERGE_INT(private_network);
-    pol->debug = MERGE_INT(debug);
-    pol->cached = NULL;
-    pol->conflict = cors_policy_conflict(pol) != NULL;
-    pol->empty = 0;
-    pol->sealed = 1;
+    cors_policy_merge_into(p, base, add, pol);
     return pol;
 }
 

@@ -1,4 +1,9 @@
 /* cors_tokens.c - method and header lists: their case rules, removals that win, a bounded size, and the header values. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -65,14 +70,15 @@ static const char *method_error(apr_pool_t *p, const char *item, size_t len, int
     return NULL;
 }
 
-const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int verdict)
+const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, cors_edit edit)
 {
     size_t len = strlen(item);
+    int verdict = cors_level_verdict(edit);
     const char *what = set->kind == CORS_SET_METHODS ? "method" : "header";
     const char *key, *name;
 
     if (len == 1 && item[0] == '*') {
-        cors_set_put(p, set, "*", 1, "*", verdict);
+        cors_level_put(p, set, "*", 1, "*", edit);
         return NULL;
     }
     if (!cors_is_token(item, len)) {
@@ -91,9 +97,11 @@ const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int 
         if (err) {
             return err;
         }
-        /* The item lives in the directive's temporary pool: keep a copy that lasts. */
+        /* The item lives in the directive's temporary pool: keep copies that last.  The key
+         * is the spelling browsers send; the admin's is kept apart only where the two
+         * differ ("get"). */
         key = normal ? normal : apr_pstrmemdup(p, item, len);
-        name = key;
+        name = memcmp(key, item, len) == 0 ? key : apr_pstrmemdup(p, item, len);
     }
     else {
         char *lower = apr_palloc(p, len + 1);
@@ -107,7 +115,7 @@ const char *cors_tokens_add(apr_pool_t *p, cors_set *set, const char *item, int 
                             "lists, which keeps an .htaccess file cheap to read on every "
                             "request); list fewer, or use *", CORS_LIST_MAX, what);
     }
-    cors_set_put(p, set, key, len, name, verdict);
+    cors_level_put(p, set, key, len, name, edit);
     return NULL;
 }
 
@@ -126,7 +134,7 @@ static void allow(apr_pool_t *p, cors_set *set, const char *key, const char *nam
     size_t len = strlen(key);
 
     if (!cors_index_get(set->allowed, key, len)) {
-        cors_item *it = apr_palloc(p, sizeof(*it));
+        cors_item *it = apr_pcalloc(p, sizeof(*it));
         it->key = key;
         it->name = name;
         it->verdict = CORS_ALLOW;
@@ -165,7 +173,8 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
         lower = set->kind == CORS_SET_HEADERS ? e->key : lower_dup(p, e->key);
         if (e->verdict == CORS_ALLOW) {
             apr_hash_set(removed, lower, APR_HASH_KEY_STRING, NULL);
-            allow(p, set, e->key, e->name);
+            /* Headers are sent as the admin spelt them, methods as browsers send them. */
+            allow(p, set, e->key, set->kind == CORS_SET_HEADERS ? e->name : e->key);
         }
         else {
             apr_hash_set(removed, lower, APR_HASH_KEY_STRING, "");
@@ -176,7 +185,7 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
          hi = apr_hash_next(hi)) {
         const void *key;
         apr_ssize_t klen;
-        cors_item *it = apr_palloc(p, sizeof(*it));
+        cors_item *it = apr_pcalloc(p, sizeof(*it));
         apr_hash_this(hi, &key, &klen, NULL);
         it->key = it->name = key;
         it->verdict = CORS_DENY;
@@ -191,6 +200,7 @@ void cors_tokens_seal(apr_pool_t *p, cors_set *set)
         }
     }
     set->value = names->nelts ? cors_join(p, names) : NULL;
+    set->sealed = 1;
 }
 
 /* Methods and headers are short: the merged level is built flat from both levels' edits, so
@@ -215,8 +225,28 @@ const cors_set *cors_tokens_merge(apr_pool_t *p, const cors_set *base, const cor
     else {
         set->edits = apr_array_append(p, base->edits, add->edits);
     }
-    cors_set_seal(p, set);
+    cors_tokens_seal(p, set);
     return set;
+}
+
+/* The edits in force, latest first: a name edited again later is given once, as edited
+ * last.  Flattened levels keep every edit since the last whole list, in order. */
+void cors_tokens_each(const cors_set *set, cors_item_fn fn, void *baton)
+{
+    int i, j;
+
+    for (i = set->edits->nelts - 1; i >= 0; i--) {
+        const cors_item *e = &APR_ARRAY_IDX(set->edits, i, cors_item);
+        int later = 0;
+        for (j = i + 1; j < set->edits->nelts && !later; j++) {
+            const cors_item *f = &APR_ARRAY_IDX(set->edits, j, cors_item);
+            later = f->len == e->len && memcmp(f->key, e->key, e->len) == 0;
+        }
+        if (!later && fn(baton, e->name, (cors_edit)e->edit, cors_level_kind_of(set, e->key),
+                         e->where)) {
+            return;
+        }
+    }
 }
 
 /* ---------------------------------------------------------------------------------------- */

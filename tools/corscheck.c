@@ -1,5 +1,10 @@
 /* corscheck.c - asks a server what a browser would (preflight, then the request) and gives the browser's verdict. */
 /*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+/*
  *   corscheck URL --origin O [--method M] [--header 'Name: value']... [--credentials]
  *             [--data BODY] [--send]
  *

@@ -1,8 +1,14 @@
-/* test_canon.c - unit tests of cors_origin_check_config: configured origins a browser can send. */
+/* test_canon.c - cors_canon.c: configured origins a browser can send, and the public suffixes a wildcard covers. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
+#include <apr_file_io.h>
 #include <apr_strings.h>
 
 #include "cors.h"
-#include "unit.h"
+#include "fixtures.h"
 
 typedef enum {
     FINE = 0,       /* NULL, nothing normalised */
@@ -218,7 +224,72 @@ static void check_suggestions_settle(apr_pool_t *p, unit_counts *u)
     }
 }
 
-void test_canon(apr_pool_t *p, unit_counts *u);
+/* A wildcard over a domain that holds public suffixes: the list's text, read once. */
+static void test_suffixes_below(apr_pool_t *p, unit_counts *u)
+{
+    char path[] = "/tmp/cors-psl-XXXXXX";
+    apr_file_t *f;
+    const cors_psl_below *below;
+    const char *text = "// comment\ncom\n*.compute.amazonaws.com\ns3.amazonaws.com\n"
+                       "!city.kawasaki.jp\n*.kawasaki.jp\nGLOBAL.SSL.Fastly.net\n";
+    apr_size_t len = strlen(text);
+
+    if (apr_file_mktemp(&f, path, APR_FOPEN_CREATE | APR_FOPEN_WRITE | APR_FOPEN_EXCL, p)
+        != APR_SUCCESS) {
+        CHECK(u, 0, "a temporary list file");
+        return;
+    }
+    apr_file_write_full(f, text, len, NULL);
+    apr_file_close(f);
+    below = cors_psl_below_load(p, path);
+    apr_file_remove(path, p);
+    CHECK(u, below != NULL, "the list loads");
+    CHECK_STR(u, cors_psl_suffix_below(below, "amazonaws.com", 13), "*.compute.amazonaws.com",
+              "amazonaws.com holds suffixes");
+    CHECK(u, cors_psl_suffix_below(below, "compute.amazonaws.com", 21) != NULL,
+          "a '*.' rule's own domain holds them");
+    CHECK(u, cors_psl_suffix_below(below, "Fastly.NET", 10) != NULL, "any case");
+    CHECK(u, cors_psl_suffix_below(below, "ssl.fastly.net", 14) != NULL, "every level above");
+    CHECK(u, cors_psl_suffix_below(below, "example.com", 11) == NULL, "an ordinary domain");
+    CHECK(u, cors_psl_suffix_below(below, "kawasaki.jp", 11) != NULL, "wildcard rules count");
+    CHECK(u, cors_psl_suffix_below(below, "city.kawasaki.jp", 16) == NULL,
+          "an exception is not a suffix");
+    CHECK(u, cors_psl_below_load(p, "/nonexistent/list.dat") == NULL, "a missing list: NULL");
+    CHECK(u, cors_psl_suffix_below(NULL, "amazonaws.com", 13) == NULL, "... checks nothing");
+}
+
+/* The public suffix a configured wildcard covers: its own domain, or one the list holds
+ * under it; nothing for what is not a wildcard over a host. */
+static void test_wildcard_over_suffix(apr_pool_t *p, unit_counts *u)
+{
+    const cors_psl_below *below = psl_below_of(p, "*.compute.amazonaws.com\n"
+                                                  "s3.amazonaws.com\n");
+    static const struct {
+        const char *item;
+        const char *want;       /* NULL: covers none */
+    } wildcards[] = {
+        { "https://*.github.io", "github.io" },
+        { "HTTPS://*.GitHub.IO:*", "github.io" },
+        { "https://*.co.uk", "co.uk" },
+        { "https://*.s3.amazonaws.com", "s3.amazonaws.com" },
+        { "https://*.amazonaws.com", "*.compute.amazonaws.com" },
+        { "https://*.example.com", NULL },
+        { "https://app.github.io", NULL },
+        { "https://github.io", NULL },
+        { "*", NULL },
+        { "null", NULL },
+        { "not an origin", NULL },
+    };
+    size_t i;
+
+    CHECK(u, below != NULL, "the list loads");
+    for (i = 0; i < sizeof(wildcards) / sizeof(wildcards[0]); i++) {
+        CHECK_STR(u, cors_origin_wildcard_over_suffix(p, below, wildcards[i].item),
+                  wildcards[i].want, wildcards[i].item);
+    }
+    CHECK(u, cors_origin_wildcard_over_suffix(p, NULL, "https://*.amazonaws.com") == NULL,
+          "without the list, only the domain itself is asked about");
+}
 
 void test_canon(apr_pool_t *p, unit_counts *u)
 {
@@ -228,4 +299,6 @@ void test_canon(apr_pool_t *p, unit_counts *u)
         check_case(p, u, &cases[i]);
     }
     check_suggestions_settle(p, u);
+    test_suffixes_below(p, u);
+    test_wildcard_over_suffix(p, u);
 }

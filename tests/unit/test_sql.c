@@ -13,7 +13,7 @@
  * the query, which the loop checks too). */
 #define OK NULL
 
-/* 1.3.0's sentences, kept word for word (t/ and tests/sources.sh match them). */
+/* 1.3.0's sentences, kept word for word (tests/apache/ and tests/httpd/sources.sh match them). */
 #define NOT_SELECT  "is not a SELECT: the query only reads (any row returned allows the origin)"
 #define ONLY_PCT    "the only % it may hold is the one %s where the origin goes (apr_dbd reads every % as a parameter)"
 #define ONE_PARAM   "must hold one %s, unquoted, where the origin goes (it is bound as a parameter, never pasted into the SQL)"
