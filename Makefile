@@ -3,8 +3,11 @@
 #   make          build .libs/mod_cors.so
 #   make run      the demo: a page and an API on two loopback origins (conf-examples/demo.conf);
 #                 DEMO_PORT=8080 API_PORT=8081 fix the ports, DEMO_HOST=addr (127.0.0.1) the address
-#   make test     every test: core unit tests (plain and sanitized), Apache::Test under the
-#                 event and prefork MPMs, and the end-to-end suites
+#   make check    the fast loop, for every edit: unit tests (core plain and sanitized, glue),
+#                 Apache::Test under the event MPM, a short model run (mk/check.mk)
+#   make test     every suite: make check's, Apache::Test under prefork too, the shell suites
+#                 against a real httpd, model, fuzz, lint, load, package and end-to-end suites
+#                 (CONTRIBUTING.md, "Suites, benchmarks and layout", says where each lives)
 #   make install  apxs -i, plus cors.load for a2enmod on Debian-style layouts
 #
 # Each target installs the Debian packages it needs when run as root (mk/need.sh), or prints
@@ -14,10 +17,18 @@ SHELL       := /bin/bash
 APXS        ?= $(shell command -v apxs 2>/dev/null || echo /usr/bin/apxs)
 CC          ?= cc
 WARN        := -Wall -Wextra -Werror
-CORE_SRC    := src/cors_origin.c src/cors_canon.c src/cors_list.c src/cors_set.c src/cors_origins.c src/cors_tokens.c src/cors_policy.c src/cors_decide.c src/cors_index.c src/cors_sql.c
-CORE_HDR    := include/cors.h src/cors_internal.h
-GLUE_SRC    := mod_cors.c mod_cors_htaccess.c mod_cors_sources.c mod_cors_store.c
-GLUE_HDR    := mod_cors_htaccess.h mod_cors_sources.h mod_cors_store.h
+CORE_SRC    := src/cors_hash.c src/cors_list.c src/cors_index.c src/cors_origin.c src/cors_canon.c \
+               src/cors_sql.c src/cors_level.c src/cors_probe.c src/cors_origins.c \
+               src/cors_tokens.c src/cors_set.c src/cors_policy.c src/cors_decide.c \
+               src/cors_pcre.c src/cors_conf.c
+CORE_HDR    := include/cors.h include/cors_conf.h src/cors_internal.h
+# The glue, one idea a file (mod_cors.h says which); an origin back end is one line here.
+GLUE_SRC    := mod_cors.c mod_cors_startup.c mod_cors_config.c mod_cors_htaccess.c \
+               mod_cors_sources.c mod_cors_store.c mod_cors_process.c \
+               mod_cors_source_file.c \
+               mod_cors_source_dbm.c \
+               mod_cors_source_dbd.c
+GLUE_HDR    := $(patsubst %.c,%.h,$(filter-out mod_cors_source_%.c,$(GLUE_SRC)))
 NEED        := sh mk/need.sh
 comma       := ,
 
@@ -27,8 +38,9 @@ TEST_PKGS   := $(BUILD_PKGS) libapache2-mod-perl2 libwww-perl libapache2-mod-php
 
 APR_CFLAGS   = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null)
 APR_LIBS     = $(shell apr-1-config --link-ld --libs 2>/dev/null)
-# What the core links besides APR: libpsl for the Public Suffix List, libidn2 for punycode.
-CORE_LIBS   := -lpsl -lidn2
+# What the core links besides APR: libpsl for the Public Suffix List, libidn2 for punycode,
+# PCRE2 for CORSAllowOriginMatch's regexes (cors_pcre.c).
+CORE_LIBS   := -lpsl -lidn2 -lpcre2-8
 
 .PHONY: all build deps-build deps-test install run test unit unit-asan test-apache \
         test-apache-event test-apache-prefork clean
@@ -53,15 +65,18 @@ install: build
 	fi
 
 # ---- core unit tests ---------------------------------------------------------------------
-UNIT_SRC := tests/test_core.c tests/test_canon.c tests/test_sql.c tests/test_main.c
-build/unit: $(UNIT_SRC) tests/unit.h $(CORE_SRC) $(CORE_HDR)
+# One test file per file of the core (tests/unit/test_<file>.c), what they share in fixtures.c.
+UNIT_SRC := $(addprefix tests/unit/,test_main.c fixtures.c \
+                $(addsuffix .c,$(patsubst src/cors_%.c,test_%,$(CORE_SRC))))
+UNIT_HDR := tests/unit/unit.h tests/unit/fixtures.h
+build/unit: $(UNIT_SRC) $(UNIT_HDR) $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
-	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
+	$(CC) -std=c99 -g -O1 $(WARN) -Iinclude -Isrc -Itests/unit $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
-build/unit-asan: $(UNIT_SRC) tests/unit.h $(CORE_SRC) $(CORE_HDR)
+build/unit-asan: $(UNIT_SRC) $(UNIT_HDR) $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p build
 	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
-	    -fno-omit-frame-pointer -Iinclude -Isrc $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
+	    -fno-omit-frame-pointer -Iinclude -Isrc -Itests/unit $(APR_CFLAGS) -o $@ $(UNIT_SRC) $(CORE_SRC) $(APR_LIBS) $(CORE_LIBS)
 
 unit: deps-build build/unit
 	./build/unit
@@ -74,7 +89,7 @@ test-apache: test-apache-event test-apache-prefork
 
 test-apache-event test-apache-prefork: test-apache-%: build
 	@$(NEED) $(TEST_PKGS)
-	sh t/run-apache-test.sh $*
+	sh tests/apache/run.sh $*
 
 # ---- everything --------------------------------------------------------------------------
 # Fragments in mk/ add their suites to TEST_TARGETS (and their own targets).
@@ -90,5 +105,6 @@ run: build
 
 clean:
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o src/.libs \
-	    t/logs t/conf/httpd.conf t/conf/apache_test_config.pm t/conf/extra.conf \
-	    t/conf/modules.conf t/htdocs/index.html t/conf/mime.types
+	    tests/apache/logs tests/apache/conf/httpd.conf tests/apache/conf/apache_test_config.pm \
+	    tests/apache/conf/extra.conf tests/apache/conf/modules.conf \
+	    tests/apache/htdocs/index.html tests/apache/conf/mime.types

@@ -1,4 +1,9 @@
 /* mod_cors_htaccess.h - the per-process cache of .htaccess directive lines and the policies they build. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #ifndef MOD_CORS_HTACCESS_H
 #define MOD_CORS_HTACCESS_H
 
@@ -8,7 +13,7 @@
 #include "http_config.h"
 
 #include "cors.h"
-#include "mod_cors_sources.h"
+#include "mod_cors_process.h"
 
 /*
  * httpd reads a .htaccess file again on every request and calls each directive's handler.

@@ -1,4 +1,9 @@
 /* mod_cors_store.h - the server's shared memory: what every child process must see alike, kept across graceful restarts. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #ifndef MOD_CORS_STORE_H
 #define MOD_CORS_STORE_H
 
