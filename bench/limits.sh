@@ -1,6 +1,6 @@
 #!/bin/sh
 # limits.sh - prints the RESULTS.md section on mod_cors 1.1's bounds from bench/htaccess.txt
-# (tests/htaccess-memory.sh with HTACCESS_FIGURES) and bench/regex.txt (bench/regex.sh).
+# (tests/httpd/htaccess-memory.sh with HTACCESS_FIGURES) and bench/regex.txt (bench/regex.sh).
 # Called by bench/run.sh; runs on its own too: sh bench/limits.sh >> bench/RESULTS.md
 # A verdict is met, **missed** or not measured (a row missing, a figure "-" or empty: never
 # compared). With BENCH_VERDICTS=FILE (run.sh) each verdict and figure missing is appended
@@ -26,7 +26,7 @@ echo
 echo "### A 64 KB \`.htaccess\` of list directives, read on every request"
 echo
 if [ -s "$ht" ]; then
-    echo "\`make test-htaccess-memory\` (tests/htaccess-memory.sh): for each of CORSAllowMethods,"
+    echo "\`make test-htaccess-memory\` (tests/httpd/htaccess-memory.sh): for each of CORSAllowMethods,"
     echo "CORSAllowHeaders and CORSExposeHeaders, a 64 KB \`.htaccess\` (plus \`CORSEnable On\` and"
     echo "\`CORSAllowOrigin https://a.example\`) in a directory with \`AllowOverride FileInfo\`:"
     echo "\`plain\`, lines of 16 plain names cycling through the same 200 names; \`edits\`, the same as"
@@ -68,7 +68,7 @@ if [ -s "$ht" ]; then
     fi
     echo
 else
-    echo "Not measured (no bench/htaccess.txt: tests/htaccess-memory.sh wrote no figures)."
+    echo "Not measured (no bench/htaccess.txt: tests/httpd/htaccess-memory.sh wrote no figures)."
     echo
     missing "bench/htaccess.txt: none"
 fi

@@ -1,4 +1,9 @@
 /* micro.c - nanoseconds per decision of the policy core alone, and its heap use. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 #include <malloc.h>
 #include <regex.h>
 #include <stdio.h>

@@ -62,11 +62,11 @@ step callgrind.sh sh "$here/callgrind.sh"
 echo "== requests per second (wrk)"
 step wrk.sh sh "$here/wrk.sh"
 
-echo "== .htaccess parse cost (tests/htaccess-memory.sh)"
+echo "== .htaccess parse cost (tests/httpd/htaccess-memory.sh)"
 # Its checks are make test's business (test-htaccess-memory): here only the figures count
 # (bench/limits.sh reports those missing).
-HTACCESS_FIGURES="$here/htaccess.txt" sh "$top/tests/htaccess-memory.sh" \
-    || echo "tests/htaccess-memory.sh: some checks failed (figures kept)"
+HTACCESS_FIGURES="$here/htaccess.txt" sh "$top/tests/httpd/htaccess-memory.sh" \
+    || echo "tests/httpd/htaccess-memory.sh: some checks failed (figures kept)"
 
 echo "== regex match bound"
 step regex.sh sh "$here/regex.sh"

@@ -4,16 +4,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ex="$top/conf-examples"
 . "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
 httpd_require_module
 ls "$HTTPD_MODS"/libphp*.so >/dev/null 2>&1 || { echo "libapache2-mod-php is missing" >&2; exit 1; }
-
-passed=0
-failed=0
-check() {   # check "what" command...
-    what=$1; shift
-    if "$@"; then passed=$((passed + 1)); echo "ok - $what"
-    else failed=$((failed + 1)); echo "not ok - $what"; fi
-}
 
 httpd_tmpdir root
 trap httpd_cleanup EXIT
@@ -77,55 +70,55 @@ pf() {   # pf ORIGIN METHOD HEADERS URL
 }
 
 echo "# spa-api.conf"
-check "spa-api: configtest and start" start "$ex/spa-api.conf"
-check "spa-api: preflighted PUT with JSON and Authorization answered 204" \
+ok "spa-api: configtest and start" start "$ex/spa-api.conf"
+ok "spa-api: preflighted PUT with JSON and Authorization answered 204" \
     test "$(pf https://app.example.com PUT content-type,authorization "$u/data.json")" = 204
-check "spa-api: credentials allowed for the app" \
+ok "spa-api: credentials allowed for the app" \
     test "$(hdr Access-Control-Allow-Credentials -H 'Origin: https://app.example.com' "$u/data.json")" = true
-check "spa-api: a preview deployment is allowed" \
+ok "spa-api: a preview deployment is allowed" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://pr-42.preview.example.com' "$u/data.json")" = https://pr-42.preview.example.com
-check "spa-api: a developer's localhost is allowed" \
+ok "spa-api: a developer's localhost is allowed" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: http://localhost:5173' "$u/data.json")" = http://localhost:5173
-check "spa-api: /auth stays same-origin" \
+ok "spa-api: /auth stays same-origin" \
     test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://app.example.com' "$u/auth/data.json")"
 
 echo "# public-api.conf"
-check "public-api: configtest and start" start "$ex/public-api.conf"
-check "public-api: any origin gets *" \
+ok "public-api: configtest and start" start "$ex/public-api.conf"
+ok "public-api: any origin gets *" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://anyone.example' "$u/data.json")" = '*'
-check "public-api: no Vary: Origin on a fixed answer" \
+ok "public-api: no Vary: Origin on a fixed answer" \
     test -z "$(hdr Vary -H 'Origin: https://anyone.example' "$u/data.json" | grep -i origin)"
-check "public-api: a custom header is allowed by *" \
+ok "public-api: a custom header is allowed by *" \
     test "$(pf https://anyone.example GET x-client-version "$u/data.json")" = 204
-check "public-api: Authorization is not covered by *" \
+ok "public-api: Authorization is not covered by *" \
     test "$(pf https://anyone.example GET authorization "$u/data.json")" = 403
-check "public-api: a write method is refused" \
+ok "public-api: a write method is refused" \
     test "$(pf https://anyone.example DELETE '' "$u/data.json")" = 403
 
 echo "# reverse-proxy.conf"
-check "reverse-proxy: configtest and start" start "$ex/reverse-proxy.conf"
-check "reverse-proxy: exactly one Access-Control-Allow-Origin, the policy's" \
+ok "reverse-proxy: configtest and start" start "$ex/reverse-proxy.conf"
+ok "reverse-proxy: exactly one Access-Control-Allow-Origin, the policy's" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://app.example.com' "$u/data.json")" = https://app.example.com
-check "reverse-proxy: the request did reach the application" \
+ok "reverse-proxy: the request did reach the application" \
     test "$(hdr X-Backend -H 'Origin: https://app.example.com' "$u/data.json")" = reached
-check "reverse-proxy: a refused origin loses the application's *" \
+ok "reverse-proxy: a refused origin loses the application's *" \
     test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://evil.example' "$u/data.json")"
-check "reverse-proxy: preflights never reach the application" \
+ok "reverse-proxy: preflights never reach the application" \
     test -z "$(hdr X-Backend -X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' "$u/data.json")"
-check "reverse-proxy: /admin is closed to the app" \
+ok "reverse-proxy: /admin is closed to the app" \
     test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://app.example.com' "$u/admin/data.json")"
-check "reverse-proxy: /admin is open to admin" \
+ok "reverse-proxy: /admin is open to admin" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://admin.example.com' "$u/admin/data.json")" = https://admin.example.com
 
 echo "# multi-tenant.conf"
 cp "$ex/multi-tenant/tenant-origins.txt" "$root/tenant-origins.txt"
 chmod 644 "$root/tenant-origins.txt"
-check "multi-tenant: configtest and start with 1,000 origins" start "$ex/multi-tenant.conf"
-check "multi-tenant: the last listed customer is allowed" \
+ok "multi-tenant: configtest and start with 1,000 origins" start "$ex/multi-tenant.conf"
+ok "multi-tenant: the last listed customer is allowed" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1000.customer-domains.example' "$u/v1/data.json")" = https://shop1000.customer-domains.example
-check "multi-tenant: an unlisted customer is refused" \
+ok "multi-tenant: an unlisted customer is refused" \
     test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1001.customer-domains.example' "$u/v1/data.json")"
-check "multi-tenant: platform subdomains are allowed" \
+ok "multi-tenant: platform subdomains are allowed" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://acme.saas.example' "$u/v1/data.json")" = https://acme.saas.example
 # A new customer, as the application adds one: the file replaced, no reload.
 { cat "$ex/multi-tenant/tenant-origins.txt"; echo https://shop1001.customer-domains.example; } \
@@ -137,18 +130,18 @@ until [ -n "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1001.custo
       || [ $i -ge 30 ]; do
     sleep 0.1; i=$((i + 1))
 done
-check "multi-tenant: a customer added to the file is allowed within 2 s, without a reload" \
+ok "multi-tenant: a customer added to the file is allowed within 2 s, without a reload" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://shop1001.customer-domains.example' "$u/v1/data.json")" = https://shop1001.customer-domains.example
 
 echo "# wordpress-htaccess/"
-check "wordpress: configtest and start" start "$ex/wordpress-htaccess/site.conf"
-check "wordpress: preflight to a routed REST URL answered 204" \
+ok "wordpress: configtest and start" start "$ex/wordpress-htaccess/site.conf"
+ok "wordpress: preflight to a routed REST URL answered 204" \
     test "$(pf https://www.example.com PUT content-type,x-wp-nonce "$u/wp-json/wp/v2/posts/1")" = 204
-check "wordpress: the routed request reaches PHP" \
+ok "wordpress: the routed request reaches PHP" \
     test "$(hdr X-Handled-By -H 'Origin: https://www.example.com' "$u/wp-json/wp/v2/posts")" = php
-check "wordpress: exactly one Access-Control-Allow-Origin, the .htaccess policy's" \
+ok "wordpress: exactly one Access-Control-Allow-Origin, the .htaccess policy's" \
     test "$(hdr Access-Control-Allow-Origin -H 'Origin: https://www.example.com' "$u/wp-json/wp/v2/posts")" = https://www.example.com
-check "wordpress: a refused origin loses the plugin's *" \
+ok "wordpress: a refused origin loses the plugin's *" \
     test -z "$(hdr Access-Control-Allow-Origin -H 'Origin: https://evil.example' "$u/wp-json/wp/v2/posts")"
 
 echo "# demo.conf"
@@ -158,13 +151,12 @@ rc=0
 sh "$ex/run-demo.sh" --check > "$root/demo.out" 2>&1 || rc=$?
 while IFS= read -r line; do
     case $line in
-        "ok - "*) passed=$((passed + 1)); echo "$line" ;;
-        "not ok - "*) failed=$((failed + 1)); echo "$line" ;;
+        "ok - "*) pass "${line#ok - }" ;;
+        "not ok - "*) fail "${line#not ok - }" ;;
     esac
 done < "$root/demo.out"
 if [ "$rc" -ne 0 ] && ! grep -q "^not ok - " "$root/demo.out"; then
-    failed=$((failed + 1)); echo "not ok - demo: run-demo.sh --check failed"; tail -20 "$root/demo.out"
+    fail "demo: run-demo.sh --check failed"; tail -20 "$root/demo.out"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

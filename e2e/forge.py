@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """forge.py - what a stranger who can write to a shared cache would write there: the key of an
-origin's answer (computable from the README: hashes of texts the attacker may know), and a
+origin's answer (computable from docs/directives.md, CORSOriginCache: hashes of texts the attacker may know), and a
 value saying "listed".  For e2e/sources.sh.
 
     forge.py redis PORT  SQL DRIVER PARAMS ORIGIN   writes a forged "listed" answer for ORIGIN

@@ -1,6 +1,7 @@
 # lib.sh - sourced by the e2e/ suites: throwaway httpd and PHP-FPM instances, checks, tally.
-# The httpd part is mk/httpd.sh's (see there); this adds the e2e layout and the tally.
-#   e2e_init                 temp tree ($work), counters, cleanup on exit (E2E_KEEP=1 keeps it;
+# The httpd part is mk/httpd.sh's, the checks and the tally mk/tap.sh's (see there); this adds
+# the e2e layout and two readers of response headers.
+#   e2e_init                 temp tree ($work), cleanup on exit (E2E_KEEP=1 keeps it;
 #                            HTTPD_LOGLEVEL="warn cors:debug" logs more)
 #   free_port                a free TCP port on 127.0.0.1, not handed out before in this suite
 #   httpd_up NAME MPM URL MODULE...   conf body on stdin; writes $work/NAME/httpd.conf with the
@@ -13,10 +14,12 @@
 #                            in a process group of its own; stdout to $work/NAME.out, stderr to
 #                            $work/NAME.log; its pid in $bg_pid. e2e_cleanup stops what is left
 #   bg_stop PID              stops a bg_start command and everything in its process group
-#   check NAME WANT GOT      one result line; is / like / count helpers below
-#   e2e_done                 prints "N passed, N failed" and sets the exit status
+#   check NAME WANT GOT, like NAME REGEX TEXT, ok NAME COMMAND..., ...   mk/tap.sh's
+#   header NAME RESPONSE-HEADERS, count NAME RESPONSE-HEADERS   below
+#   e2e_done                 prints "N passed, N failed" and sets the exit status (tap_done)
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
 mods=$HTTPD_MODS
 module=$HTTPD_MODULE
 HTTPD_LOGLEVEL="${HTTPD_LOGLEVEL:-warn cors:info}"
@@ -26,8 +29,6 @@ e2e_init() {
     httpd_tmpdir work
     mkdir -p "$work/hits"
     chmod 777 "$work/hits"
-    passed=0
-    failed=0
     e2e_bg=""
     trap e2e_cleanup EXIT
     # A reader that goes away (| head) or a hang-up ends the suite through the cleanup too, not
@@ -118,27 +119,6 @@ bg_stop() {
     return 0
 }
 
-check() {
-    if [ "$2" = "$3" ]; then
-        passed=$((passed + 1))
-        echo "ok - $1"
-    else
-        failed=$((failed + 1))
-        echo "not ok - $1"
-        echo "#   want: $2"
-        echo "#   got:  $3"
-    fi
-}
-
-# like NAME REGEX TEXT: TEXT matches the extended regex.
-like() {
-    if printf '%s' "$3" | grep -Eq -- "$2"; then
-        check "$1" "$2" "$2"
-    else
-        check "$1" "/$2/" "$3"
-    fi
-}
-
 # header NAME RESPONSE-HEADERS: every value of header NAME, one per line, CR stripped.
 header() {
     printf '%s\n' "$2" | tr -d '\r' | grep -i "^$1:" | sed 's/^[^:]*: *//'
@@ -150,6 +130,5 @@ count() {
 }
 
 e2e_done() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+    tap_done
 }

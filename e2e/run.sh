@@ -16,10 +16,10 @@ for suite in "$@"; do
     printf '%s\n' "$out"
     tally=$(printf '%s\n' "$out" | tail -1)
     case $tally in
-        *" passed, "*" failed")
+        *" passed, "*" failed" | *" passed, "*" failed, "*" skipped")
             p=${tally%% passed*}
             f=${tally#*passed, }
-            f=${f%% failed}
+            f=${f%% failed*}
             total_p=$((total_p + p))
             total_f=$((total_f + f)) ;;
         *) total_f=$((total_f + 1)); echo "not ok - $suite did not finish" ;;

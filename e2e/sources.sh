@@ -590,7 +590,7 @@ done
 rcli() { redis-cli -p "$redis_port" "$@"; }
 forge() { python3 "$(dirname "$0")/forge.py" "$@"; }
 # mod_socache_redis stores an id as its namespace, ":", and the id in hex; the id is the one
-# the README describes, computed here from the query, DBDriver, DBDParams and the origin.
+# docs/directives.md (CORSOriginCache) describes, computed here from the query, DBDriver, DBDParams and the origin.
 key_of() {   # ORIGIN: the redis key of ORIGIN's answer
     printf 'mod_cors-origins:%s' "$(forge key "$sqltext" pgsql "$dbd_params" "$1" \
         | perl -ne 'chomp; print unpack("H*", $_)')"
@@ -600,7 +600,7 @@ h=$(get "$srv_a" https://fl1.example fl1a)
 check "fleet: through A, a listed origin is allowed" https://fl1.example "$(acao "$h")"
 check "fleet: ... after one query from A" 1 "$(asked https://fl1.example fleet-a)"
 k1=$(key_of https://fl1.example)
-check "fleet: the answer is in redis under cors:<SHA-256 of query, database and origin> (as the README says)" \
+check "fleet: the answer is in redis under cors:<SHA-256 of query, database and origin> (as docs/directives.md says)" \
     1 "$(rcli EXISTS "$k1")"
 # The value: '1' or '0', until when it is fresh (8 bytes), the origin, and the MAC (32 bytes).
 check "fleet: ... a yes" 1 "$(rcli --raw GET "$k1" | head -c 1)"

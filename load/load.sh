@@ -7,13 +7,6 @@ set -eu
 seconds=${LOAD_SECONDS:-30}
 clients=${LOAD_CLIENTS:-64}
 
-passed=0
-failed=0
-check() {
-    what=$1; shift
-    if "$@"; then passed=$((passed + 1)); echo "ok - $what"
-    else failed=$((failed + 1)); echo "not ok - $what"; fi
-}
 # absent PATTERN: the error log is there and has no line matching PATTERN (grep -E).
 absent() {
     grep -qE "$1" "$root/error_log"
@@ -79,10 +72,10 @@ wait "$client" || client_rc=$?
 total=0 bad=0
 read -r total bad < "$root/result" || true
 echo "# $clients clients, $seconds s, $seconds graceful restarts: $total requests, $bad bad"
-check "every load client ran to the end and reported (client.pl exit $client_rc)" test "$client_rc" -eq 0
-check "load ran (more than 1,000 requests)" test "$total" -gt 1000
-check "every answer complete, 200, with its own request's origin" test "$bad" -eq 0
-check "no child crashed" absent 'Segmentation fault|exit signal'
+ok "every load client ran to the end and reported (client.pl exit $client_rc)" test "$client_rc" -eq 0
+ok "load ran (more than 1,000 requests)" test "$total" -gt 1000
+ok "every answer complete, 200, with its own request's origin" test "$bad" -eq 0
+ok "no child crashed" absent 'Segmentation fault|exit signal'
 
 # switching MODE SECONDS RESULT STEP: client.pl in MODE for SECONDS, while STEP I is run every
 # 100 ms (bounded), I counting; its totals in RESULT, its exit status in client_rc.
@@ -127,11 +120,11 @@ switching versions "$vseconds" "$root/vresult" switch_htaccess
 vtotal=0 vbad=0 by_a=0 by_b=0
 read -r vtotal vbad by_a by_b < "$root/vresult" || true
 echo "# .htaccess switched every 100 ms for $vseconds s: $vtotal requests, $vbad bad, allowed by A $by_a, by B $by_b"
-check ".htaccess switched under load: every client ran to the end and reported (exit $client_rc)" test "$client_rc" -eq 0
-check ".htaccess switched under load: requests ran (more than 1,000)" test "$vtotal" -gt 1000
-check "... every answer whole: refused, or allowed with its own version's headers" test "$vbad" -eq 0
-check "... both versions were in force" test "$by_a" -gt 0 -a "$by_b" -gt 0
-check "... no child crashed" absent 'Segmentation fault|exit signal'
+ok ".htaccess switched under load: every client ran to the end and reported (exit $client_rc)" test "$client_rc" -eq 0
+ok ".htaccess switched under load: requests ran (more than 1,000)" test "$vtotal" -gt 1000
+ok "... every answer whole: refused, or allowed with its own version's headers" test "$vbad" -eq 0
+ok "... both versions were in force" test "$by_a" -gt 0 -a "$by_b" -gt 0
+ok "... no child crashed" absent 'Segmentation fault|exit signal'
 
 # Origin sources: threads of four processes read an origin file switched between two versions
 # every 100 ms (written aside and renamed) and a table whose rows come and go: no request
@@ -142,12 +135,12 @@ switching sources "$sseconds" "$root/sresult" switch_sources
 stotal=0 sbad=0 s_a=0 s_b=0
 read -r stotal sbad s_a s_b < "$root/sresult" || true
 echo "# origin file switched every 100 ms and table rows changed for $sseconds s: $stotal requests, $sbad bad, allowed by A $s_a, by B $s_b"
-check "origin sources changed under load: every client ran to the end and reported (exit $client_rc)" test "$client_rc" -eq 0
-check "origin sources changed under load: requests ran (more than 1,000)" test "$stotal" -gt 1000
-check "... no request failed, no list seen half-read" test "$sbad" -eq 0
-check "... both versions of the file were in force" test "$s_a" -gt 0 -a "$s_b" -gt 0
-check "... no child crashed" absent 'Segmentation fault|exit signal'
-check "... no source said it could not answer" absent 'cannot answer|refused meanwhile|stays in force'
+ok "origin sources changed under load: every client ran to the end and reported (exit $client_rc)" test "$client_rc" -eq 0
+ok "origin sources changed under load: requests ran (more than 1,000)" test "$stotal" -gt 1000
+ok "... no request failed, no list seen half-read" test "$sbad" -eq 0
+ok "... both versions of the file were in force" test "$s_a" -gt 0 -a "$s_b" -gt 0
+ok "... no child crashed" absent 'Segmentation fault|exit signal'
+ok "... no source said it could not answer" absent 'cannot answer|refused meanwhile|stays in force'
 
 # A graceful restart with a changed policy takes effect for new requests.
 new=https://brand-new.example
@@ -159,7 +152,7 @@ answer() {
     v=$(printf '%s\n' "$h" | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //Ip')
     echo "${st:-?} ${v:--}"
 }
-check "before: a new origin is refused" test "$(answer "$new")" = "200 -"
+ok "before: a new origin is refused" test "$(answer "$new")" = "200 -"
 server_conf "CORSAllowOrigin $new"
 sed -i "s|^CORSAllowOrigin $new|<Location /api>\n    CORSAllowOrigin +$new\n</Location>|" "$root/httpd.conf"
 /usr/sbin/apache2 -f "$root/httpd.conf" -k graceful
@@ -167,7 +160,6 @@ i=0
 until curl -s -o /dev/null -D - -H "Origin: $new" "$url/api/data.txt" | grep -qi "^access-control-allow-origin: $new"; do
     i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
 done
-check "after a graceful restart with the origin added, it is allowed" test "$(answer "$new")" = "200 $new"
+ok "after a graceful restart with the origin added, it is allowed" test "$(answer "$new")" = "200 $new"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

@@ -1,5 +1,5 @@
 # server.sh - sourced by the load/ scripts: a throwaway httpd with mod_cors on 127.0.0.1
-# (mk/httpd.sh starts and stops it).
+# (mk/httpd.sh starts and stops it), and their result lines and count (mk/tap.sh).
 #   server_init MPM          temp root, free port, document tree ($root, $port, $url)
 #   server_conf EXTRA...     writes $root/httpd.conf: the policy below plus EXTRA lines
 #   server_start [CMD...]    starts it (optionally as httpd -X under CMD, e.g. valgrind) and
@@ -7,6 +7,7 @@
 #   server_stop              stops it, bounded; every server and temp root goes on exit
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
 
 server_init() {
     mpm=$1

@@ -3,14 +3,6 @@
 set -eu
 . "$(dirname "$0")/server.sh"
 
-passed=0
-failed=0
-check() {
-    what=$1; shift
-    if "$@"; then passed=$((passed + 1)); echo "ok - $what"
-    else failed=$((failed + 1)); echo "not ok - $what"; fi
-}
-
 # 1. memcheck: every path through mod_cors, hostile input included.
 server_init prefork
 mods=$(apxs -q LIBEXECDIR)
@@ -137,15 +129,15 @@ for f in "$root"/memcheck.*.log; do
 done
 ours=$(cat "$root"/memcheck.*.log 2>/dev/null | grep -cE "mod_cors\.so|cors_[a-z_]+ \(" || true)
 echo "# memcheck: $logs process(es), $errors errors in all, $ours stack frames in mod_cors"
-check "memcheck ran to the end (an ERROR SUMMARY from every process)" \
+ok "memcheck ran to the end (an ERROR SUMMARY from every process)" \
     test "$logs" -ge 1 -a "$summaries" -eq "$logs"
-check "every request got an HTTP answer ($unanswered did not)" test "$unanswered" -eq 0
-check "... through the origin sources (a file read again, then a bad one kept out)" \
+ok "every request got an HTTP answer ($unanswered did not)" test "$unanswered" -eq 0
+ok "... through the origin sources (a file read again, then a bad one kept out)" \
     test "$src_new" = https://file2.example -a "$src_kept" = https://file2.example
-check "... through the .htaccess paths (a <Files> line; the 12th 64 KB version)" \
+ok "... through the .htaccess paths (a <Files> line; the 12th 64 KB version)" \
     test "$ht_first $ht_last" = "https://f.example https://v12-o5.example.com"
-check "no memcheck error at all (mod_cors, httpd, APR or a library)" test "$errors" -eq 0
-check "no memcheck error in mod_cors code" test "$ours" -eq 0
+ok "no memcheck error at all (mod_cors, httpd, APR or a library)" test "$errors" -eq 0
+ok "no memcheck error in mod_cors code" test "$ours" -eq 0
 [ "$errors" -eq 0 ] || grep -h -B5 -A25 "Invalid\|uninitialised\|Conditional\|Syscall param\|definitely\|Mismatched\|overlap" \
     "$root"/memcheck.*.log | head -120
 
@@ -176,9 +168,8 @@ before=$(rss)
 load 90000
 after=$(rss)
 echo "# child $child: VmRSS ${before} kB after 10,000 requests, ${after} kB after 100,000"
-check "100,000 requests, every one answered 2xx ($load_bad ab runs were not)" test "$load_bad" -eq 0
-check "100,000 requests leave the child's resident size flat (within 1 MB)" \
+ok "100,000 requests, every one answered 2xx ($load_bad ab runs were not)" test "$load_bad" -eq 0
+ok "100,000 requests leave the child's resident size flat (within 1 MB)" \
     test $((after - before)) -lt 1024
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+tap_done

@@ -1,7 +1,8 @@
 # findings.mk - the third outside review's findings, each as what a real httpd does
-# (tests/findings.sh): links and races, .htaccess replays, clocks, budgets, memory, shared
-# memory.  The link checks run twice: with openat2, and built without it (-DCORS_NO_OPENAT2:
-# the one-component-at-a-time fallback that kernels or seccomp profiles without openat2 use).
+# (tests/httpd/findings.sh): links and races, .htaccess replays, clocks, budgets, memory,
+# shared memory.  The link checks run twice: with openat2, and built without it
+# (-DCORS_NO_OPENAT2: the one-component-at-a-time fallback that kernels or seccomp profiles
+# without openat2 use).
 FINDINGS_PKGS := $(BUILD_PKGS) curl perl python3 sqlite3 libaprutil1-dbd-sqlite3
 
 build/no-openat2/.libs/mod_cors.so: $(GLUE_SRC) $(GLUE_HDR) $(CORE_SRC) $(CORE_HDR)
@@ -13,7 +14,16 @@ build/no-openat2/.libs/mod_cors.so: $(GLUE_SRC) $(GLUE_HDR) $(CORE_SRC) $(CORE_H
 .PHONY: test-findings
 test-findings: build build/no-openat2/.libs/mod_cors.so
 	@$(NEED) $(FINDINGS_PKGS)
-	sh tests/findings.sh
-	HTTPD_MODULE=$(CURDIR)/build/no-openat2/.libs/mod_cors.so sh tests/findings.sh links race
+	sh tests/httpd/findings.sh
+	HTTPD_MODULE=$(CURDIR)/build/no-openat2/.libs/mod_cors.so sh tests/httpd/findings.sh links race
 
 TEST_TARGETS += test-findings
+
+# Which database a virtual host's queries ask, read from the configuration tree as mod_dbd
+# inherits it (tests/httpd/dbd.sh).
+.PHONY: test-dbd
+test-dbd: build
+	@$(NEED) $(FINDINGS_PKGS)
+	sh tests/httpd/dbd.sh
+
+TEST_TARGETS += test-dbd

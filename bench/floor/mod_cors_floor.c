@@ -1,4 +1,9 @@
 /* mod_cors_floor.c - bench fixture, never installed: mod_cors's bench headers, no decision. */
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+ * except in compliance with the License.  You may obtain a copy of the License at
+ * http://www.apache.org/licenses/LICENSE-2.0
+ */
 
 #include <string.h>
 

@@ -6,6 +6,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc="$top/build/corscheck"
 . "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
 httpd_require_module || exit 1
 httpd_tmpdir root
 trap httpd_cleanup EXIT
@@ -71,8 +72,6 @@ recipe='
 } > "$root/httpd.conf"
 httpd_start "$root" "$u/" || exit 1
 
-passed=0
-failed=0
 # expect WHAT STATUS TEXT -- corscheck arguments...: exit status and a line of its verdict.
 expect() {
     what=$1 want=$2 text=$3; shift 4
@@ -81,10 +80,9 @@ expect() {
     got=$?
     set -e
     if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -qF -- "$text"; then
-        passed=$((passed + 1)); echo "ok - $what"
+        pass "$what"
     else
-        failed=$((failed + 1)); echo "not ok - $what (exit $got, want $want and '$text')"
-        printf '%s\n' "$out" | sed 's/^/#   /'
+        fail "$what (exit $got, want $want and '$text')" "$out"
     fi
 }
 A=https://app.example
@@ -149,10 +147,9 @@ vary_rc=0
 vary_out=$("$cc" "$u/cors/data.json" --origin $A 2>&1) || vary_rc=$?
 if [ "$vary_rc" -eq 0 ] && printf '%s\n' "$vary_out" | grep -qF "allowed: a browser would let" \
         && ! printf '%s\n' "$vary_out" | grep -q "Vary: Origin'"; then
-    passed=$((passed + 1)); echo "ok - mod_cors answers carry Vary: Origin"
+    pass "mod_cors answers carry Vary: Origin"
 else
-    failed=$((failed + 1)); echo "not ok - mod_cors answers carry Vary: Origin (exit $vary_rc)"
-    printf '%s\n' "$vary_out" | sed 's/^/#   /'
+    fail "mod_cors answers carry Vary: Origin (exit $vary_rc)" "$vary_out"
 fi
 expect "usage: no origin" 2 "usage: corscheck" -- "$u/cors/data.json"
 expect "usage: not an origin" 2 "not an origin a browser would send" -- \
@@ -163,13 +160,13 @@ expect "network error" 2 "corscheck: GET" -- "http://127.0.0.1:1/x" --origin $A
 # The access log ("METHOD /path?query Content-Length Content-Type") says what arrived.
 log="$root/access_log"
 S="$u/safe/data.json"
-# check WHAT COMMAND...: passes when the command succeeds.
-check() {
+# ok_log WHAT COMMAND...: passes when the command succeeds; a failure shows the access log.
+ok_log() {
     what=$1; shift
     if "$@"; then
-        passed=$((passed + 1)); echo "ok - $what"
+        pass "$what"
     else
-        failed=$((failed + 1)); echo "not ok - $what"
+        fail "$what"
         sed 's/^/#   log: /' "$log" 2>/dev/null || echo "#   log: cannot read $log"
     fi
 }
@@ -205,8 +202,8 @@ never_logged() {                                    # PATTERN
 
 expect "DELETE without --send: the preflight passes, the DELETE is not sent" 0 \
     "corscheck did not send this DELETE request" -- "$S?t=del" --origin $A --method DELETE
-check "DELETE without --send: the preflight arrived" arrived OPTIONS del
-check "DELETE without --send: no DELETE arrived" absent DELETE del
+ok_log "DELETE without --send: the preflight arrived" arrived OPTIONS del
+ok_log "DELETE without --send: no DELETE arrived" absent DELETE del
 expect "DELETE without --send: what the browser would send next" 0 \
     "next: the browser would now send DELETE $S?t=del with these headers:" -- \
     "$S?t=del" --origin $A --method DELETE --header "X-Test: 1"
@@ -214,41 +211,41 @@ expect "DELETE without --send: the command that sends it" 0 "X-Test: 1' --send" 
     "$S?t=del" --origin $A --method DELETE --header "X-Test: 1"
 expect "DELETE without --send: the response's CORS check was not done" 0 \
     "so the CORS check of its response was not done" -- "$S?t=del" --origin $A --method DELETE
-check "DELETE without --send, three more runs: still no DELETE arrived" absent DELETE del
+ok_log "DELETE without --send, three more runs: still no DELETE arrived" absent DELETE del
 expect "DELETE --send: sent, and its response checked" 0 "allowed: a browser would let" -- \
     "$S?t=delsend" --origin $A --method DELETE --send
-check "DELETE --send: the preflight arrived" arrived OPTIONS delsend
-check "DELETE --send: the DELETE arrived" arrived DELETE delsend
+ok_log "DELETE --send: the preflight arrived" arrived OPTIONS delsend
+ok_log "DELETE --send: the DELETE arrived" arrived DELETE delsend
 expect "DELETE --send, refused preflight: blocked, nothing more sent" 1 "blocked" -- \
     "$u/cors/data.json?t=delrefused" --origin $A --method DELETE --send
-check "DELETE --send, refused preflight: no DELETE arrived" \
+ok_log "DELETE --send, refused preflight: no DELETE arrived" \
     never_logged '^DELETE /cors/data.json?t=delrefused '
 expect "GET: sent" 0 "allowed: a browser would let the page read this response (HTTP 200)" -- \
     "$S?t=get" --origin $A
-check "GET: the GET arrived" arrived GET get
+ok_log "GET: the GET arrived" arrived GET get
 expect "GET with a custom header: preflight, then the GET" 0 "allowed" -- \
     "$S?t=getpre" --origin $A --header "X-Test: 1"
-check "GET with a custom header: the preflight arrived" arrived OPTIONS getpre
-check "GET with a custom header: the GET arrived" arrived GET getpre
+ok_log "GET with a custom header: the preflight arrived" arrived OPTIONS getpre
+ok_log "GET with a custom header: the GET arrived" arrived GET getpre
 expect "HEAD: sent" 0 "allowed: a browser would let" -- "$S?t=head" --origin $A --method head
-check "HEAD: the HEAD arrived" arrived HEAD head
+ok_log "HEAD: the HEAD arrived" arrived HEAD head
 expect "POST without a preflight, without --send: nothing sent, exit 3" 3 \
     "not checked: a POST like this needs no preflight and corscheck did not send it" -- \
     "$S?t=post" --origin $A --method POST --data "a=1" \
     --header "Content-Type: application/x-www-form-urlencoded"
-check "POST without --send: nothing arrived" never_logged 't=post '
+ok_log "POST without --send: nothing arrived" never_logged 't=post '
 expect "POST with JSON, without --send: the preflight only" 0 "and a body of 7 bytes" -- \
     "$S?t=postjson" --origin $A --method POST --header "$J" --data '{"a":1}'
-check "POST with JSON, without --send: the preflight arrived" arrived OPTIONS postjson
-check "POST with JSON, without --send: no POST arrived" absent POST postjson
+ok_log "POST with JSON, without --send: the preflight arrived" arrived OPTIONS postjson
+ok_log "POST with JSON, without --send: no POST arrived" absent POST postjson
 expect "POST --send with a body: sent" 0 "allowed" -- \
     "$S?t=postsend" --origin $A --method POST --data "hello" --send
-check "POST --send: the POST arrived with its body, as text/plain;charset=UTF-8" \
+ok_log "POST --send: the POST arrived with its body, as text/plain;charset=UTF-8" \
     in_log "^POST /safe/data.json?t=postsend 5 text/plain;charset=UTF-8$"
 expect "PATCH --send with JSON: sent" 0 "allowed" -- \
     "$S?t=patch" --origin $A --method PATCH --header "$J" --data '{"a":1}' --send
-check "PATCH --send: the preflight arrived" arrived OPTIONS patch
-check "PATCH --send: the PATCH arrived, body and type as given" \
+ok_log "PATCH --send: the preflight arrived" arrived OPTIONS patch
+ok_log "PATCH --send: the PATCH arrived, body and type as given" \
     in_log "^PATCH /safe/data.json?t=patch 7 application/json$"
 expect "a body with GET: usage error" 2 "has no body" -- "$S" --origin $A --data x
 expect "TRACE: fetch() refuses it, a usage error" 2 "forbidden method" -- "$S" --origin $A --method trace
@@ -268,7 +265,7 @@ run() {
 help_on_stdout() {
     run "$root/help.out" "$root/help.err" --help && grep -q 'usage: corscheck' "$root/help.out"
 }
-check "--help writes to standard output (and exits 0)" help_on_stdout
+ok "--help writes to standard output (and exits 0)" help_on_stdout
 expect "--version: the version in CHANGES" 0 "corscheck (mod_cors) $version" -- --version
 expect "unknown option: exit 2, says which" 2 "unknown option '--bogus'" -- "$S" --origin $A --bogus
 usage_on_stderr() {
@@ -276,7 +273,7 @@ usage_on_stderr() {
     run "$root/bogus.out" "$root/bogus.err" --bogus || rc=$?
     [ "$rc" -eq 2 ] && [ ! -s "$root/bogus.out" ] && grep -q 'usage: corscheck' "$root/bogus.err"
 }
-check "unknown option: exit 2, the usage on standard error only" usage_on_stderr
+ok "unknown option: exit 2, the usage on standard error only" usage_on_stderr
 expect "an option without its value: exit 2" 2 "this option needs a value: '--origin'" -- "$S" --origin
 expect "--origin=VALUE works too" 0 "allowed" -- "$S" --origin=$A
 expect "not an http(s) URL: exit 2" 2 "must be http:// or https://" -- "file:///etc/passwd" --origin $A
@@ -286,19 +283,18 @@ quiet() {
     o=$1; shift
     "$@" 2>"$o" >/dev/null && [ ! -s "$o" ] || { sed 's/^/#   /' "$o"; return 1; }
 }
-check "man page: no warnings from groff -man -ww (exit 0)" quiet "$root/groff.err" groff -man -ww -z "$man1"
-check "man page: no warnings from man --warnings (exit 0)" \
+ok "man page: no warnings from groff -man -ww (exit 0)" quiet "$root/groff.err" groff -man -ww -z "$man1"
+ok "man page: no warnings from man --warnings (exit 0)" \
     quiet "$root/man.err" env LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$man1"
-check "man page: the version in CHANGES" grep -q "^\.TH CORSCHECK 1 .* \"mod_cors $version\"" "$man1"
+ok "man page: the version in CHANGES" grep -q "^\.TH CORSCHECK 1 .* \"mod_cors $version\"" "$man1"
 # Every option --help names: --help itself must have run (and named some), or nothing is checked.
 opts=""
 if run "$root/help.out" "$root/help.err" --help; then
     opts=$(grep -o -- '--[a-z]*' "$root/help.out" | sort -u)
 fi
-check "man page: the options --help names were read ($(echo $opts | wc -w))" test -n "$opts"
+ok "man page: the options --help names were read ($(echo $opts | wc -w))" test -n "$opts"
 for opt in $opts; do
-    check "man page: documents $opt" grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$man1"
+    ok "man page: documents $opt" grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$man1"
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+tap_done

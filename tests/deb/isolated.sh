@@ -11,18 +11,16 @@
 # one did not, it prints "skipped: ..." and exits 77 before anything could be written. When
 # this process exits the kernel tears the namespaces down, and with them every change.
 # If the host has the package installed, it is purged first, here only.
-# Prints "ok - ", "not ok - " and "skipped: " lines (run.sh counts them), details indented.
+# Prints "ok - ", "not ok - " and "skipped: " lines (mk/tap.sh; run.sh counts them), details
+# indented; no closing count.
 set -eu
 deb=$1
 scratch=$2
 pkg=libapache2-mod-cors
 
-check() {   # check "what" command...
-    what=$1; shift
-    if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi
-}
+. "$(dirname "$0")/../../mk/tap.sh"
 give_up() {
-    echo "skipped: the install test: $*"
+    skip "the install test: $*"
     exit 77
 }
 indent() { sed 's/^/    /'; }
@@ -78,41 +76,41 @@ configtest() { apache2ctl configtest >/run/configtest.log 2>&1; }
 configtest_shown() { configtest || { indent </run/configtest.log; return 1; }; }
 
 if installed; then
-    check "the host's $pkg purged first (in the namespace only)" dpkg_do --purge "$pkg"
+    ok "the host's $pkg purged first (in the namespace only)" dpkg_do --purge "$pkg"
 fi
 base_ok=1
 if ! configtest; then
     base_ok=0
-    echo "skipped: apache2ctl configtest: the system configuration fails it without mod_cors:"
+    skip "apache2ctl configtest: the system configuration fails it without mod_cors:"
     indent </run/configtest.log | head -n 5
 fi
 
-check "dpkg -i $pkg (its dependencies installed on the host)" dpkg_do -i "/run/$pkg.deb"
-check "dpkg: $pkg installed" installed
+ok "dpkg -i $pkg (its dependencies installed on the host)" dpkg_do -i "/run/$pkg.deb"
+ok "dpkg: $pkg installed" installed
 for f in /usr/lib/apache2/modules/mod_cors.so /etc/apache2/mods-available/cors.load \
          /etc/apache2/mods-available/cors.conf /usr/bin/corscheck \
          /usr/share/man/man1/corscheck.1.gz /usr/share/doc/$pkg/examples/spa-api.conf; do
-    check "installed: $f" test -f "$f"
+    ok "installed: $f" test -f "$f"
 done
-check "corscheck is on PATH" test "$(command -v corscheck)" = /usr/bin/corscheck
-check "not enabled until asked (no mods-enabled/cors.*)" \
+ok "corscheck is on PATH" test "$(command -v corscheck)" = /usr/bin/corscheck
+ok "not enabled until asked (no mods-enabled/cors.*)" \
     sh -c '! ls /etc/apache2/mods-enabled/cors.* >/dev/null 2>&1'
-check "a2enmod cors" a2enmod -q cors
-check "... links mods-enabled/cors.load and cors.conf" sh -c \
+ok "a2enmod cors" a2enmod -q cors
+ok "... links mods-enabled/cors.load and cors.conf" sh -c \
     '[ "$(readlink /etc/apache2/mods-enabled/cors.load)" = ../mods-available/cors.load ] &&
      [ "$(readlink /etc/apache2/mods-enabled/cors.conf)" = ../mods-available/cors.conf ]'
 if [ "$base_ok" -eq 1 ]; then
-    check "apache2ctl configtest with cors enabled" configtest_shown
-    check "apache2ctl -M lists cors_module" sh -c 'apache2ctl -M 2>/dev/null | grep -q "cors_module (shared)"'
+    ok "apache2ctl configtest with cors enabled" configtest_shown
+    ok "apache2ctl -M lists cors_module" sh -c 'apache2ctl -M 2>/dev/null | grep -q "cors_module (shared)"'
 fi
 
-check "dpkg --purge $pkg (prerm and postrm: a2dismod cors)" dpkg_do --purge "$pkg"
-check "dpkg: $pkg not installed" sh -c "! dpkg-query -W -f='\${Status}' $pkg 2>/dev/null | grep -q ' installed\$'"
-check "purged: no mods-enabled/cors.*" sh -c '! ls /etc/apache2/mods-enabled/cors.* >/dev/null 2>&1'
+ok "dpkg --purge $pkg (prerm and postrm: a2dismod cors)" dpkg_do --purge "$pkg"
+ok "dpkg: $pkg not installed" sh -c "! dpkg-query -W -f='\${Status}' $pkg 2>/dev/null | grep -q ' installed\$'"
+ok "purged: no mods-enabled/cors.*" sh -c '! ls /etc/apache2/mods-enabled/cors.* >/dev/null 2>&1'
 for f in /usr/lib/apache2/modules/mod_cors.so /etc/apache2/mods-available/cors.load \
          /etc/apache2/mods-available/cors.conf /usr/bin/corscheck /usr/share/doc/$pkg; do
-    check "purged: no $f" test ! -e "$f"
+    ok "purged: no $f" test ! -e "$f"
 done
 if [ "$base_ok" -eq 1 ]; then
-    check "apache2ctl configtest after the purge" configtest_shown
+    ok "apache2ctl configtest after the purge" configtest_shown
 fi

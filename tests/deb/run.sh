@@ -30,28 +30,22 @@
 #
 # Last, it checks the host is as it found it: /etc/apache2 (every file's content, mode and
 # link target), the package's dpkg state, and the paths the package would install.
-# Ends with "N passed, N failed, N skipped"; exits non-zero if anything failed.
+# Ends with "N passed, N failed" (", N skipped" after it when some were: mk/tap.sh); exits
+# non-zero if anything failed.
 set -eu
 debdir=${1:?usage: run.sh DEBDIR}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../mk/tap.sh"
 pkg=libapache2-mod-cors
 
-passed=0
-failed=0
-skipped=0
-check() {   # check "what" command...
-    what=$1; shift
-    if "$@"; then passed=$((passed + 1)); echo "ok - $what"
-    else failed=$((failed + 1)); echo "not ok - $what"; fi
-}
 # In CI (root, CI=true) nothing may be skipped: a skip is counted and shown as a failure.
 in_ci=0
 if [ "$(id -u)" -eq 0 ] && [ "${CI:-}" = true ]; then in_ci=1; fi
-skip() {
+skip_unless_ci() {
     if [ "$in_ci" -eq 1 ]; then
-        failed=$((failed + 1)); echo "not ok - skipped in CI (root, CI=true), where it must run: $*"
+        fail "skipped in CI (root, CI=true), where it must run: $*"
     else
-        skipped=$((skipped + 1)); echo "skipped: $*"
+        skip "$*"
     fi
 }
 
@@ -104,7 +98,7 @@ lint_rc=0
 lintian --pedantic --display-info --display-experimental \
     --fail-on error,warning,info,pedantic "$deb" ${dbg:+"$dbg"} >"$lint" 2>&1 || lint_rc=$?
 grep -v '^running with root privileges is not recommended!$' "$lint" | sed 's/^/    /'
-check "lintian --pedantic: no tags" test "$lint_rc" -eq 0
+ok "lintian --pedantic: no tags" test "$lint_rc" -eq 0
 
 root=$tmp/root
 mkdir -p "$root"
@@ -115,19 +109,19 @@ for f in usr/lib/apache2/modules/mod_cors.so usr/bin/corscheck \
          usr/share/man/man1/corscheck.1.gz usr/share/doc/$pkg/copyright \
          usr/share/doc/$pkg/changelog.gz usr/share/doc/$pkg/README.md.gz \
          usr/share/doc/$pkg/examples/spa-api.conf usr/share/doc/$pkg/examples/public-api.conf; do
-    check "the package has /$f" test -f "$root/$f"
+    ok "the package has /$f" test -f "$root/$f"
 done
-check "... and no file under /etc/apache2/mods-enabled" test ! -e "$root/etc/apache2/mods-enabled"
-check "cors.load and cors.conf are conffiles" test "$(LC_ALL=C sort "$tmp/control/conffiles")" = \
+ok "... and no file under /etc/apache2/mods-enabled" test ! -e "$root/etc/apache2/mods-enabled"
+ok "cors.load and cors.conf are conffiles" test "$(LC_ALL=C sort "$tmp/control/conffiles")" = \
     "$(printf '/etc/apache2/mods-available/cors.conf\n/etc/apache2/mods-available/cors.load')"
-check "cors.load loads the packaged module" test "$(cat "$root/etc/apache2/mods-available/cors.load")" = \
+ok "cors.load loads the packaged module" test "$(cat "$root/etc/apache2/mods-available/cors.load")" = \
     "LoadModule cors_module /usr/lib/apache2/modules/mod_cors.so"
-check "corscheck.1.gz is corscheck's section 1 man page" sh -c \
+ok "corscheck.1.gz is corscheck's section 1 man page" sh -c \
     "zcat '$root/usr/share/man/man1/corscheck.1.gz' | grep -qiE '^\.TH +\"?corscheck\"? +\"?1'"
 
 # The maintainer scripts: only dh_apache2's prerm and postrm (a2dismod on remove and purge),
 # equal to its templates with its substitutions; no postinst, so nothing is enabled.
-check "no preinst, postinst or config script (the module is not enabled on install)" \
+ok "no preinst, postinst or config script (the module is not enabled on install)" \
     sh -c "! ls '$tmp/control' | grep -qxE 'preinst|postinst|config|templates|triggers'"
 expected_script() {   # expected_script prerm|postrm
     {
@@ -143,9 +137,9 @@ same_script() {   # same_script prerm|postrm
         [ "$(tr -s ' \t' ' ' <"$tmp/control/$1" | sed 's/^ //; s/ $//')" = "$(expected_script "$1")" ]
 }
 for s in prerm postrm; do
-    check "$s is what dh_apache2 generates (it switches the module off on removal)" same_script $s
+    ok "$s is what dh_apache2 generates (it switches the module off on removal)" same_script $s
 done
-check "no maintainer script enables anything" sh -c \
+ok "no maintainer script enables anything" sh -c \
     "! cat '$tmp/control/'*inst '$tmp/control/'*rm 2>/dev/null | grep -qE 'enmod|enconf|ensite|a2en'"
 
 # Stripped binaries, hardened, with their debug symbols in the dbgsym package.
@@ -153,19 +147,19 @@ if [ -n "$dbg" ]; then
     dpkg-deb -x "$dbg" "$tmp/dbg"
     for f in usr/lib/apache2/modules/mod_cors.so usr/bin/corscheck; do
         id=$(readelf -n "$root/$f" 2>/dev/null | sed -n 's/^ *Build ID: *//p')
-        check "/$f is stripped" sh -c "! readelf -S -W '$root/$f' | grep -q '\.debug_info'"
-        check "/$f is linked with -z relro -z now" sh -c \
+        ok "/$f is stripped" sh -c "! readelf -S -W '$root/$f' | grep -q '\.debug_info'"
+        ok "/$f is linked with -z relro -z now" sh -c \
             "readelf -l -W '$root/$f' 2>/dev/null | grep -q GNU_RELRO && readelf -d -W '$root/$f' | grep -q BIND_NOW"
         dfile=$tmp/dbg/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-).debug
-        check "the dbgsym package has /$f's debug info and line table (build-id ${id:-none})" sh -c \
+        ok "the dbgsym package has /$f's debug info and line table (build-id ${id:-none})" sh -c \
             "[ -n '$id' ] && readelf -S -W '$dfile' 2>/dev/null | grep -q '\.debug_info ' && readelf -S -W '$dfile' 2>/dev/null | grep -q '\.debug_line '"
     done
 else
-    check "a dbgsym package was built" false
+    ok "a dbgsym package was built" false
 fi
 
 echo "# 2. the package's files in a throwaway httpd on 127.0.0.1"
-failed_before=$failed
+failed_before=$tap_failed
 port=$(perl -MIO::Socket::INET -e \
     'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
 mods=/usr/lib/apache2/modules
@@ -194,11 +188,11 @@ sed -e "s|\*:80|127.0.0.1:$port|" -e "s|/var/www/api|$tmp/www|g" \
     echo "TypesConfig /etc/mime.types"
     echo "Include $srv/site.conf"
 } > "$srv/httpd.conf"
-check "cors.load names a file in the package" test "$(cat "$srv/cors.load")" = \
+ok "cors.load names a file in the package" test "$(cat "$srv/cors.load")" = \
     "LoadModule cors_module $root/usr/lib/apache2/modules/mod_cors.so"
 dump_modules() { /usr/sbin/apache2 -f "$srv/httpd.conf" -t -D DUMP_MODULES >"$tmp/modules" 2>&1; }
-check "configtest of cors.load + cors.conf + examples/spa-api.conf" dump_modules
-check "... the packaged module is loaded" grep -q 'cors_module (shared)' "$tmp/modules"
+ok "configtest of cors.load + cors.conf + examples/spa-api.conf" dump_modules
+ok "... the packaged module is loaded" grep -q 'cors_module (shared)' "$tmp/modules"
 
 u="http://127.0.0.1:$port/data.json"
 started() {
@@ -208,7 +202,7 @@ started() {
         i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
     done
 }
-check "the throwaway httpd starts and answers" started
+ok "the throwaway httpd starts and answers" started
 # acao ARGS: "STATUS ORIGIN" of the answer, "STATUS -" without Access-Control-Allow-Origin,
 # "no answer" when curl gets none (so a refusal is never read from a server that is down).
 acao() {
@@ -217,26 +211,26 @@ acao() {
     v=$(printf '%s\n' "$h" | tr -d '\r' | sed -n 's/^Access-Control-Allow-Origin: //Ip')
     echo "${st:-?} ${v:--}"
 }
-check "a preflight is answered 204" test "$(curl -s -o /dev/null -w '%{http_code}' \
+ok "a preflight is answered 204" test "$(curl -s -o /dev/null -w '%{http_code}' \
     -X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' \
     -H 'Access-Control-Request-Headers: content-type,authorization' "$u")" = 204
-check "the request carries the allowed origin" \
+ok "the request carries the allowed origin" \
     test "$(acao -H 'Origin: https://app.example.com' "$u")" = "200 https://app.example.com"
-check "a refused origin gets no Access-Control-Allow-Origin" \
+ok "a refused origin gets no Access-Control-Allow-Origin" \
     test "$(acao -H 'Origin: https://evil.example' "$u")" = "200 -"
 corscheck_allowed() {
     "$root/usr/bin/corscheck" "$u" --origin https://app.example.com --method PUT \
         --header 'Content-Type: application/json' --credentials >"$tmp/corscheck.out" 2>&1
 }
-check "the packaged corscheck runs and agrees (exit 0)" corscheck_allowed
+ok "the packaged corscheck runs and agrees (exit 0)" corscheck_allowed
 corscheck_refused() {   # exit 1: a browser would block it (2 is a usage or network error)
     rc=0
     "$root/usr/bin/corscheck" "$u" --origin https://evil.example >>"$tmp/corscheck.out" 2>&1 || rc=$?
     [ "$rc" -eq 1 ]
 }
-check "... and refuses an origin the server refuses (exit 1)" corscheck_refused
+ok "... and refuses an origin the server refuses (exit 1)" corscheck_refused
 stop_httpd
-if [ "$failed" -ne "$failed_before" ]; then
+if [ "$tap_failed" -ne "$failed_before" ]; then
     echo "    apache2 -t:"; sed 's/^/    /' "$tmp/modules" 2>/dev/null || true
     echo "    error_log:"; sed 's/^/    /' "$srv/error_log" 2>/dev/null || true
     echo "    corscheck:"; sed 's/^/    /' "$tmp/corscheck.out" 2>/dev/null || true
@@ -244,11 +238,11 @@ fi
 
 echo "# 3. dpkg -i, a2enmod cors, apache2ctl configtest, dpkg --purge in private namespaces"
 if [ "$(id -u)" -ne 0 ]; then
-    skip "the install test needs root (for private mount namespaces)"
+    skip_unless_ci "the install test needs root (for private mount namespaces)"
 elif ! command -v unshare >/dev/null; then
-    skip "the install test needs unshare (util-linux)"
+    skip_unless_ci "the install test needs unshare (util-linux)"
 elif ! unshare --mount --pid --net --ipc --uts --fork true 2>"$tmp/unshare.err"; then
-    skip "the install test cannot make private namespaces here: $(head -n 1 "$tmp/unshare.err")"
+    skip_unless_ci "the install test cannot make private namespaces here: $(head -n 1 "$tmp/unshare.err")"
 else
     # Under /tmp, whatever TMPDIR says: isolated.sh overlays /etc, /usr and /var.
     ns=$(mktemp -d /tmp/mod-cors-ns.XXXXXX)
@@ -256,27 +250,31 @@ else
     DEBIAN_FRONTEND=noninteractive timeout 600 unshare --mount --pid --net --ipc --uts --fork --kill-child \
         --propagation private sh "$here/isolated.sh" "$deb" "$ns" >"$tmp/ns.out" 2>&1 </dev/null \
         || ns_rc=$?
-    sed -n '/^ok - /p; /^not ok - /p; /^    /p' "$tmp/ns.out"
-    passed=$((passed + $(grep -c '^ok - ' "$tmp/ns.out" || true)))
-    failed=$((failed + $(grep -c '^not ok - ' "$tmp/ns.out" || true)))
+    # Its result lines counted here, its details (indented) shown under them.
+    while IFS= read -r line; do
+        case $line in
+            "ok - "*) pass "${line#ok - }" ;;
+            "not ok - "*) fail "${line#not ok - }" ;;
+            "    "*) printf '%s\n' "$line" ;;
+        esac
+    done <"$tmp/ns.out"
     # isolated.sh's own skips (an isolation step that did not take, exit 77; a host whose
     # configuration fails configtest without mod_cors): counted as skips, or failures in CI.
     sed -n 's/^skipped: //p' "$tmp/ns.out" >"$tmp/ns.skips"
-    while IFS= read -r why; do skip "$why"; done <"$tmp/ns.skips"
+    while IFS= read -r why; do skip_unless_ci "$why"; done <"$tmp/ns.skips"
     # Every other non-zero exit is a failure of its own, whatever was counted before it.
     if [ "$ns_rc" -ne 0 ] && ! { [ "$ns_rc" -eq 77 ] && [ -s "$tmp/ns.skips" ]; }; then
-        check "isolated.sh ran to the end (exit $ns_rc)" false
+        fail "isolated.sh ran to the end (exit $ns_rc)"
         sed 's/^/    /' "$tmp/ns.out" | tail -n 20
     fi
     # Exiting 0, it got as far as the install and the purge (passed or not).
     if [ "$ns_rc" -eq 0 ]; then
-        check "isolated.sh got to dpkg -i and dpkg --purge" sh -c \
+        ok "isolated.sh got to dpkg -i and dpkg --purge" sh -c \
             "grep -Eq '^(not )?ok - dpkg -i ' '$tmp/ns.out' && grep -Eq '^(not )?ok - dpkg --purge ' '$tmp/ns.out'"
     fi
 fi
 
-check "the host is as the test found it (/etc/apache2, $pkg's dpkg state, its paths)" \
+ok "the host is as the test found it (/etc/apache2, $pkg's dpkg state, its paths)" \
     test "$(host_state)" = "$state_before"
 
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+tap_done

@@ -3,7 +3,7 @@
 requests whose parts arrive at chosen moments (slow headers, slow bodies), several held open
 at once, and commands run between the parts.
 
-    python3 tests/rawhttp.py HOST PORT < script
+    python3 tests/httpd/rawhttp.py HOST PORT < script
 
 Script lines (blank lines and '#' comments are skipped):
     open NAME                    connect a new connection called NAME

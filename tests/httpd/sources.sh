@@ -1,7 +1,7 @@
 #!/bin/sh
 # sources.sh - origins that change while the server runs, through a real httpd: an origin file,
 # a DBM file and an SQLite table (mod_dbd) with answers cached in shmcb (mod_socache).
-#   sh tests/sources.sh [event|prefork ...]     both MPMs by default
+#   sh tests/httpd/sources.sh [event|prefork ...]   both MPMs by default
 # What it shows, for each MPM:
 #   - a file, a DBM and a table each allow what they list, refuse the rest, and follow changes
 #     without a restart (file and DBM within 2 s, the table within CORSOriginCacheTimeout);
@@ -14,35 +14,11 @@
 #     still hold; a flood of listed origins is held to CORSOriginQueryBudget; a flood of
 #     random origins leaves the children's memory flat.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
 httpd_require_module || exit 1
 [ $# -gt 0 ] || set -- event prefork
-
-passed=0
-failed=0
-check() {   # NAME WANT GOT
-    if [ "$2" = "$3" ]; then
-        passed=$((passed + 1)); echo "ok - $1"
-    else
-        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: $2"; echo "#   got:  $3"
-    fi
-}
-like() {    # NAME PATTERN TEXT (grep -E)
-    if printf '%s\n' "$3" | grep -Eq -- "$2"; then
-        passed=$((passed + 1)); echo "ok - $1"
-    else
-        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: /$2/"
-        printf '%s\n' "$3" | head -5 | sed 's/^/#   got:  /'
-    fi
-}
-below() {   # NAME VALUE BOUND: VALUE < BOUND
-    if [ "$2" -lt "$3" ]; then
-        passed=$((passed + 1)); echo "ok - $1 ($2 < $3)"
-    else
-        failed=$((failed + 1)); echo "not ok - $1 ($2, bound $3)"
-    fi
-}
 
 httpd_tmpdir root
 trap httpd_cleanup EXIT
@@ -344,7 +320,7 @@ CORSOriginQueryBudget 1000
 </Location>
 EOF
     } > "$dir/httpd.conf"
-    httpd_start "$dir" "$base/file/data.txt" || { failed=$((failed + 1)); return 0; }
+    httpd_start "$dir" "$base/file/data.txt" || { fail "$mpm: httpd in $dir started"; return 0; }
     t="$mpm:"
 
     # ---- CORSAllowOriginFile ------------------------------------------------------------
@@ -685,10 +661,9 @@ configtest() {
 refused() {
     out=$(configtest "$3")
     if [ "$(printf '%s\n' "$out" | tail -n 1)" = "exit 1" ] && printf '%s\n' "$out" | grep -Eq -- "$2"; then
-        passed=$((passed + 1)); echo "ok - $1"
+        pass "$1"
     else
-        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: exit 1 and /$2/"
-        printf '%s\n' "$out" | tail -n 5 | sed 's/^/#   got:  /'
+        fail "$1" "want: exit 1 and /$2/" "$(printf '%s\n' "$out" | tail -n 5 | sed 's/^/got:  /')"
     fi
 }
 # accepted NAME BODY: configtest passes (exit 0, "Syntax OK").
@@ -815,7 +790,7 @@ server() {
         cat
     } > "$sdir/httpd.conf"
     httpd_start "$sdir" "$base/$ssub/data.txt" && return 0
-    failed=$((failed + 1))
+    fail "httpd in $sdir started"
     return 1
 }
 
@@ -848,7 +823,7 @@ then
         yes "$([ "$allowed" -ge 20 ] && [ "$allowed" -le "$bound" ] && echo yes || echo no)"
     check "budget: the warning, once" 1 \
         "$(grep -c 'more than 20 origin queries a second in this process (CORSOriginQueryBudget)' "$bdir/error_log")"
-    # A start-up warning, said by configtest and on the console at start (README, Logging).
+    # A start-up warning, said by configtest and on the console at start (docs/logging.md).
     like "budget: without CORSOriginCache, configtest says so" \
         "CORSAllowOriginQuery without CORSOriginCache: every request from an origin not listed otherwise queries the database" \
         "$("$HTTPD_BIN" -t -f "$bdir/httpd.conf" 2>&1)"
@@ -949,5 +924,4 @@ then
     httpd_stop "$rdir"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+tap_done

@@ -84,7 +84,7 @@ my @bad = (
     ["CORSAllowOriginMatch ^https://app\\.example\\.[a-z]+\$\nCORSAllowCredentials On", qr/CORSAllowCredentials: a CORSAllowOriginMatch regex that matches any origin cannot be combined/],
     ["CORSAllowCredentials On\nCORSAllowOriginMatch ^https://app\\.example\\.(com|[a-z]{2,})\$", qr/CORSAllowOriginMatch: a CORSAllowOriginMatch regex that matches any origin cannot be combined/],
     ["CORSAllowOriginMatch ^https://app\\.example\\.\\w+\$\nCORSAllowCredentials On", qr/regex that matches any origin cannot be combined/],
-    # Origins no page has (README, CORSAllowOrigin), and the origin sources' server-wide settings.
+    # Origins no page has (docs/directives.md, CORSAllowOrigin), and the origin sources' server-wide settings.
     ["CORSAllowOrigin ws://a.example", qr/CORSAllowOrigin: 'ws:\/\/a\.example' can never match: no page has a ws: origin/],
     ["CORSAllowOrigin ftp://a.example", qr/CORSAllowOrigin: 'ftp:\/\/a\.example' can never match: no page has a ftp: origin/],
     ["CORSAllowOrigin blob:https://a.example", qr/CORSAllowOrigin: 'blob:https:\/\/a\.example' can never match: no page has a blob: origin/],
@@ -103,7 +103,7 @@ my @bad = (
     ["<Directory /tmp>\nCORSOriginQueryBudget 50\n</Directory>", qr/CORSOriginQueryBudget not allowed in <Directory> context/],
     ["<VirtualHost 127.0.0.1:9>\nCORSOriginCacheTimeout 60\n</VirtualHost>", qr/CORSOriginCacheTimeout cannot occur within <VirtualHost> section/],
     ["<VirtualHost 127.0.0.1:9>\nCORSOriginQueryBudget 50\n</VirtualHost>", qr/CORSOriginQueryBudget cannot occur within <VirtualHost> section/],
-    # The bounds of one section (README: 256 regexes, 256 names).
+    # The bounds of one section (docs/directives.md: 256 regexes, 256 names).
     [join("\n", map { "CORSAllowOriginMatch ^https://r$_\\.example\\.com\$" } 1 .. 257), qr/CORSAllowOriginMatch: more than 256 regexes in one section/],
     ["CORSAllowOriginMatch " . join(' ', map { "^https://s$_\\.example\\.com\$" } 1 .. 257), qr/CORSAllowOriginMatch: more than 256 regexes in one section/],
     ["CORSExposeHeaders " . join(' ', map { "X-E$_" } 1 .. 257), qr/CORSExposeHeaders: more than 256 header names in one section/],

@@ -13,8 +13,9 @@
 # stay under 64 MB and each request under 2 s (generous safety bounds: the figures are
 # printed, and HTACCESS_FIGURES=FILE writes them as a markdown table for bench/RESULTS.md).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
 httpd_require_module || exit 1
 N=${HTACCESS_REQUESTS:-20}
 SIZE=65536
@@ -25,23 +26,6 @@ httpd_tmpdir root
 trap httpd_cleanup EXIT
 trap 'exit 130' INT TERM
 HTTPD_OUT="$root/stdout"
-
-passed=0
-failed=0
-check() {   # NAME WANT GOT
-    if [ "$2" = "$3" ]; then
-        passed=$((passed + 1)); echo "ok - $1"
-    else
-        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: $2"; echo "#   got:  $3"
-    fi
-}
-below() {   # NAME VALUE BOUND: VALUE < BOUND
-    if [ "$2" -lt "$3" ]; then
-        passed=$((passed + 1)); echo "ok - $1 ($2 < $3)"
-    else
-        failed=$((failed + 1)); echo "not ok - $1 ($2, bound $3)"
-    fi
-}
 
 # names DIRECTIVE FROM TO: the names FROM..TO (three digits) for DIRECTIVE, one per line.
 names() {
@@ -402,5 +386,4 @@ below "held downloads: the child's VmRSS growth, kB (a safety bound: threads kee
 [ -z "$figures" ] || echo "| (cache) 7 slow downloads held across 56 regex versions | event, 10 threads | | VmRSS $erss0 → $erss1 | | +$((erss1 - erss0)) kB | | |" >> "$figures"
 rm -f "$d/big.bin"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+tap_done

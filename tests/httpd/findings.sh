@@ -1,34 +1,18 @@
 #!/bin/sh
 # findings.sh - the third outside review's findings (mod_cors 1.3.1), each as what a real
 # httpd does: every check here failed on 1.3.0 (HTTPD_MODULE=/path/to/1.3.0/mod_cors.so
-# sh tests/findings.sh shows it) and holds since, but for dbm_types (a promise that held,
-# untested until then).
-#   sh tests/findings.sh [NAME...]     all by default: links race htaccess_edit probes
-#                                      htaccess_large budget fresh settle due_yes said_once
-#                                      debug_reason dbm_types growth listed_shared
+# sh tests/httpd/findings.sh shows it) and holds since, but for dbm_types (a promise that
+# held, untested until then).
+#   sh tests/httpd/findings.sh [NAME...]   all by default: links race htaccess_edit probes
+#                                          htaccess_large budget fresh settle due_yes said_once
+#                                          debug_reason dbm_types growth listed_shared
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
 httpd_require_module || exit 1
 [ $# -gt 0 ] || set -- links race htaccess_edit htaccess_large probes budget fresh settle \
     due_yes said_once debug_reason dbm_types growth listed_shared
-
-passed=0
-failed=0
-check() {   # NAME WANT GOT
-    if [ "$2" = "$3" ]; then
-        passed=$((passed + 1)); echo "ok - $1"
-    else
-        failed=$((failed + 1)); echo "not ok - $1"; echo "#   want: $2"; echo "#   got:  $3"
-    fi
-}
-below() {   # NAME VALUE BOUND: VALUE < BOUND
-    if [ "$2" -lt "$3" ]; then
-        passed=$((passed + 1)); echo "ok - $1 ($2 < $3)"
-    else
-        failed=$((failed + 1)); echo "not ok - $1 ($2, bound $3)"
-    fi
-}
 
 httpd_tmpdir root
 trap httpd_cleanup EXIT
@@ -85,7 +69,7 @@ rss_kb() {  # total VmRSS of DIR's httpd children
 }
 
 raw() {     # the rawhttp.py script on stdin, against this server
-    python3 "$top/tests/rawhttp.py" 127.0.0.1 "$port"
+    python3 "$top/tests/httpd/rawhttp.py" 127.0.0.1 "$port"
 }
 
 # server NAME MPM [MODULE...]: a new instance in $root/NAME, its config's head in
@@ -118,7 +102,7 @@ server() {
 
 start() {   # URL: starts $dir's server, waiting for URL
     chmod -R a+rX "$dir"
-    httpd_start "$dir" "$base$1" || { failed=$((failed + 1)); return 1; }
+    httpd_start "$dir" "$base$1" || { fail "httpd in $dir started"; return 1; }
 }
 
 tenants_db() {  # FILE ORIGIN...: an SQLite table of tenants' origins
@@ -681,5 +665,4 @@ EOF
 for name in "$@"; do
     "t_$name"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

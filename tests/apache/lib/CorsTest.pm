@@ -99,7 +99,7 @@ sub said_once_per_process {
 sub write_conf {
     my ($dir, $listen, $lines) = @_;
     my $vars = Apache::Test::vars();
-    my $cors = "$vars->{serverroot}/../.libs/mod_cors.so";
+    my $cors = "$vars->{serverroot}/../../.libs/mod_cors.so";
     chomp(my $mods = `apxs -q LIBEXECDIR`);
     my $user = $> == 0 ? "User $vars->{user}\nGroup $vars->{group}\n" : '';
     open my $fh, '>', "$dir/httpd.conf" or die "$dir/httpd.conf: $!";
