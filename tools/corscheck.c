@@ -31,7 +31,7 @@
 
 /* mk/corscheck.mk passes the version from CHANGES. */
 #ifndef CORSCHECK_VERSION
-#define CORSCHECK_VERSION "1.3.1"
+#define CORSCHECK_VERSION "1.4.0"
 #endif
 
 /* Exit statuses, as documented in --help and tools/corscheck.1. */

@@ -48,6 +48,16 @@ every() {
         | awk '{ printf "%s%s x%s", (NR > 1 ? " " : ""), $2, $1 }'
 }
 
+# until_allowed URL ORIGIN: waits (3 s at most) for ORIGIN to be allowed at URL (a process
+# looks at an origin file at most once a second).
+until_allowed() {
+    _n=0
+    while [ $_n -lt 30 ] && [ "$(acao "$1" "$2")" = - ]; do
+        sleep 0.1
+        _n=$((_n + 1))
+    done
+}
+
 # logged DIR PATTERN TENTHS: waits (bounded) for PATTERN (grep -E) in DIR's error log.
 logged() {
     n=0
@@ -218,10 +228,7 @@ EOF
     put "$www/ht/a/origins.new" "https://fixed.example
 "
     mv -T "$www/ht/a/origins.new" "$www/ht/a/origins.txt"
-    n=0
-    while [ $n -lt 30 ] && [ "$(acao /ht/a/data.txt https://fixed.example)" = - ]; do
-        sleep 0.1; n=$((n + 1))
-    done
+    until_allowed /ht/a/data.txt https://fixed.example
     check "links: fixed, the file is read again" "https://fixed.example x3" \
         "$(every 3 /ht/a/data.txt https://fixed.example)"
     # A link given by the line itself, present when the line is first read.
@@ -237,10 +244,7 @@ EOF
     rm "$www/ht/b/origins.txt"
     put "$www/ht/b/origins.txt" "https://b.example
 "
-    n=0
-    while [ $n -lt 30 ] && [ "$(acao /ht/b/data.txt https://b.example)" = - ]; do
-        sleep 0.1; n=$((n + 1))
-    done
+    until_allowed /ht/b/data.txt https://b.example
     check "links: ... replaced by a file, it is read (G13)" "https://b.example x3" \
         "$(every 3 /ht/b/data.txt https://b.example)"
     # A customer's directory reads its owner's files only: one of root's put there (by a
@@ -257,13 +261,21 @@ EOF
         "$(every 3 /ht/own/data.txt https://root-file.example)"
     check "links: ... and said so" yes "$(logged "$dir" 'not owned by the owner of its directory' 20)"
     chown 12345:12345 "$www/ht/own/origins.txt"
-    n=0
-    while [ $n -lt 30 ] && [ "$(acao /ht/own/data.txt https://root-file.example)" = - ]; do
-        sleep 0.1; n=$((n + 1))
-    done
+    until_allowed /ht/own/data.txt https://root-file.example
     check "links: ... the owner's file is" "https://root-file.example" \
         "$(acao /ht/own/data.txt https://root-file.example)"
     httpd_stop "$dir"
+}
+
+# htaccess_dir: $www/ht, whose .htaccess files may set CORS lines, and its data.txt.
+htaccess_dir() {
+    mkdir -p "$www/ht"
+    echo data > "$www/ht/data.txt"
+    cat >> "$dir/httpd.conf" <<EOF
+<Directory $www/ht>
+    AllowOverride All
+</Directory>
+EOF
 }
 
 # ---- G18: a replayed .htaccess policy keeps every line, removals included ---------------
@@ -279,13 +291,7 @@ regex_lines() {
 t_htaccess_edit() {
     server edit event
     www=$dir/www
-    mkdir -p "$www/ht"
-    echo data > "$www/ht/data.txt"
-    cat >> "$dir/httpd.conf" <<EOF
-<Directory $www/ht>
-    AllowOverride All
-</Directory>
-EOF
+    htaccess_dir
     { echo "CORSAllowOrigin https://*.example.com"; regex_lines 130
       echo "CORSAllowOrigin -https://evil.example.com"; echo "CORSMaxAge 10"; } > "$www/ht/.htaccess"
     start /ht/data.txt || return 0
@@ -306,13 +312,7 @@ EOF
 t_htaccess_large() {
     server large event
     www=$dir/www
-    mkdir -p "$www/ht"
-    echo data > "$www/ht/data.txt"
-    cat >> "$dir/httpd.conf" <<EOF
-<Directory $www/ht>
-    AllowOverride All
-</Directory>
-EOF
+    htaccess_dir
     # ~4,700 origins: too large a policy for the cache to keep: built on every request.
     { echo "CORSAllowOrigin https://*.example.com"
       i=0; while [ $i -lt 4700 ]; do echo "CORSAllowOrigin +https://tenant$i.example.net"; i=$((i + 1)); done
@@ -332,14 +332,8 @@ EOF
 t_probes() {
     server probes event
     www=$dir/www
-    mkdir -p "$www/ht"
-    echo data > "$www/ht/data.txt"
     echo "LogLevel warn cors:trace1" >> "$dir/httpd.conf"
-    cat >> "$dir/httpd.conf" <<EOF
-<Directory $www/ht>
-    AllowOverride All
-</Directory>
-EOF
+    htaccess_dir
     { i=0; while [ $i -lt 40 ]; do echo "CORSAllowOriginMatch +^https://([a-z0-9]+)+([a-z0-9]*)*x$i\.example\.com\$"; i=$((i + 1)); done
       i=0; while [ $i -lt 4700 ]; do echo "CORSAllowOrigin +https://tenant$i.example.net"; i=$((i + 1)); done; } \
         > "$www/ht/.htaccess"
