@@ -10,8 +10,8 @@
 
 /* The items are kept in the order added (the array a level lists its items from); each slot
  * holds an item's hash and its place there in eight bytes, at most half the slots are used,
- * so a look-up is one or two slots, and 100,000 origins take less memory than APR's hash
- * took for them. */
+ * so a look-up is one or two slots, and 100,000 origins take less memory than an apr_hash_t
+ * would for them. */
 struct cors_index {
     apr_uint32_t mask;          /* slots - 1 */
     apr_uint64_t *slots;        /* hash << 32 | place + 1; 0: empty */

@@ -128,7 +128,7 @@ static const char *const aggregates[] = {
     "PERCENTILE_CONT", "PERCENTILE_DISC", NULL
 };
 
-/* Comparisons that read the origin as a pattern (the word before %s, as 1.3.0 read it). */
+/* Comparisons that read the origin as a pattern (the word before %s). */
 static const char *const patterns[] = {
     "LIKE", "ILIKE", "SIMILAR", "TO", "GLOB", "REGEXP", "RLIKE", "MATCH", "AGAINST", NULL
 };
@@ -556,7 +556,7 @@ const char *cors_sql_check(apr_pool_t *p, const char *sql)
     size_t lead = strspn(sql, " \t\r\n(");
     int i, semicolon = 0, before = -1;
 
-    /* 1.3.0's checks first, with their words: tests and admins know them. */
+    /* The first checks, with the words admins and tests know. */
     if (!((strncasecmp(sql + lead, "select", 6) == 0 && !is_word_char(sql[lead + 6]))
           || (strncasecmp(sql + lead, "with", 4) == 0 && !is_word_char(sql[lead + 4])))) {
         return apr_psprintf(p, "'%s' is not a SELECT: the query only reads (any row returned "
@@ -597,7 +597,7 @@ const char *cors_sql_check(apr_pool_t *p, const char *sql)
                             "is sent for every origin not in the cache", sql,
                             write ? write : "';'");
     }
-    /* The word (or ~ operator) nearest before %s, as 1.3.0 read it. */
+    /* The word (or ~ operator) nearest before %s. */
     for (i = before - 1; i >= 0; i--) {
         const tok *t = &q.t[i];
         if (t->kind == TK_WORD || (t->kind == TK_OP && memchr(t->s, '~', t->len))) {
