@@ -368,6 +368,10 @@ typedef struct {
     const char *private_network_where;
     int debug;                  /* CORS_UNSET, 0, 1 */
     const char *debug_where;
+    int report_only;            /* CORS_UNSET, 0, 1: decide and record, change no response */
+    const char *report_only_where;
+    int timing;                 /* CORS_UNSET, 0, 1: Timing-Allow-Origin with the decision */
+    const char *timing_where;
     /* Derived when sealed, for the request path: */
     int sealed;
     int empty;                  /* the level says nothing (most sections, server defaults) */
@@ -460,6 +464,7 @@ typedef struct {
     const char *allow_headers;
     const char *max_age;
     const char *allow_private_network;
+    const char *timing_allow_origin;    /* actual responses under CORSTimingAllowOrigin On */
     int status;                 /* preflights: 200 or 204 when allowed */
 } cors_answer;
 
@@ -482,9 +487,29 @@ const char *cors_answer_reason(apr_pool_t *p, const cors_answer *ans);
  * query's SQL) are left out, so the header says only which kind of item could not answer. */
 const char *cors_answer_reason_public(apr_pool_t *p, const cors_answer *ans);
 
-/* The outcome in one word, for an access log: "allowed", "preflight" (an allowed preflight),
- * "refused-origin", "refused-method", "refused-header", or "-" where no policy applies (no
- * Origin, even where a fixed "*" answers it, or no origin list in force). */
+/* What became of a request, for an access log and for counters.  CORS_OUTCOME_NONE where no
+ * policy applies (no Origin, even where a fixed "*" answers it, or no origin list in force);
+ * REFUSED_UNAVAILABLE where an origin source could not answer (its database down or locked,
+ * its budget spent, its file unreadable), which is an outage, not a refusal of the origin. */
+typedef enum {
+    CORS_OUTCOME_NONE = 0,
+    CORS_OUTCOME_ALLOWED,
+    CORS_OUTCOME_PREFLIGHT,             /* an allowed preflight */
+    CORS_OUTCOME_REFUSED_ORIGIN,        /* the origin, or a regex that gave up on it */
+    CORS_OUTCOME_REFUSED_METHOD,
+    CORS_OUTCOME_REFUSED_HEADER,
+    CORS_OUTCOME_REFUSED_UNAVAILABLE,
+    CORS_OUTCOMES
+} cors_outcome;
+
+cors_outcome cors_answer_outcome_of(const cors_answer *ans, int preflight);
+
+/* An outcome in one word: "allowed", "preflight", "refused-origin", "refused-method",
+ * "refused-header", "refused-unavailable", or "-"; under CORSReportOnly (report) the same
+ * prefixed "report-" ("-" stays "-"). */
+const char *cors_outcome_name(cors_outcome o, int report);
+
+/* cors_outcome_name(cors_answer_outcome_of(ans, preflight), 0). */
 const char *cors_answer_outcome(const cors_answer *ans, int preflight);
 
 #ifdef __cplusplus

@@ -16,7 +16,8 @@
  *   CORSAllowOriginMatch regex...      CORSDebug On|Off
  *   CORSAllowMethods  items...         CORSMaxAge 0..86400
  *   CORSAllowHeaders  items...         CORSPreflightStatus 200|204
- *   CORSExposeHeaders items...
+ *   CORSExposeHeaders items...         CORSReportOnly On|Off
+ *                                      CORSTimingAllowOrigin On|Off
  *
  * The origin sources (CORSAllowOriginFile, -Map, -Query) and the server-wide settings need
  * the server; cors_conf_number reads the latter's numbers.

@@ -359,6 +359,8 @@ static const flag_field enable_f = FLAG_FIELD(enable, 0);
 static const flag_field credentials_f = FLAG_FIELD(credentials, 1);
 static const flag_field private_network_f = FLAG_FIELD(private_network, 0);
 static const flag_field debug_f = FLAG_FIELD(debug, 0);
+static const flag_field report_only_f = FLAG_FIELD(report_only, 0);
+static const flag_field timing_f = FLAG_FIELD(timing, 0);
 
 typedef enum {
     D_LIST, D_EXPOSE, D_REGEX, D_FLAG, D_MAX_AGE, D_PREFLIGHT_STATUS
@@ -381,6 +383,8 @@ static const struct {
     { "CORSPreflightStatus", D_PREFLIGHT_STATUS, CORS_SET_ORIGINS, NULL },
     { "CORSAllowPrivateNetwork", D_FLAG, CORS_SET_ORIGINS, &private_network_f },
     { "CORSDebug", D_FLAG, CORS_SET_ORIGINS, &debug_f },
+    { "CORSReportOnly", D_FLAG, CORS_SET_ORIGINS, &report_only_f },
+    { "CORSTimingAllowOrigin", D_FLAG, CORS_SET_ORIGINS, &timing_f },
 };
 #define N_DIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 

@@ -101,6 +101,10 @@ void cors_decide_actual(apr_pool_t *p, const cors_policy *pol, const cors_reques
 {
     if (decide_origin(p, pol, req, ans)) {
         decide_expose(pol, ans);
+        /* Resource Timing's own allowance, given with the same answer (a fixed "*" too). */
+        if (pol->timing == 1) {
+            ans->timing_allow_origin = ans->allow_origin;
+        }
     }
 }
 
@@ -142,9 +146,10 @@ static const char *methods_value(const cors_policy *pol, const cors_answer *ans,
     return pol->methods ? cors_set_value(pol->methods) : "GET, HEAD, POST";
 }
 
-/* A header "*" is always answered by naming what was asked, never with "*": a browser keeps
- * a preflight's answer for later requests, and WebKit (2.38) lets a cached "*" cover
- * Authorization, which "*" never allows (e2e/browser.sh shows it). */
+/* A header "*" is always answered by naming what was asked, never with "*": the standard
+ * says "*" never covers Authorization, but today's engines let a fresh "*" cover it, and
+ * WebKit (2.38) a cached one too (e2e/browser.sh measures each); named, the answer means the
+ * same in every engine. */
 static const char *headers_value(apr_pool_t *p, const cors_policy *pol, const header_check *hc)
 {
     if (pol->headers && cors_set_has_any(pol->headers)) {
@@ -226,28 +231,73 @@ void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol, const cors_req
 /* A fixed "*" allows a request without Origin too (its headers are the same for every
  * response, so a cache may keep them), but the log counts CORS requests: without Origin
  * there was none to allow. */
-const char *cors_answer_outcome(const cors_answer *ans, int preflight)
+cors_outcome cors_answer_outcome_of(const cors_answer *ans, int preflight)
 {
     if (!ans->origin_sent) {
-        return "-";
+        return CORS_OUTCOME_NONE;
     }
     if (ans->allowed) {
-        return preflight ? "preflight" : "allowed";
+        return preflight ? CORS_OUTCOME_PREFLIGHT : CORS_OUTCOME_ALLOWED;
     }
     switch (ans->refusal) {
     case CORS_REFUSED_NONE:
     case CORS_REFUSED_NO_POLICY:
-        return "-";
+        return CORS_OUTCOME_NONE;
     case CORS_REFUSED_METHOD:
-        return "refused-method";
+        return CORS_OUTCOME_REFUSED_METHOD;
     case CORS_REFUSED_HEADER:
-        return "refused-header";
+        return CORS_OUTCOME_REFUSED_HEADER;
     case CORS_REFUSED_MALFORMED:
-        return ans->refused == malformed_method ? "refused-method" : "refused-header";
+        return ans->refused == malformed_method ? CORS_OUTCOME_REFUSED_METHOD
+                                                : CORS_OUTCOME_REFUSED_HEADER;
+    case CORS_REFUSED_SOURCE_DOWN:
+        return CORS_OUTCOME_REFUSED_UNAVAILABLE;
     default:
-        return "refused-origin";    /* the origin, a regex that gave up on it, or a source
-                                     * that could not answer */
+        return CORS_OUTCOME_REFUSED_ORIGIN;     /* the origin, or a regex that gave up on it */
     }
+}
+
+const char *cors_outcome_name(cors_outcome o, int report)
+{
+    static const char *const names[CORS_OUTCOMES][2] = {
+        { "-", "-" },
+        { "allowed", "report-allowed" },
+        { "preflight", "report-preflight" },
+        { "refused-origin", "report-refused-origin" },
+        { "refused-method", "report-refused-method" },
+        { "refused-header", "report-refused-header" },
+        { "refused-unavailable", "report-refused-unavailable" },
+    };
+
+    return (unsigned)o < CORS_OUTCOMES ? names[o][report != 0] : "-";
+}
+
+const char *cors_answer_outcome(const cors_answer *ans, int preflight)
+{
+    return cors_outcome_name(cors_answer_outcome_of(ans, preflight), 0);
+}
+
+/* What a response may call a source: the kind its directive names (the source's name
+ * starts with it), never the path or SQL after it. */
+static const char *source_kind(const char *name, int down)
+{
+    static const struct {
+        const char *directive;
+        const char *as_list;
+        const char *as_down;
+    } kinds[] = {
+        { "CORSAllowOriginFile ", "the origin file", "the origin file could not be read" },
+        { "CORSAllowOriginMap ", "the origin map", "the origin map could not be read" },
+        { "CORSAllowOriginQuery ", "the database", "the database could not answer" },
+    };
+    size_t i;
+
+    for (i = 0; name && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (strncmp(name, kinds[i].directive, strlen(kinds[i].directive)) == 0) {
+            return down ? kinds[i].as_down : kinds[i].as_list;
+        }
+    }
+    return down ? "an origin source could not answer" : "an origin source";
 }
 
 /* The two readers of a reason: the error log (named_items: the regex, the source's name)
@@ -260,6 +310,13 @@ static const char *reason(apr_pool_t *p, const cors_answer *ans, int named_items
     case CORS_REFUSED_NO_POLICY:
         return "no CORSAllowOrigin is configured for this location";
     case CORS_REFUSED_ORIGIN:
+        if (ans->source && ans->source_answer == CORS_SOURCE_REFUSED) {
+            /* A source was asked and said no: it decided, so the reason names it. */
+            return apr_psprintf(p, "origin '%s' is not in %s (nor allowed by the policy's "
+                                "other items), so no 'Access-Control-Allow-Origin' header is "
+                                "sent", quotable(p, ans->refused),
+                                named_items ? ans->source : source_kind(ans->source, 0));
+        }
         return apr_psprintf(p, "origin '%s' is not allowed by CORSAllowOrigin, so no "
                             "'Access-Control-Allow-Origin' header is sent",
                             quotable(p, ans->refused));
@@ -284,9 +341,9 @@ static const char *reason(apr_pool_t *p, const cors_answer *ans, int named_items
                             ans->limited);
     case CORS_REFUSED_SOURCE_DOWN:
         if (!named_items) {
-            return apr_psprintf(p, "origin '%s' is refused: an origin source cannot answer "
-                                "now (it is refused until it can: the error log says why)",
-                                quotable(p, ans->refused));
+            return apr_psprintf(p, "origin '%s' is refused: %s now (it is refused until it "
+                                "can: the error log says why)", quotable(p, ans->refused),
+                                source_kind(ans->limited, 1));
         }
         return apr_psprintf(p, "origin '%s' is refused: %s cannot answer now (it is refused "
                             "until it can: the error log says why)", quotable(p, ans->refused),

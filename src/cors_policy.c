@@ -27,6 +27,8 @@ void cors_policy_init(cors_policy *pol)
     pol->preflight_status = CORS_UNSET;
     pol->private_network = CORS_UNSET;
     pol->debug = CORS_UNSET;
+    pol->report_only = CORS_UNSET;
+    pol->timing = CORS_UNSET;
 }
 
 /* A level that says nothing: most sections of a site, and the server's defaults. */
@@ -35,7 +37,8 @@ static int says_nothing(const cors_policy *pol)
     return pol->enable == CORS_UNSET && !pol->origins && !pol->methods && !pol->headers
            && !pol->expose && pol->credentials == CORS_UNSET && pol->max_age == CORS_UNSET
            && pol->preflight_status == CORS_UNSET && pol->private_network == CORS_UNSET
-           && pol->debug == CORS_UNSET;
+           && pol->debug == CORS_UNSET && pol->report_only == CORS_UNSET
+           && pol->timing == CORS_UNSET;
 }
 
 void cors_policy_seal(apr_pool_t *p, cors_policy *pol)
@@ -97,6 +100,8 @@ void cors_policy_merge_into(apr_pool_t *p, const cors_policy *base, const cors_p
     MERGE_SETTING(preflight_status);
     MERGE_SETTING(private_network);
     MERGE_SETTING(debug);
+    MERGE_SETTING(report_only);
+    MERGE_SETTING(timing);
     out->conflict = cors_policy_conflict(out) != NULL;
     out->empty = 0;
     out->sealed = 1;

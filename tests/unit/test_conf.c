@@ -124,6 +124,8 @@ static void test_conf_errors(apr_pool_t *p, unit_counts *u)
         { "CORSEnable maybe", 1, "CORSEnable must be On or Off" },
         { "CORSAllowCredentials yes", 1, "CORSAllowCredentials must be On or Off" },
         { "CORSDebug", 1, "CORSDebug must be On or Off" },
+        { "CORSReportOnly maybe", 1, "CORSReportOnly must be On or Off" },
+        { "CORSTimingAllowOrigin 1", 1, "CORSTimingAllowOrigin must be On or Off" },
         { "CORSFrobnicate On", 1, "CORSFrobnicate is not a directive of a CORS policy" },
     };
     const cors_psl_below *below = psl_below_of(p, AMAZON_LIST);
@@ -176,7 +178,9 @@ static void test_conf_policy(apr_pool_t *p, unit_counts *u)
                                  "CORSPreflightStatus 200\n"
                                  "CORSAllowPrivateNetwork ON\n"
                                  "CORSDebug off\n"
-                                 "CORSEnable on\n", pol, NULL, NULL, NULL);
+                                 "CORSEnable on\n"
+                                 "CORSReportOnly On\n"
+                                 "CORSTimingAllowOrigin on\n", pol, NULL, NULL, NULL);
     const cors_policy *m;
 
     CHECK(u, err == NULL, "the level loads: %s", err ? err : "");
@@ -190,6 +194,9 @@ static void test_conf_policy(apr_pool_t *p, unit_counts *u)
     CHECK_STR(u, pol->preflight_status_where, "f.conf:9", "preflight status: where");
     CHECK_STR(u, pol->private_network_where, "f.conf:10", "private network: where");
     CHECK_STR(u, pol->debug_where, "f.conf:11", "debug: where");
+    CHECK(u, pol->report_only == 1 && pol->timing == 1, "report-only and timing on");
+    CHECK_STR(u, pol->report_only_where, "f.conf:13", "report-only: where");
+    CHECK_STR(u, pol->timing_where, "f.conf:14", "timing: where");
     CHECK(u, cors_set_count(pol->origins) == 3,
           "two origins split on the comma, one regex never split");
     m = cors_policy_merge(p, cors_policy_make(p), pol);

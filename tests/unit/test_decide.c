@@ -325,7 +325,17 @@ static void test_source_answer(apr_pool_t *p, unit_counts *u)
     reason = cors_answer_reason(p, &ans);
     CHECK(u, reason && strstr(reason, "query 'SELECT 1' cannot answer now"), "reason: %s",
           reason ? reason : "(null)");
-    CHECK_STR(u, cors_answer_outcome(&ans, 0), "refused-origin", "outcome");
+    CHECK_STR(u, cors_answer_outcome(&ans, 0), "refused-unavailable", "outcome: an outage");
+    CHECK_STR(u, cors_outcome_name(cors_answer_outcome_of(&ans, 0), 1),
+              "report-refused-unavailable", "outcome under CORSReportOnly");
+    t->down = 0;
+    req.origin = "https://other.example";
+    cors_decide_actual(p, pol, &req, &ans);
+    reason = cors_answer_reason(p, &ans);
+    CHECK(u, !ans.allowed && ans.refusal == CORS_REFUSED_ORIGIN, "the source says no");
+    CHECK(u, reason && strstr(reason, "is not in query 'SELECT 1'"),
+          "the source that said no is named: %s", reason ? reason : "(null)");
+    CHECK_STR(u, cors_answer_outcome(&ans, 0), "refused-origin", "outcome: a refusal");
 }
 
 /* 1.3.1 (G12): what a response may say.  CORSDebug may be switched on by an .htaccess file's
@@ -345,9 +355,11 @@ static void test_public_reason(apr_pool_t *p, unit_counts *u)
     } cases[] = {
         { BY_SOURCE, "CORSAllowOriginQuery \"SELECT 1 FROM secret_tenants WHERE origin = %s\"",
           "https://t.example", NULL, NULL, "secret_tenants",
-          "origin 'https://t.example' is refused: an origin source cannot answer now" },
+          "origin 'https://t.example' is refused: the database could not answer now" },
         { BY_SOURCE, "CORSAllowOriginFile /srv/private/origins.txt", "https://t.example", NULL,
-          NULL, "/srv/private", "an origin source cannot answer now" },
+          NULL, "/srv/private", "the origin file could not be read now" },
+        { BY_SOURCE, "CORSAllowOriginMap dbm:/srv/private/origins.db", "https://t.example",
+          NULL, NULL, "/srv/private", "the origin map could not be read now" },
         { BY_REGEX, "^https://(internal-[a-z]+)+\\.corp\\.example$", "https://t.example", NULL,
           NULL, "internal-",
           "origin 'https://t.example' is refused: a CORSAllowOriginMatch regex gave up at its "
@@ -483,8 +495,59 @@ static void test_source_in_answer(apr_pool_t *p, unit_counts *u)
           "a preflight refused for its method still says which source allowed its origin");
 }
 
+/* CORSTimingAllowOrigin: Timing-Allow-Origin with the actual response's decision only (a
+ * preflight's timing is never exposed), the origin or the fixed "*"; nothing refused. */
+static void test_timing(apr_pool_t *p, unit_counts *u)
+{
+    policy_spec spec = { "https://a.example", "PUT", NULL, NULL, 0, -1, 0, 0 };
+    policy_spec star_spec = { "*", NULL, NULL, NULL, 0, -1, 0, 0 };
+    cors_policy *on = policy_of(p, u, &spec), *star = policy_of(p, u, &star_spec);
+    cors_policy *off = policy_of(p, u, &spec);
+    cors_request req;
+    cors_answer ans;
+
+    on->timing = 1;
+    star->timing = 1;
+    memset(&req, 0, sizeof(req));
+    req.origin = "https://a.example";
+    cors_decide_actual(p, on, &req, &ans);
+    CHECK_STR(u, ans.timing_allow_origin, "https://a.example", "allowed: the origin");
+    cors_decide_actual(p, off, &req, &ans);
+    CHECK(u, ans.allowed && !ans.timing_allow_origin, "not asked for: none");
+    req.method = "PUT";
+    cors_decide_preflight(p, on, &req, &ans);
+    CHECK(u, ans.allowed && !ans.timing_allow_origin, "a preflight: none");
+    req.method = NULL;
+    req.origin = "https://evil.example";
+    cors_decide_actual(p, on, &req, &ans);
+    CHECK(u, !ans.allowed && !ans.timing_allow_origin, "refused: none");
+    cors_decide_actual(p, star, &req, &ans);
+    CHECK_STR(u, ans.timing_allow_origin, "*", "the fixed star: *");
+}
+
+/* Report-only and timing merge like the other scalars: the nearer level that says wins. */
+static void test_report_merge(apr_pool_t *p, unit_counts *u)
+{
+    cors_policy *server = cors_policy_make(p), *section = cors_policy_make(p);
+    const cors_policy *m;
+
+    server->report_only = 1;
+    server->report_only_where = "s.conf:1";
+    section->timing = 1;
+    m = cors_policy_merge(p, server, section);
+    CHECK(u, m->report_only == 1 && m->timing == 1, "both inherited or set");
+    CHECK_STR(u, m->report_only_where, "s.conf:1", "where report-only was set");
+    section->report_only = 0;
+    m = cors_policy_merge(p, server, section);
+    CHECK(u, m->report_only == 0, "the section's Off wins");
+    m = cors_policy_merge(p, cors_policy_make(p), cors_policy_make(p));
+    CHECK(u, m->report_only == CORS_UNSET && m->timing == CORS_UNSET, "unset by default");
+}
+
 void test_decide(apr_pool_t *p, unit_counts *u)
 {
+    test_timing(p, u);
+    test_report_merge(p, u);
     test_outcome(p, u);
     test_preflight(p, u);
     test_actual(p, u);
