@@ -23,8 +23,9 @@ CORE_SRC    := src/cors_hash.c src/cors_list.c src/cors_index.c src/cors_origin.
                src/cors_pcre.c src/cors_conf.c
 CORE_HDR    := include/cors.h include/cors_conf.h src/cors_internal.h
 # The glue, one idea a file (mod_cors.h says which); an origin back end is one line here.
-GLUE_SRC    := mod_cors.c mod_cors_startup.c mod_cors_config.c mod_cors_htaccess.c \
-               mod_cors_sources.c mod_cors_store.c mod_cors_process.c \
+GLUE_SRC    := mod_cors.c mod_cors_info.c mod_cors_startup.c mod_cors_config.c \
+               mod_cors_htaccess.c mod_cors_sources.c mod_cors_store.c mod_cors_metrics.c \
+               mod_cors_process.c \
                mod_cors_source_file.c \
                mod_cors_source_dbm.c \
                mod_cors_source_dbd.c

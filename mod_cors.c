@@ -42,10 +42,13 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "util_filter.h"
+#include "mod_status.h"
 
 #include "mod_cors.h"
 #include "mod_cors_config.h"
 #include "mod_cors_htaccess.h"
+#include "mod_cors_info.h"
+#include "mod_cors_metrics.h"
 #include "mod_cors_process.h"
 #include "mod_cors_sources.h"
 #include "mod_cors_startup.h"
@@ -63,6 +66,7 @@ typedef struct {
     int preflight;                      /* the answer is a preflight's */
     int noted;                          /* the browser's request has its "cors" note */
     int logged;
+    int report;                         /* CORSReportOnly: decided, recorded, never applied */
 } cors_request_state;
 
 /* The Access-Control-* response headers mod_cors owns where it is enabled. */
@@ -76,6 +80,15 @@ static const char *const owned_headers[] = {
     "Access-Control-Allow-Private-Network",
     NULL
 };
+
+/* The request the browser sent: ErrorDocument and rewrite redirects answer for it. */
+static request_rec *original_request(request_rec *r)
+{
+    while (r->prev) {
+        r = r->prev;
+    }
+    return r;
+}
 
 /* What a request's warnings are said in the room of: .htaccess files', where the request
  * read CORS lines of one. */
@@ -112,9 +125,11 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
                             server_rec *s)
 {
     ap_filter_rec_t *filter = ap_get_output_filter_handle(CORS_FILTER);
+    cors_server_conf *main_conf = ap_get_module_config(s->module_config, &cors_module);
     server_rec *vs;
 
     (void)plog;
+    main_conf->metrics = cors_metrics_make(pconf, ptemp, s);
     for (vs = s; vs; vs = vs->next) {
         cors_server_conf *sconf = ap_get_module_config(vs->module_config, &cors_module);
         sconf->filter = filter;
@@ -138,15 +153,6 @@ static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 /* ---------------------------------------------------------------------------------------- */
 /* Requests                                                                                  */
 
-/* The request the browser sent: ErrorDocument and rewrite redirects answer for it. */
-static request_rec *original_request(request_rec *r)
-{
-    while (r->prev) {
-        r = r->prev;
-    }
-    return r;
-}
-
 static cors_request_state *request_state(request_rec *r)
 {
     cors_request_state *st = ap_get_module_config(r->request_config, &cors_module);
@@ -159,20 +165,31 @@ static cors_request_state *request_state(request_rec *r)
         st->preflight = 0;
         st->noted = 0;
         st->logged = 0;
+        st->report = 0;
         ap_set_module_config(r->request_config, &cors_module, st);
     }
     return st;
 }
 
+/* r is the request the browser sent: its URL, not an internal redirect's (a front
+ * controller's /index.php), is the one the admin looks for. */
 static void log_refusal(request_rec *r, cors_request_state *st, const char *what)
 {
-    if (st->logged || st->answer.refusal == CORS_REFUSED_NONE) {
+    const char *down;
+
+    if (st->logged || st->answer.refusal == CORS_REFUSED_NONE
+        || !APLOG_R_MODULE_IS_LEVEL(r, APLOG_MODULE_INDEX, APLOG_INFO)) {
         return;
     }
     st->logged = 1;
-    /* The reason is only formatted when cors:info is on. */
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s refused for %s %s: %s", what, r->method,
-                  r->uri, cors_answer_reason(r->pool, &st->answer));
+    /* What the source that could not answer said (a back end leaves it in the notes): "the
+     * query failed: database is locked" tells an outage from a refusal. */
+    down = st->answer.refusal == CORS_REFUSED_SOURCE_DOWN
+           ? apr_table_get(r->notes, CORS_NOTE_SOURCE_DOWN) : NULL;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s%s refused for %s %s: %s%s%s",
+                  st->report ? "report-only: " : "", what, r->method, r->uri,
+                  cors_answer_reason(r->pool, &st->answer), down ? "; it said: " : "",
+                  down ? down : "");
 }
 
 /* What a request-time warning is said once for: the directory of a file, or, for a URL that
@@ -197,7 +214,8 @@ static void log_conflict(request_rec *r, const cors_policy *pol)
     if (cors_say_once(said_scope(r),
                               apr_psprintf(r->pool, "conflict\n%s\n%s", where, conflict))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "%s (in the policy for %s; sending no "
-                      "Access-Control-Allow-Credentials header)", conflict, r->uri);
+                      "Access-Control-Allow-Credentials header)", conflict,
+                      original_request(r)->uri);
     }
 }
 
@@ -278,11 +296,27 @@ static const char *exposed_from_response(request_rec *r, const cors_set *expose)
     return names->nelts ? apr_array_pstrcat(r->pool, names, ',') : NULL;
 }
 
+/* A backend's (or mod_headers') own Access-Control-* headers give way to the policy: said
+ * at debug, once per process and location, so an admin moving off a recipe sees whose
+ * headers went. */
+static void say_replaced(request_rec *r, const cors_policy *pol)
+{
+    if (APLOG_R_MODULE_IS_LEVEL(r, APLOG_MODULE_INDEX, APLOG_DEBUG)
+        && cors_say_once(said_scope(r), apr_psprintf(r->pool, "replaced\n%s", warning_scope(
+                             r, pol->origins ? cors_set_identity(pol->origins) : NULL)))) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "mod_cors: the response to %s already "
+                      "had Access-Control-* headers (a backend's or mod_headers'); the "
+                      "policy's replace them (said once per process for this location)",
+                      original_request(r)->uri);
+    }
+}
+
 /* Put the answer on the response r is about to send. */
 static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answer *ans)
 {
     if (has_owned_header(r->headers_out) || has_owned_header(r->err_headers_out)) {
         const char *const *h;
+        say_replaced(r, pol);
         for (h = owned_headers; *h; h++) {
             apr_table_unset(r->headers_out, *h);
             apr_table_unset(r->err_headers_out, *h);
@@ -299,6 +333,13 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
         add_if(r->headers_out, "Access-Control-Max-Age", ans->max_age);
         add_if(r->headers_out, "Access-Control-Allow-Private-Network",
                ans->allow_private_network);
+    }
+    if (pol->timing == 1) {
+        /* Resource Timing's allowance is the policy's too where it is asked for: a
+         * backend's own is replaced by the decision, as the Access-Control-* headers are. */
+        apr_table_unset(r->headers_out, "Timing-Allow-Origin");
+        apr_table_unset(r->err_headers_out, "Timing-Allow-Origin");
+        add_if(r->headers_out, "Timing-Allow-Origin", ans->timing_allow_origin);
     }
     else if (ans->refusal != CORS_REFUSED_NONE && pol->debug == 1) {
         /* What a response may say: CORSDebug may be a customer's, in an .htaccess file,
@@ -326,6 +367,7 @@ static const cors_policy *request_policy(request_rec *orig, cors_request_state *
     if (!st->policy) {
         st->policy = cors_level_of(orig->pool,
                                    ap_get_module_config(orig->per_dir_config, &cors_module));
+        st->report = st->policy->report_only == 1;
     }
     return st->policy;
 }
@@ -437,11 +479,14 @@ static void read_preflight_headers(const apr_table_t *in, cors_request *req, con
  * and a set would first look through the notes other modules left. */
 static void note_outcome(request_rec *r, request_rec *orig, cors_request_state *st)
 {
-    const char *outcome = cors_answer_outcome(&st->answer, st->preflight);
+    cors_outcome o = cors_answer_outcome_of(&st->answer, st->preflight);
+    const char *outcome = cors_outcome_name(o, st->report);
 
     if (!st->noted) {
         apr_table_addn(orig->notes, "cors", outcome);
         st->noted = 1;
+        /* Counted once, for the virtual host the browser asked. */
+        cors_metrics_outcome(cors_main_conf()->metrics, orig->server, o, st->report);
     }
     if (r != orig) {
         apr_table_addn(r->notes, "cors", outcome);
@@ -485,6 +530,12 @@ static int cors_answer_preflight(request_rec *r)
     note_outcome(r, r, st);
     if (st->answer.conflict) {
         log_conflict(r, pol);
+    }
+    if (st->report) {
+        /* Whatever answers OPTIONS today answers it still; the filter compares. */
+        log_regex_limit(r, &st->answer);
+        log_refusal(r, st, "CORS preflight");
+        return DECLINED;
     }
     if (!st->answer.allowed) {
         log_regex_limit(r, &st->answer);
@@ -543,6 +594,53 @@ static void warn_overflow(request_rec *r, const cors_policy *pol)
     }
 }
 
+/* The response's own Access-Control-Allow-Origin (a backend's, mod_headers'), if any. */
+static const char *own_allow_origin(const request_rec *r)
+{
+    const char *v = apr_table_get(r->headers_out, "Access-Control-Allow-Origin");
+
+    return v ? v : apr_table_get(r->err_headers_out, "Access-Control-Allow-Origin");
+}
+
+/* Under CORSReportOnly, where the response as the rest of the server made it and the
+ * policy disagree on the origin: one line at warn, once per process for each location,
+ * origin and way of disagreeing, said in a room of its own (strangers choose the origins).
+ * A response allows an origin with "*" or the origin itself, as a browser reads it. */
+static void report_disagreement(request_rec *r, request_rec *orig, const cors_policy *pol,
+                                const cors_request_state *st)
+{
+    const char *origin = apr_table_get(orig->headers_in, "Origin");
+    const char *own = own_allow_origin(r), *where, *shown;
+    int response_allows = own && (strcmp(own, "*") == 0 || (origin && strcmp(own, origin) == 0));
+
+    if (!origin || response_allows == (st->answer.allowed != 0)) {
+        return;
+    }
+    where = warning_scope(orig, pol->origins ? cors_set_identity(pol->origins) : NULL);
+    if (!cors_say_once(CORS_SAID_REPORT, apr_psprintf(r->pool, "%d\n%s\n%s", response_allows,
+                                                      where, origin))) {
+        return;
+    }
+    shown = ap_escape_logitem(r->pool, apr_pstrndup(r->pool, origin, 200));
+    if (response_allows) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors report-only: %s %s from "
+                      "origin '%s': the response allows it (Access-Control-Allow-Origin: %s), "
+                      "the policy would refuse it: %s (said once per process for this "
+                      "location, origin and disagreement)", orig->method, orig->uri, shown,
+                      ap_escape_logitem(r->pool, own),
+                      cors_answer_reason(r->pool, &st->answer));
+    }
+    else {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors report-only: %s %s from "
+                      "origin '%s': the policy would allow it (Access-Control-Allow-Origin: "
+                      "%s), the response does not (%s%s) (said once per process for this "
+                      "location, origin and disagreement)", orig->method, orig->uri, shown,
+                      ap_escape_logitem(r->pool, st->answer.allow_origin),
+                      own ? "Access-Control-Allow-Origin: " : "no Access-Control-Allow-Origin",
+                      own ? ap_escape_logitem(r->pool, own) : "");
+    }
+}
+
 static void insert_cors_filter(request_rec *r)
 {
     request_rec *orig;
@@ -579,7 +677,9 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     const cors_policy *pol = st->policy;
 
     if (!cors_policy_enabled(pol)) {
-        say_off(r, orig, pol);
+        if (!st->report) {
+            say_off(r, orig, pol);
+        }
         ap_remove_output_filter(f);
         return ap_pass_brigade(f->next, bb);
     }
@@ -605,9 +705,42 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         }
     }
     note_outcome(r, orig, st);
-    apply_answer(r, pol, &st->answer);
+    if (st->report) {
+        report_disagreement(r, orig, pol, st);
+    }
+    else {
+        apply_answer(r, pol, &st->answer);
+    }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The handlers                                                                              */
+
+/* cors-info and cors-metrics answer only where the admin's own configuration says
+ * CORSHandlers On: SetHandler needs no more than FileInfo in an .htaccess file. */
+static int cors_handler(request_rec *r)
+{
+    int info;
+
+    if (!r->handler) {
+        return DECLINED;
+    }
+    info = strcmp(r->handler, "cors-info") == 0;
+    if (!info && strcmp(r->handler, "cors-metrics") != 0) {
+        return DECLINED;
+    }
+    if (!cors_level_handlers(ap_get_module_config(r->per_dir_config, &cors_module))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "mod_cors: SetHandler %s is not answered "
+                      "for %s: no CORSHandlers On is in force there", r->handler, r->uri);
+        return HTTP_NOT_FOUND;
+    }
+    r->allowed |= (AP_METHOD_BIT << M_GET);
+    if (r->method_number != M_GET) {
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    return info ? cors_info_answer(r) : cors_metrics_write(r, cors_main_conf()->metrics);
 }
 
 static void register_hooks(apr_pool_t *p)
@@ -624,6 +757,8 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_insert_filter(insert_cors_filter, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_error_filter(insert_cors_filter, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_register_output_filter(CORS_FILTER, cors_out_filter, NULL, AP_FTYPE_CONTENT_SET);
+    ap_hook_handler(cors_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, cors_metrics_status, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 /* APLOG_USE_MODULE above already does what AP_DECLARE_MODULE would: define the record plainly. */

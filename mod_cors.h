@@ -18,12 +18,14 @@
  * files below it):
  *
  *   mod_cors.c              the module record, the hooks in phase order, the request path
+ *   mod_cors_info.c         cors-info: the policy in force for a URL, and which lines made it
  *   mod_cors_startup.c      what start-up checks and says of every level it can see
  *   mod_cors_config.c       the directives, create/merge, the .htaccess replay client
  *   mod_cors_source_*.c     the origin back ends, providers of "cors_origin_source"
  *   mod_cors_sources.c      what the back ends share: answers kept, the budget, the breaker
  *   mod_cors_htaccess.c     the per-process cache of .htaccess lines and their policies
  *   mod_cors_store.c        the server's shared memory
+ *   mod_cors_metrics.c      the shared counters, for mod_status and Prometheus
  *   mod_cors_process.c      per-process services: locks, said-once, pools, the suffix list
  */
 
@@ -32,6 +34,7 @@ extern module AP_MODULE_DECLARE_DATA cors_module;
 typedef struct cors_process cors_process;
 struct cors_htcache;
 struct cors_sources_env;
+struct cors_metrics;
 
 /* Per virtual host: what is not policy.  The main server's also holds what a serving
  * process keeps (made at child_init), reached through ap_server_conf. */
@@ -41,6 +44,8 @@ typedef struct {
     cors_process *process;              /* main: said-once rooms, regex verdicts */
     struct cors_htcache *htcache;       /* main: the .htaccess cache */
     struct cors_sources_env *sources;   /* main: what the origin back ends share */
+    struct cors_metrics *metrics;       /* main: the shared counters (post_config) */
+    int slot;                           /* this virtual host's place among the counters */
 } cors_server_conf;
 
 /* The main server's record, where a serving process keeps what it shares. */

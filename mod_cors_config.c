@@ -58,6 +58,7 @@ typedef struct {
     const cors_meter *meter;
     const char *failed;                 /* merged: why an .htaccess file's policy could not be
                                          * built again (see htaccess_policy), or NULL */
+    int handlers;                       /* CORSHandlers: CORS_UNSET, 0, 1 (never .htaccess) */
 } cors_dir_conf;
 
 /* The levels read at start-up, sealed in place at post_config (see cors_set_seal): kept on
@@ -69,6 +70,7 @@ static cors_dir_conf *new_level(apr_pool_t *p)
     cors_dir_conf *dc = apr_pcalloc(p, sizeof(*dc));
 
     cors_policy_init(&dc->pol);
+    dc->handlers = CORS_UNSET;
     return dc;
 }
 
@@ -112,6 +114,7 @@ void *cors_merge_dir_config(apr_pool_t *p, void *basev, void *addv)
     memset((char *)out + sizeof(out->pol), 0, sizeof(*out) - sizeof(out->pol));
     cors_policy_merge_into(p, b, a, &out->pol);
     out->failed = base->failed ? base->failed : add->failed ? add->failed : failed;
+    out->handlers = add->handlers != CORS_UNSET ? add->handlers : base->handlers;
     return out;
 }
 
@@ -125,6 +128,21 @@ const cors_policy *cors_level_of(apr_pool_t *p, const void *record)
 const char *cors_level_failed(const void *record)
 {
     return ((const cors_dir_conf *)record)->failed;
+}
+
+int cors_level_handlers(const void *record)
+{
+    return ((const cors_dir_conf *)record)->handlers == 1;
+}
+
+/* Not a policy's: where the admin lets cors-info and cors-metrics answer.  Never in an
+ * .htaccess file (SetHandler needs only FileInfo there: a customer must not read the
+ * admin's configuration or other tenants' counts). */
+static const char *set_handlers(cmd_parms *cmd, void *dconf, int on)
+{
+    (void)cmd;
+    ((cors_dir_conf *)dconf)->handlers = on ? 1 : 0;
+    return NULL;
 }
 
 void *cors_create_server_config(apr_pool_t *p, server_rec *s)
@@ -633,6 +651,14 @@ const command_rec cors_cmds[] = {
          "On to answer Access-Control-Request-Private-Network"),
     FLAG("CORSDebug",
          "On to say in an X-CORS-Reason response header why CORS headers were not sent"),
+    AP_INIT_FLAG("CORSHandlers", set_handlers, NULL, RSRC_CONF | ACCESS_CONF,
+                 "On to let SetHandler cors-info and cors-metrics answer here (elsewhere they "
+                 "answer 404); not in .htaccess files"),
+    FLAG("CORSReportOnly",
+         "On to decide and record (the log, %{cors}n, the counters) but change no response "
+         "and answer no preflight"),
+    FLAG("CORSTimingAllowOrigin",
+         "On to send Timing-Allow-Origin with the same decision on actual responses"),
     { NULL }
 };
 

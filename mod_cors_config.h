@@ -27,6 +27,9 @@ const cors_policy *cors_level_of(apr_pool_t *p, const void *record);
  * answers 500, as for a line httpd cannot parse), or NULL. */
 const char *cors_level_failed(const void *record);
 
+/* Whether CORSHandlers On is in force for a per-directory record. */
+int cors_level_handlers(const void *record);
+
 /* Every level read is complete: derive what requests need (post_config); each process's
  * .htaccess cache (child_init). */
 void cors_config_post_config(apr_pool_t *pconf, server_rec *s);

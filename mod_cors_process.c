@@ -35,7 +35,7 @@ typedef struct {
 } process_map;
 
 struct cors_process {
-    process_map *said[2];               /* by cors_said: key -> "" */
+    process_map *said[3];               /* by cors_said: key -> "" */
     process_map *verdicts;              /* regex text -> "0" or "1" */
 };
 
@@ -208,6 +208,7 @@ void cors_process_child_init(apr_pool_t *pchild, server_rec *s)
 
     pr->said[CORS_SAID_SERVER] = map_make(pchild);
     pr->said[CORS_SAID_HTACCESS] = map_make(pchild);
+    pr->said[CORS_SAID_REPORT] = map_make(pchild);
     pr->verdicts = map_make(pchild);
     sconf->process = pr;
 }

@@ -37,12 +37,14 @@ typedef struct {
  * from httpd's, so ap_check_cmd_context(NOT_IN_HTACCESS) cannot tell). */
 int cors_in_htaccess(const cmd_parms *cmd);
 
-/* Whether this serving process says KEY now: once each, in one of two rooms of
- * CORS_SAID_MAX, so the messages .htaccess files cause never use up the server's own.
+/* Whether this serving process says KEY now: once each, in one of three rooms of
+ * CORS_SAID_MAX, so the messages .htaccess files cause never use up the server's own, nor
+ * report-only's disagreements (whose keys hold origins strangers choose) either's.
  * Outside a serving process (start-up, configtest) everything is said. */
 typedef enum {
     CORS_SAID_SERVER = 0,
-    CORS_SAID_HTACCESS
+    CORS_SAID_HTACCESS,
+    CORS_SAID_REPORT
 } cors_said;
 #define CORS_SAID_MAX 1024
 int cors_say_once(cors_said room, const char *key);

@@ -31,6 +31,7 @@
 #include "http_log.h"
 #include "mod_dbd.h"
 
+#include "mod_cors_metrics.h"
 #include "mod_cors_sources.h"
 
 APLOG_USE_MODULE(cors);
@@ -181,6 +182,9 @@ static void name_databases(dbd_env *env, apr_pool_t *pconf, server_rec *main_ser
 
 static cors_source_answer query_down(query_source *qs, request_rec *r, const char *why)
 {
+    cors_metrics_source(CORS_COUNT_QUERY, CORS_LOOKUP_FAILED);
+    apr_table_setn(r->notes, CORS_NOTE_SOURCE_DOWN, apr_pstrcat(r->pool, qs->base.name, ": ",
+                                                                why, (char *)NULL));
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "mod_cors: %s: %s", qs->base.name, why);
     if (cors_source_time_to_log(&qs->base, apr_time_now())) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s: %s; origins it would allow "
@@ -299,19 +303,29 @@ static cors_source_answer query_lookup(const void *src, const char *key, size_t 
     memcpy(ns + 32, key, len);
     known = cors_memo_get(qs->memo, ns, 32 + len, now);
     if (known >= 0) {
+        cors_metrics_source(CORS_COUNT_CACHE, CORS_LOOKUP_HIT);
         return known ? CORS_SOURCE_ALLOWED : CORS_SOURCE_REFUSED;
     }
     cached = cors_cache_get(r, ns, key, len, now, &until);
     if (cached >= 0 && until > now) {
+        cors_metrics_source(CORS_COUNT_CACHE, CORS_LOOKUP_HIT);
         cors_memo_put(qs->memo, ns, 32 + len, cached, until);
         return cached ? CORS_SOURCE_ALLOWED : CORS_SOURCE_REFUSED;
     }
+    cors_metrics_source(CORS_COUNT_CACHE, CORS_LOOKUP_MISS);
     /* A yes past its time is asked again first; while the database cannot be asked (the
      * budget spent, too many waiting, a failure just now) or fails, the yes still in the
      * cache stands until its entry expires. */
     if (!may_ask(qs, r, now, cached == 1 || cors_listed_known(r, ns, key, len))) {
+        cors_metrics_source(CORS_COUNT_QUERY, CORS_LOOKUP_BUDGET);
+        if (cached != 1) {
+            apr_table_setn(r->notes, CORS_NOTE_SOURCE_DOWN, apr_pstrcat(r->pool,
+                           qs->base.name, ": not asked (its query budget is spent, or it "
+                           "failed less than a second ago)", (char *)NULL));
+        }
         return cached == 1 ? CORS_SOURCE_STALE : CORS_SOURCE_UNAVAILABLE;
     }
+    cors_metrics_source(CORS_COUNT_QUERY, CORS_LOOKUP_DONE);
     rc = run_query(qs, r, key, len);
     cors_breaker_leave(&qs->breaker, now, apr_time_now(), rc == CORS_SOURCE_UNAVAILABLE);
     if (rc == CORS_SOURCE_UNAVAILABLE) {

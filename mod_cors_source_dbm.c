@@ -22,6 +22,7 @@
 #include "http_config.h"
 #include "http_log.h"
 
+#include "mod_cors_metrics.h"
 #include "mod_cors_sources.h"
 
 APLOG_USE_MODULE(cors);
@@ -147,8 +148,21 @@ static cors_source_answer dbm_lookup(const void *src, const char *key, size_t le
         else if ((rc = fetch(ds, key, len, &rv)) != CORS_SOURCE_UNAVAILABLE) {
             cors_memo_put(ds->memo, key, len, rc == CORS_SOURCE_ALLOWED, APR_INT64_MAX);
         }
+        cors_metrics_source(CORS_COUNT_CACHE, known >= 0 ? CORS_LOOKUP_HIT : CORS_LOOKUP_MISS);
+        if (known < 0) {
+            cors_metrics_source(CORS_COUNT_DBM, CORS_LOOKUP_DONE);
+        }
     }
     cors_unlock(ds->base.lock);
+    if (rc == CORS_SOURCE_UNAVAILABLE) {
+        cors_metrics_source(CORS_COUNT_DBM, CORS_LOOKUP_FAILED);
+        if (r) {
+            apr_table_setn(r->notes, CORS_NOTE_SOURCE_DOWN, apr_psprintf(r->pool, "%s cannot "
+                           "be opened as a %s DBM file (%s)", ds->base.name, ds->type,
+                           rv == APR_EBADF ? "not a regular file"
+                                           : cors_error_text(r->pool, rv)));
+        }
+    }
     if (rc == CORS_SOURCE_UNAVAILABLE && r && cors_source_time_to_log(&ds->base, now)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_cors: %s cannot be opened as a %s "
                       "DBM file (%s): origins it lists are refused until it can (said once a "

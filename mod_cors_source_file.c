@@ -34,6 +34,7 @@
 #include "http_config.h"
 #include "http_log.h"
 
+#include "mod_cors_metrics.h"
 #include "mod_cors_sources.h"
 
 APLOG_USE_MODULE(cors);
@@ -465,6 +466,9 @@ static void reread_file(file_source *fs, request_rec *r, apr_time_t now)
     /* A bad version keeps the list read before: a writer's mistake must not lock every
      * origin out.  But an .htaccess file's origin file that is gone, or is a link now, has
      * no version to read: like one missing at the first reading, it allows nothing. */
+    if (!list->set) {
+        cors_metrics_source(CORS_COUNT_FILE, CORS_LOOKUP_FAILED);
+    }
     if (!list->set && !(fs->bound && before.missing)) {
         fs->tried = before;
         if (first_said(fs, r->pool, &before)) {
@@ -533,6 +537,7 @@ static cors_source_answer file_lookup(const void *src, const char *key, size_t l
     list->refs++;
     cors_unlock(fs->base.lock);
     rc = cors_origin_allowed(p, list->set, key, len, &limited);
+    cors_metrics_source(CORS_COUNT_FILE, CORS_LOOKUP_DONE);
     cors_lock(fs->base.lock);
     release_list(list);
     cors_unlock(fs->base.lock);

@@ -78,6 +78,10 @@ int cors_source_time_to_log(cors_source_base *b, apr_time_t now);
 int cors_source_shared(cmd_parms *cmd, const char *key, cors_source_made *out);
 void cors_source_share(cmd_parms *cmd, const char *key, const cors_source_made *made);
 
+/* A back end that could not answer a request says why in the request's notes under this
+ * key (the last one to fail wins), for the refusal's log line. */
+#define CORS_NOTE_SOURCE_DOWN   "cors-source-down"
+
 /* apr_strerror's text in p. */
 const char *cors_error_text(apr_pool_t *p, apr_status_t rv);
 
