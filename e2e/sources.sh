@@ -457,8 +457,8 @@ check "down: the error said once by each process that served ($served), not per 
 like "down: the error's words" \
     "; origins it would allow are refused meanwhile, and it is asked again after 1 s \\(said once a minute per process\\)" \
     "$(grep -F "$said" "$work/down/error_log")"
-check "down: the note says refused-origin" \
-    "refused-origin refused-origin refused-origin refused-origin" \
+check "down: the note says refused-unavailable (an outage, not a refusal)" \
+    "refused-unavailable refused-unavailable refused-unavailable refused-unavailable" \
     "$(note "$work/down" down1 down2 down3 down4)"
 pg_start || { echo "postgres did not start again" >&2; exit 1; }
 # mod_dbd reconnects; an answer the outage could not give must not have been cached as "no".

@@ -1,0 +1,466 @@
+#!/bin/sh
+# metrics.sh - the shared counters (SetHandler cors-metrics where CORSHandlers is On), through
+# two real httpds and a real Prometheus.
+#   sh tests/httpd/metrics.sh
+# What it shows:
+#   - two servers, one prefork (at least 4 children) and one event, each with two name-based
+#     virtual hosts (a.test, b.test), given a known mix of requests over many connections:
+#     allowed requests and preflights, refused origins, methods and headers, the same under
+#     CORSReportOnly, and requests that are not counted (no Origin; no policy where they go);
+#   - each server's /metrics (Prometheus text format 0.0.4) has exactly the count of the mix
+#     for each virtual host and outcome, summed over every child that answered, and every
+#     child shows the same counts; a graceful restart starts them at 0;
+#   - SetHandler cors-metrics answers 404 where CORSHandlers is not On (a location without
+#     it, one with CORSHandlers Off, an .htaccess with SetHandler); CORSHandlers On in an
+#     .htaccess is refused (500, with an error-log line);
+#   - a throwaway Prometheus (Debian's prometheus, downloaded and unpacked under build/, never
+#     installed; the part is skipped when it cannot be had, a failure in CI) scraping both servers every second finds
+#     the mix's totals: sum by (outcome) (mod_cors_requests_total); the answer is printed.
+# Everything on loopback, free ports, in temporary directories removed at the end.
+# shellcheck disable=SC2154   # dir_NAME, port_NAME: set through eval by server()
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/mk/httpd.sh"
+. "$top/mk/tap.sh"
+httpd_require_module || exit 1
+
+httpd_tmpdir root
+prom_pid=""
+stop_prometheus() {
+    [ -n "$prom_pid" ] || return 0
+    kill -TERM "$prom_pid" 2>/dev/null || true
+    _n=0
+    while kill -0 "$prom_pid" 2>/dev/null && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
+    kill -KILL "$prom_pid" 2>/dev/null || true
+    wait "$prom_pid" 2>/dev/null || true
+    prom_pid=""
+}
+cleanup() {
+    stop_prometheus
+    httpd_cleanup
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_ci=""
+if [ "$(id -u)" -eq 0 ] && [ "${CI:-}" = true ]; then in_ci=1; fi
+skip_unless_ci() {
+    if [ -n "$in_ci" ]; then fail "skipped in CI (root, CI=true), where it must run: $*"; else skip "$*"; fi
+}
+
+app=https://app.example
+# The outcomes /metrics names, in the order the tables below show them.
+outcomes="allowed preflight refused-origin refused-method refused-header refused-unavailable \
+report-allowed report-preflight report-refused-origin report-refused-method \
+report-refused-header report-refused-unavailable"
+
+# ---- the servers -------------------------------------------------------------------------
+# server NAME MPM: an instance in $root/NAME; sets dir_NAME and port_NAME.
+server() {
+    name=$1 mpm=$2
+    d="$root/$name"
+    p=$(httpd_free_port)
+    eval "dir_$name=\$d port_$name=\$p"
+    for sub in api report plain ht-handler ht-on; do
+        mkdir -p "$d/www/$sub"
+        echo "$sub data" > "$d/www/$sub/x"
+    done
+    printf 'SetHandler cors-metrics\n' > "$d/www/ht-handler/.htaccess"
+    printf 'CORSHandlers On\n' > "$d/www/ht-on/.htaccess"
+    {
+        httpd_base "$d" "$mpm"
+        echo "Listen 127.0.0.1:$p"
+        echo "DocumentRoot $d/www"
+        echo "LogLevel warn cors:warn"
+        # Every request: the child that answered, the virtual host, the outcome note.
+        echo 'LogFormat "%P %v %{cors}n %>s %m %U" metrics'
+        echo "CustomLog $d/access_log metrics"
+        if [ "$mpm" = prefork ]; then
+            # Several children, so that the counts are sums over processes.
+            printf 'StartServers 4\nMinSpareServers 4\nMaxSpareServers 8\n'
+            printf 'ServerLimit 16\nMaxRequestWorkers 16\n'
+        else
+            printf 'StartServers 3\nServerLimit 4\nThreadLimit 8\nThreadsPerChild 8\n'
+            printf 'MinSpareThreads 8\nMaxSpareThreads 32\nMaxRequestWorkers 32\n'
+        fi
+        cat <<EOF
+<Directory $d/www>
+    Require all granted
+    AllowOverride None
+</Directory>
+<Directory $d/www/ht-handler>
+    AllowOverride FileInfo
+</Directory>
+<Directory $d/www/ht-on>
+    AllowOverride FileInfo
+</Directory>
+<Location /metrics>
+    SetHandler cors-metrics
+    CORSHandlers On
+</Location>
+<Location /metrics/off>
+    CORSHandlers Off
+</Location>
+<Location /nometrics>
+    SetHandler cors-metrics
+</Location>
+<Location /api>
+    CORSAllowOrigin $app
+    CORSAllowMethods GET PUT
+</Location>
+<Location /report>
+    CORSAllowOrigin $app
+    CORSAllowMethods GET PUT
+    CORSReportOnly On
+</Location>
+<VirtualHost 127.0.0.1:$p>
+    ServerName a.test
+</VirtualHost>
+<VirtualHost 127.0.0.1:$p>
+    ServerName b.test
+</VirtualHost>
+EOF
+    } > "$d/httpd.conf"
+    chmod -R a+rX "$d"
+}
+
+started_at=$(date +%s)
+server pf prefork
+server ev event
+for s in pf ev; do
+    eval "d=\$dir_$s p=\$port_$s"
+    if ! httpd_start "$d" "http://127.0.0.1:$p/plain/x"; then
+        fail "httpd ($s) started"
+        tap_done
+        exit 1
+    fi
+done
+pass "two servers started: prefork on port $port_pf, event on port $port_ev"
+
+# ---- the request mix ---------------------------------------------------------------------
+# Each kind of request, what /metrics counts it as ("-": not counted) and how many of it each
+# virtual host gets: a.test on prefork that many, b.test 2 more, on event 1 more again, so that
+# no two (server, host) pairs have the same count of anything.
+kinds="get allowed 9
+pre preflight 6
+origin refused-origin 5
+method refused-method 4
+header refused-header 3
+noorigin - 4
+nopolicy - 3
+rget report-allowed 4
+rpre report-preflight 3
+rorigin report-refused-origin 3
+rmethod report-refused-method 2
+rheader report-refused-header 2"
+# The mix: "SERVER HOST KIND OUTCOME COUNT" lines.
+printf '%s\n' "$kinds" | awk '{
+    print "pf", "a.test", $1, $2, $3;     print "pf", "b.test", $1, $2, $3 + 2
+    print "ev", "a.test", $1, $2, $3 + 1; print "ev", "b.test", $1, $2, $3 + 3 }' > "$root/mix"
+
+# want_table SERVER HOST: "OUTCOME COUNT" lines, every outcome, as the mix makes them.
+want_table() {
+    awk -v s="$1" -v h="$2" -v list="$outcomes" '
+        $1 == s && $2 == h { n[$4] += $5 }
+        END { k = split(list, o, " "); for (i = 1; i <= k; i++) print o[i], n[o[i]] + 0 }' "$root/mix"
+}
+
+# One request, in its own curl process and so its own connection: PORT HOST KIND; prints
+# "PORT HOST KIND STATUS ACAO".
+cat > "$root/req.sh" <<'EOF'
+port=$1 host=$2 kind=$3
+app=https://app.example evil=https://evil.example
+acrm=""
+acrh=""
+case $kind in
+    r*) path=/report/x ;;
+    nopolicy) path=/plain/x ;;
+    *) path=/api/x ;;
+esac
+case $kind in
+    get|rget|nopolicy) method=GET origin=$app ;;
+    origin|rorigin) method=GET origin=$evil ;;
+    noorigin) method=GET origin="" ;;
+    pre|rpre) method=OPTIONS origin=$app acrm=PUT ;;
+    method|rmethod) method=OPTIONS origin=$app acrm=DELETE ;;
+    header|rheader) method=OPTIONS origin=$app acrm=PUT acrh=X-Nope ;;
+esac
+set -- -s -o /dev/null -D - --max-time 10 -X "$method" --resolve "$host:$port:127.0.0.1"
+[ -z "$origin" ] || set -- "$@" -H "Origin: $origin"
+[ -z "$acrm" ] || set -- "$@" -H "Access-Control-Request-Method: $acrm"
+[ -z "$acrh" ] || set -- "$@" -H "Access-Control-Request-Headers: $acrh"
+h=$(curl "$@" "http://$host:$port$path" | tr -d '\r')
+st=$(printf '%s\n' "$h" | sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p')
+v=$(printf '%s\n' "$h" | sed -n 's/^[Aa]ccess-[Cc]ontrol-[Aa]llow-[Oo]rigin: //p')
+echo "$port $host $kind ${st:-none} ${v:--}"
+EOF
+
+awk -v pf="$port_pf" -v ev="$port_ev" '{
+    for (i = 0; i < $5; i++) print ($1 == "pf" ? pf : ev), $2, $3 }' "$root/mix" > "$root/jobs"
+shuf "$root/jobs" -o "$root/jobs"
+xargs -P 8 -n 3 sh "$root/req.sh" < "$root/jobs" > "$root/answers"
+mix_done=$(date +%s)
+
+check "every request of the mix was answered" "$(wc -l < "$root/jobs")" "$(wc -l < "$root/answers")"
+# What each kind must have been answered (a glob of "STATUS ACAO"), so that the counts below
+# mean what they say: a refused preflight, any status but a 5xx and no Allow-Origin.
+want_answer() {
+    case $1 in
+        get) echo "200 $app" ;;
+        pre) echo "204 $app" ;;
+        origin|noorigin|nopolicy|rget|rorigin) echo "200 -" ;;
+        rpre|rmethod|rheader) echo "200 -" ;;    # report-only: no preflight answer of its own
+        method|header) echo "[1-4][0-9][0-9] -" ;;
+    esac
+}
+bad=$(awk '{ print $3, $4, $5 }' "$root/answers" | sort | uniq -c | while read -r c kind st v; do
+    want=$(want_answer "$kind")
+    # shellcheck disable=SC2254
+    case "$st $v" in $want) continue ;; esac
+    echo "$kind: $c answered $st $v, want $want"
+done)
+check "each kind of request was answered as its outcome says" "" "$bad"
+
+# The access log: which children answered, and the outcome notes (%{cors}n) per host: what
+# httpd itself saw of the mix, for each virtual host.  A request is logged after its answer
+# is sent: wait (5 s at most) until every one of the mix is.
+for s in pf ev; do
+    eval "d=\$dir_$s"
+    want=$(awk -v s="$s" '$1 == s { n += $5 } END { print n }' "$root/mix")
+    i=0
+    while [ "$(grep -Ec ' /(api|report|plain)/' "$d/access_log" || true)" -lt "$want" ] && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    for host in a.test b.test; do
+        got=$(awk -v h="$host" -v list="$outcomes" '
+            $2 == h && $6 ~ /^\/(api|report|plain)\// { n[$3]++ }
+            END { k = split(list, o, " "); for (i = 1; i <= k; i++) print o[i], n[o[i]] + 0 }' "$d/access_log")
+        check "$s: the access log notes (%{cors}n) $host's requests as the mix has them" \
+            "$(want_table "$s" "$host")" "$got"
+    done
+    kids=$(awk '$6 ~ /^\/(api|report|plain)\// { print $1 }' "$d/access_log" | sort -u | wc -l)
+    if [ "$s" = pf ]; then
+        if [ "$kids" -ge 2 ]; then
+            pass "prefork: the mix was answered by $kids children"
+        else
+            fail "prefork: the mix was answered by several children" "got: $kids"
+        fi
+    else
+        echo "# event: the mix was answered by $kids children"
+    fi
+done
+
+# ---- /metrics ----------------------------------------------------------------------------
+# counts FILE: "SERVER OUTCOME VALUE" for each mod_cors_requests_total sample of FILE.
+counts() {
+    perl -ne '
+        next unless /^mod_cors_requests_total\{(.*)\}\s+(\S+)/;
+        my ($labels, $v) = ($1, $2);
+        my %l = $labels =~ /(\w+)="((?:[^"\\]|\\.)*)"/g;
+        print "$l{server} $l{outcome} $v\n";' "$1"
+}
+
+# got_table FILE LABEL: "OUTCOME COUNT" lines for server LABEL, every outcome (absent: 0; a
+# sample given twice: both values).
+got_table() {
+    counts "$1" | awk -v s="$2" -v list="$outcomes" '
+        $1 == s { if ($2 in n) n[$2] = n[$2] " and " $3; else n[$2] = $3 }
+        END { k = split(list, o, " "); for (i = 1; i <= k; i++) print o[i], ((o[i] in n) ? n[o[i]] : 0) }'
+}
+
+for s in pf ev; do
+    eval "d=\$dir_$s p=\$port_$s"
+    m="$root/metrics-$s"
+    code=$(curl -s -o "$m" -D "$m.head" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$p/metrics")
+    ctype=$(tr -d '\r' < "$m.head" | sed -n 's/^[Cc]ontent-[Tt]ype: //p')
+    check "$s: /metrics answers 200" 200 "$code"
+    check "$s: /metrics is text format 0.0.4" "text/plain; version=0.0.4; charset=utf-8" "$ctype"
+    like "$s: mod_cors_requests_total is a counter" '^# TYPE mod_cors_requests_total counter$' "$(cat "$m")"
+    like "$s: mod_cors_source_lookups_total is a counter" \
+        '^# TYPE mod_cors_source_lookups_total counter$' "$(cat "$m")"
+    like "$s: mod_cors_start_time_seconds is a gauge" '^# TYPE mod_cors_start_time_seconds gauge$' "$(cat "$m")"
+    if command -v promtool >/dev/null 2>&1; then
+        if lint=$(promtool check metrics < "$m" 2>&1); then
+            pass "$s: promtool check metrics finds nothing to say"
+        else
+            fail "$s: promtool check metrics finds nothing to say" "$lint"
+        fi
+    fi
+    for host in a.test b.test; do
+        check "$s: /metrics counts $host's requests exactly" \
+            "$(want_table "$s" "$host")" "$(got_table "$m" "$host:$p")"
+    done
+    others=$(counts "$m" | awk -v a="a.test:$p" -v b="b.test:$p" '$1 != a && $1 != b && $3 != 0')
+    check "$s: no other server has a count" "" "$others"
+    start=$(sed -n 's/^mod_cors_start_time_seconds \([0-9.e+]*\)$/\1/p' "$m" \
+        | awk '{ printf "%d", $1 }')
+    if [ -n "$start" ] && [ "$start" -ge $((started_at - 1)) ] && [ "$start" -le "$(date +%s)" ]; then
+        pass "$s: mod_cors_start_time_seconds is when the server started ($start)"
+    else
+        fail "$s: mod_cors_start_time_seconds is when the server started" \
+            "want: between $started_at and now" "got:  '${start}'"
+    fi
+    # Every child answers the same counts (prefork: several children answer these).
+    i=0 differ=""
+    while [ $i -lt 8 ]; do
+        curl -s -o "$m.again" --max-time 10 "http://127.0.0.1:$p/metrics"
+        if [ "$(counts "$m.again")" != "$(counts "$m")" ]; then differ="$differ $i"; fi
+        i=$((i + 1))
+    done
+    pids=$(awk '$6 == "/metrics" { print $1 }' "$d/access_log" | sort -u | wc -l)
+    check "$s: /metrics answers the same counts from every child ($pids answered)" "" "$differ"
+done
+
+# ---- where cors-metrics must not answer --------------------------------------------------
+for s in pf ev; do
+    eval "d=\$dir_$s p=\$port_$s"
+    for path in /nometrics /metrics/off /ht-handler/x; do
+        code=$(curl -s -o "$root/body" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$p$path")
+        check "$s: SetHandler cors-metrics at $path (CORSHandlers not On) answers 404" 404 "$code"
+        check "$s: ... and shows no counter" "" "$(grep mod_cors_ "$root/body" || true)"
+    done
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$p/ht-on/x")
+    check "$s: CORSHandlers On in an .htaccess is refused (500)" 500 "$code"
+    like "$s: ... and the error log says why" \
+        "ht-on/\.htaccess: CORSHandlers not allowed here" "$(cat "$d/error_log")"
+done
+
+# ---- Prometheus --------------------------------------------------------------------------
+# Debian's prometheus, never installed: a package install would start and enable its system
+# service, and this suite must leave the host's services alone.  The package is downloaded
+# from the machine's own apt sources and unpacked under build/ (dpkg -x runs no maintainer
+# script), unless a prometheus is on PATH already.
+prometheus_binary() {
+    if command -v prometheus >/dev/null 2>&1; then
+        command -v prometheus
+        return 0
+    fi
+    unpacked="$top/build/prometheus/usr/bin/prometheus"
+    if [ ! -x "$unpacked" ]; then
+        mkdir -p "$root/deb" "$top/build/prometheus"
+        (cd "$root/deb" && apt-get download prometheus) > "$root/need.out" 2>&1 || return 1
+        dpkg -x "$root"/deb/prometheus_*.deb "$top/build/prometheus" >> "$root/need.out" 2>&1 \
+            || return 1
+    fi
+    echo "$unpacked"
+}
+
+prometheus_part() {
+    if ! prom=$(prometheus_binary); then
+        skip_unless_ci "the Prometheus part: Debian's prometheus cannot be downloaded ($(tail -n 1 "$root/need.out"))"
+        return 0
+    fi
+    pdir="$root/prometheus"
+    mkdir -p "$pdir/data"
+    pport=$(httpd_free_port)
+    cat > "$pdir/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: mod_cors
+    metrics_path: /metrics
+    static_configs:
+      - targets: ['127.0.0.1:$port_pf']
+        labels: {mpm: prefork}
+      - targets: ['127.0.0.1:$port_ev']
+        labels: {mpm: event}
+EOF
+    "$prom" --config.file="$pdir/prometheus.yml" --storage.tsdb.path="$pdir/data" \
+        --web.listen-address="127.0.0.1:$pport" --log.level=warn > "$pdir/out" 2>&1 &
+    prom_pid=$!
+    papi="http://127.0.0.1:$pport"
+    i=0
+    until curl -sf -o /dev/null --max-time 2 "$papi/-/ready"; do
+        i=$((i + 1))
+        if [ $i -ge 300 ] || ! kill -0 "$prom_pid" 2>/dev/null; then
+            fail "Prometheus started" "$(tail -n 20 "$pdir/out")"
+            return 0
+        fi
+        sleep 0.1
+    done
+    pass "Prometheus $("$prom" --version 2>&1 | sed -n '1s/^prometheus, version \([^ ]*\).*/\1/p') started on port $pport"
+
+    # query EXPR: the answer's result as "LABELS VALUE" lines ("" when none); the raw JSON in
+    # $pdir/last.json.
+    query() {
+        curl -s --max-time 5 -G --data-urlencode "query=$1" "$papi/api/v1/query" > "$pdir/last.json" || true
+        perl -MJSON::PP -e '
+            local $/; my $j = eval { decode_json(<STDIN>) } or exit 0;
+            exit 0 unless $j->{status} eq "success";
+            for my $r (@{$j->{data}{result}}) {
+                my $m = $r->{metric};
+                my $l = join ",", map { "$_=$m->{$_}" } sort keys %$m;
+                print(($l eq "" ? "{}" : $l), " ", $r->{value}[1], "\n");
+            }' < "$pdir/last.json" | sort
+    }
+    # Both targets up, each scraped after the mix ended (at most 30 s).
+    i=0
+    while :; do
+        up=$(query "sum(up{job=\"mod_cors\"})")
+        fresh=$(query "count(timestamp(mod_cors_start_time_seconds) > $mix_done)")
+        [ "$up" = "{} 2" ] && [ "$fresh" = "{} 2" ] && break
+        i=$((i + 1))
+        if [ $i -ge 60 ]; then
+            fail "Prometheus scraped both servers after the mix (30 s)" "up: ${up:-none}" \
+                "scraped since: ${fresh:-none}" "$(query 'up' | sed 's/^/up /')" \
+                "$(curl -s --max-time 5 "$papi/api/v1/targets" | head -c 2000)"
+            return 0
+        fi
+        sleep 0.5
+    done
+    pass "Prometheus scraped both servers, up, after the mix"
+
+    q='sum by (outcome) (mod_cors_requests_total)'
+    got=$(query "$q" | sed 's/^outcome=//')
+    echo "# Prometheus: $q"
+    sed 's/^/#   /' "$pdir/last.json" | head -c 4000
+    echo
+    printf '%s\n' "$got" | sed 's/^/#   /'
+    want=$(awk -v list="$outcomes" '{ n[$4] += $5 }
+        END { k = split(list, o, " "); for (i = 1; i <= k; i++) print o[i], n[o[i]] + 0 }' "$root/mix" | sort)
+    got_all=$(for o in $outcomes; do
+        v=$(printf '%s\n' "$got" | awk -v o="$o" '$1 == o { print $2 }')
+        echo "$o ${v:-0}"
+    done | sort)
+    check "Prometheus: the sums over both servers are the mix's totals" "$want" "$got_all"
+    extra=$(printf '%s\n' "$got" | awk -v list=" $outcomes " 'NF && index(list, " " $1 " ") == 0')
+    check "Prometheus: no outcome but the documented ones" "" "$extra"
+    stop_prometheus
+}
+prometheus_part
+
+# ---- a restart starts the counts at 0 ----------------------------------------------------
+# (last: Prometheus would read it as a counter reset).  A graceful restart: the parent stays,
+# the children of the new generation must count from 0 in a new segment.
+before=$(date +%s)
+sleep 1
+httpd_ctl "$dir_pf" graceful
+i=0
+m="$root/metrics-restart"
+while :; do
+    curl -s -o "$m" --max-time 5 "http://127.0.0.1:$port_pf/metrics" || : > "$m"
+    start=$(sed -n 's/^mod_cors_start_time_seconds \([0-9.e+]*\)$/\1/p' "$m" | awk '{ printf "%d", $1 }')
+    [ -n "$start" ] && [ "$start" -ge "$before" ] && break
+    i=$((i + 1))
+    [ $i -lt 100 ] || break
+    sleep 0.1
+done
+if [ -n "$start" ] && [ "$start" -ge "$before" ]; then
+    pass "pf: after a graceful restart, mod_cors_start_time_seconds is the restart's ($start)"
+    check "pf: ... and every count is 0" "" "$(counts "$m" | awk '$3 != 0')"
+    for i in 1 2 3; do
+        curl -s -o /dev/null --max-time 10 -H "Origin: $app" --resolve "a.test:$port_pf:127.0.0.1" \
+            "http://a.test:$port_pf/api/x"
+    done
+    curl -s -o "$m" --max-time 10 "http://127.0.0.1:$port_pf/metrics"
+    check "pf: ... and the new generation counts (3 allowed requests to a.test)" \
+        "a.test:$port_pf allowed 3" "$(counts "$m" | awk '$3 != 0')"
+else
+    fail "pf: after a graceful restart (10 s), mod_cors_start_time_seconds is the restart's" \
+        "want: >= $before" "got:  '${start:-}'"
+fi
+
+tap_done
