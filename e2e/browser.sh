@@ -22,8 +22,11 @@ page="$scheme://localhost:$page_port"
 
 cp -R "$top/e2e/www/browser" "$work/www"
 # One endpoint per policy under test (the Location sections below).
-for d in api/private other star status200 maxage nomaxage credmaxage recipe401; do
+for d in api/private other star status200 maxage nomaxage credmaxage recipe401 tao notao taorefused; do
     mkdir -p "$work/www/$d" && cp "$work/www/api/item.php" "$work/www/$d/"
+done
+for d in hstar hstarcred hstarcredany hnamedcred hstarcache; do
+    mkdir -p "$work/www/$d" && cp "$work/www/api/auth.php" "$work/www/$d/"
 done
 mkdir -p "$work/www/raw" && cp "$work/www/api/php-star.php" "$work/www/raw/"
 chmod -R a+rX "$work/www"
@@ -154,6 +157,48 @@ $tls
     CORSAllowCredentials On
     CORSMaxAge 600
 </Location>
+<Location /tao/>
+    CORSEnable On
+    CORSAllowOrigin $page
+    CORSTimingAllowOrigin On
+</Location>
+<Location /notao/>
+    CORSEnable On
+    CORSAllowOrigin $page
+</Location>
+<Location /taorefused/>
+    # The backend's own "*" would expose the timing: mod_cors takes it away with the refusal.
+    CORSEnable On
+    CORSAllowOrigin https://partner.example
+    CORSTimingAllowOrigin On
+    Header always set Timing-Allow-Origin "*"
+</Location>
+# The Access-Control-Allow-Headers: * measurement: mod_headers answers the preflight (auth.php
+# answers OPTIONS 200 like any other method), no mod_cors.
+<Location /hstar/>
+    Header always set Access-Control-Allow-Origin "$page"
+    Header always set Access-Control-Allow-Headers "*"
+</Location>
+<Location /hstarcred/>
+    Header always set Access-Control-Allow-Origin "$page"
+    Header always set Access-Control-Allow-Credentials true
+    Header always set Access-Control-Allow-Headers "*"
+</Location>
+<Location /hstarcredany/>
+    Header always set Access-Control-Allow-Origin "$page"
+    Header always set Access-Control-Allow-Credentials true
+    Header always set Access-Control-Allow-Headers "*"
+</Location>
+<Location /hnamedcred/>
+    Header always set Access-Control-Allow-Origin "$page"
+    Header always set Access-Control-Allow-Credentials true
+    Header always set Access-Control-Allow-Headers "Authorization"
+</Location>
+<Location /hstarcache/>
+    Header always set Access-Control-Allow-Origin "$page"
+    Header always set Access-Control-Allow-Headers "*"
+    Header always set Access-Control-Max-Age 600
+</Location>
 EOF
 }
 
@@ -235,7 +280,7 @@ console() {
     esac
 }
 
-ncalls=24    # the calls in index.html
+ncalls=36    # the calls in index.html
 for engine in $engines; do
     api_up "$engine"
     browse "$engine" "$page/index.html?engine=$engine&api=$api&collect=/collect.php"
@@ -324,6 +369,77 @@ for engine in $engines; do
         "$(verdict star-authorization-after-cached-star)"
     check "$tag: ... preflights refused for Authorization" 2 "$(preflights /star/item.php 403)"
 
+    # Resource Timing across origins (CORSTimingAllowOrigin). The page posts each field of the
+    # entry as FIELD=+ (above 0), FIELD=0 or FIELD=- (the engine has no such field), and
+    # nextHopProtocol as its text. With Timing-Allow-Origin all three give the connection's
+    # timing; without it they zero it, and Chromium also zeroes the three sizes where Firefox
+    # zeroes transferSize only (the body sizes follow CORS there, not TAO) and WebKit 2.38 has
+    # no size fields at all. For a no-cors load (opaque) Chromium and Firefox zero everything
+    # whatever Timing-Allow-Origin says, where WebKit goes by it: so only WebKit tells mod_cors's
+    # refusal (which also drops the backend's "*") from its allowance there. A refused CORS
+    # fetch leaves a zeroed entry in Chromium and Firefox, none in WebKit.
+    rt_on="domainLookupStart=+ domainLookupEnd=+ connectStart=+ connectEnd=+ requestStart=+ responseStart=+"
+    rt_off="domainLookupStart=0 domainLookupEnd=0 connectStart=0 connectEnd=0 requestStart=0 responseStart=0"
+    rt_opaque="$rt_off transferSize=0 encodedBodySize=0 decodedBodySize=0 nextHopProtocol=''"
+    case $engine in
+        chromium)
+            rt_tao="$rt_on transferSize=+ encodedBodySize=+ decodedBodySize=+ nextHopProtocol=http/1.1"
+            rt_no_tao=$rt_opaque rt_tao_no_cors=$rt_opaque rt_refused_cors=$rt_opaque ;;
+        firefox)
+            rt_tao="$rt_on transferSize=+ encodedBodySize=+ decodedBodySize=+ nextHopProtocol=http/1.1"
+            rt_no_tao="$rt_off transferSize=0 encodedBodySize=+ decodedBodySize=+ nextHopProtocol=''"
+            rt_tao_no_cors=$rt_opaque rt_refused_cors=$rt_opaque ;;
+        webkit)
+            rt_tao="$rt_on transferSize=- encodedBodySize=- decodedBodySize=- nextHopProtocol=http/1.1"
+            rt_no_tao="$rt_off transferSize=- encodedBodySize=- decodedBodySize=- nextHopProtocol=''"
+            rt_opaque=$rt_no_tao rt_tao_no_cors=$rt_tao rt_refused_cors="no entry" ;;
+    esac
+    check "$tag: Resource Timing detail with CORSTimingAllowOrigin On" "allowed $rt_tao" "$(verdict timing-tao)"
+    check "$tag: Resource Timing zeroed without CORSTimingAllowOrigin" "allowed $rt_no_tao" \
+        "$(verdict timing-no-tao)"
+    check "$tag: Resource Timing of a no-cors POST, origin allowed" "allowed $rt_tao_no_cors" \
+        "$(verdict timing-tao-no-cors)"
+    check "$tag: Resource Timing zeroed for a refused origin (no-cors POST, backend's * dropped)" \
+        "allowed $rt_opaque" "$(verdict timing-refused-no-cors)"
+    check "$tag: Resource Timing of a refused origin's CORS fetch" "$blocked; timing $rt_refused_cors" \
+        "$(verdict timing-refused-cors)"
+
+    # Authorization against "Access-Control-Allow-Headers: *" (mod_headers, not mod_cors). A
+    # measurement of the engines as they are (their versions are printed above), which may
+    # change: the Fetch standard says "*" never covers Authorization, yet all three let a fresh
+    # "*" cover it without credentials (Chromium's CorsNonWildcardRequestHeadersSupport feature
+    # and Firefox's network.cors_preflight.authorization_covered_by_wildcard pref are the
+    # switches, off and on). With credentials "*" is a header name only: all three
+    # refuse Authorization and X-Anything alike. A cached "*" (Access-Control-Max-Age 600),
+    # asked for X-Anything, X-Anything again, then Authorization: Chromium reuses it for
+    # X-Anything but preflights Authorization again; WebKit 2.38 reuses it for both, so a cached
+    # "*" covers Authorization there with no new preflight (hence headers_value in
+    # src/cors_decide.c); Firefox never reuses a cached "*" (it reuses named headers, see
+    # CORSMaxAge above), so it preflights all three.
+    check "$tag: measured: * covers Authorization without credentials" "allowed GET Bearer" \
+        "$(verdict star-header-authorization)"
+    check "$tag: measured: * with credentials does not cover Authorization" "$blocked" \
+        "$(verdict star-header-credentials-authorization)"
+    check "$tag: measured: * with credentials does not cover X-Anything either" "$blocked" \
+        "$(verdict star-header-credentials-any-header)"
+    check "$tag: Authorization named with credentials allowed (control)" "allowed GET Bearer" \
+        "$(verdict named-header-credentials-authorization)"
+    for p in hstar hstarcred hstarcredany hnamedcred; do
+        check "$tag: ... one preflight for /$p/" 1 "$(preflights /$p/auth.php 200)"
+    done
+    check "$tag: * covers X-Anything (control)" "allowed GET no-authorization" "$(verdict star-header-cache-1)"
+    check "$tag: * covers X-Anything again (control)" "allowed GET no-authorization" \
+        "$(verdict star-header-cache-2)"
+    check "$tag: measured: Authorization after a cached *" "allowed GET Bearer" \
+        "$(verdict star-header-cache-authorization)"
+    case $engine in
+        chromium) seq="OPTIONS GET GET OPTIONS GET" ;;
+        firefox) seq="OPTIONS GET OPTIONS GET OPTIONS GET" ;;
+        webkit) seq="OPTIONS GET GET GET" ;;
+    esac
+    check "$tag: measured: which of the cached * calls were preflighted" "$seq" \
+        "$(grep ' /hstarcache/' "$work/api-$engine/access_log" | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
+
     # The console says why, in the engine's words. A refused preflight carries no CORS headers at
     # all (fail closed), so for a method or a header the console names the missing header (or
     # the status), and the reason is in the error log (and in X-CORS-Reason with CORSDebug On).
@@ -339,6 +455,8 @@ for engine in $engines; do
                 "star/item.php' .*must not be the wildcard '\\*' when the request's credentials mode is 'include'" "$msgs"
             like "$tag: console: a 401 preflight with CORS headers" \
                 "recipe401/item.php' .*It does not have HTTP ok status" "$msgs"
+            like "$tag: console: * with credentials does not cover Authorization" \
+                "hstarcred/auth.php' .*Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response" "$msgs"
             ;;
         webkit)
             [ -n "$msgs" ] || check "$tag: WebKit logged its console messages" "some" "none"
@@ -350,6 +468,8 @@ for engine in $engines; do
                 "star/item.php: Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true" "$msgs"
             like "$tag: console: a 401 preflight with CORS headers" \
                 "recipe401/item.php: Preflight response is not successful. Status code: 401" "$msgs"
+            like "$tag: console: * with credentials does not cover Authorization" \
+                "hstarcred/auth.php: Request header field Authorization is not allowed by Access-Control-Allow-Headers" "$msgs"
             ;;
     esac
 done
