@@ -212,6 +212,18 @@ static void check_level_merged(void *baton, server_rec *s, const char *where,
     if (inherited && !policy_given(ap_get_module_config(s->lookup_defaults, &cors_module))) {
         return;
     }
+    /* Chrome 142 replaced Private Network Access preflights with the Local Network Access
+     * permission prompt: the header is still answered (older Chromium asks), but it fixes
+     * nothing in a current browser, and an admin chasing that error must know. */
+    if (own->private_network == 1) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cb->main_server, "mod_cors: in %s: "
+                     "CORSAllowPrivateNetwork%s%s is obsolete: Chrome 142 and later ask the "
+                     "user (the Local Network Access permission) instead of sending a "
+                     "preflight, and no header answers that prompt; it is still answered for "
+                     "older Chromium (see Troubleshooting in the README)", where,
+                     own->private_network_where ? " at " : "",
+                     own->private_network_where ? own->private_network_where : "");
+    }
     if (!policy_given(own)) {
         return;
     }
@@ -253,6 +265,9 @@ static const char *list_or(const cors_set *set, const char *none)
     return v ? v : none;
 }
 
+static void say_max_age_caps(apr_pool_t *ptemp, server_rec *s, const char *where,
+                             const cors_policy *own);
+
 /* One line per level that says something, with the policy in force there (LogLevel info or
  * cors:info, the virtual host's own level deciding for its sections). */
 static void summarize_level(void *baton, server_rec *s, const char *where,
@@ -261,9 +276,12 @@ static void summarize_level(void *baton, server_rec *s, const char *where,
     apr_pool_t *ptemp = baton;
     const cors_set *o = merged->origins;
 
-    if (!APLOGinfo(s) || !policy_given(own)
-        || (inherited && !policy_given(ap_get_module_config(s->lookup_defaults,
-                                                            &cors_module)))) {
+    if (!APLOGinfo(s) || (inherited && !policy_given(ap_get_module_config(s->lookup_defaults,
+                                                                          &cors_module)))) {
+        return;
+    }
+    say_max_age_caps(ptemp, s, where, own);
+    if (!policy_given(own)) {
         return;
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
@@ -274,6 +292,41 @@ static void summarize_level(void *baton, server_rec *s, const char *where,
                  : cors_set_describe(ptemp, o, 6),
                  list_or(merged->methods, "GET, HEAD, POST"), list_or(merged->headers, "none"),
                  list_or(merged->expose, "none"), merged->credentials == 1 ? "On" : "Off");
+}
+
+/* Each engine caps how long it keeps a preflight's answer: a larger CORSMaxAge is no error,
+ * but the admin should know which engines shorten it. */
+static const struct {
+    const char *engine;
+    int cap;
+} max_age_caps[] = {
+    { "WebKit (Safari)", 600 },
+    { "Chromium", 7200 },
+    { "Firefox", 86400 },
+};
+
+static void say_max_age_caps(apr_pool_t *ptemp, server_rec *s, const char *where,
+                             const cors_policy *own)
+{
+    const char *capped = NULL;
+    size_t i;
+
+    if (own->max_age == CORS_UNSET) {
+        return;
+    }
+    for (i = 0; i < sizeof(max_age_caps) / sizeof(max_age_caps[0]); i++) {
+        if (own->max_age > max_age_caps[i].cap) {
+            const char *one = apr_psprintf(ptemp, "%s to %d s", max_age_caps[i].engine,
+                                           max_age_caps[i].cap);
+            capped = capped ? apr_pstrcat(ptemp, capped, ", ", one, (char *)NULL) : one;
+        }
+    }
+    if (capped) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "mod_cors: %s: CORSMaxAge %d%s%s is "
+                     "shortened by %s (each engine caps how long it keeps a preflight's "
+                     "answer)", where, own->max_age, own->max_age_where ? " at " : "",
+                     own->max_age_where ? own->max_age_where : "", capped);
+    }
 }
 
 void cors_startup_summary(apr_pool_t *ptemp, server_rec *s)

@@ -140,7 +140,7 @@ my @sql_refused = (
     ['SELECT corr(1, 1) FROM t WHERE origin = %s', qr/brackets in its select list/],
     ['SELECT 1 FROM t WHERE origin = %s ORDER BY corr(1, 1)', qr/orders by a function without GROUP BY/],
 );
-plan tests => 2 * @bad + 17 + 13 + @sql_ok + 2 * @sql_refused + 7, need_module 'cors';
+plan tests => 2 * @bad + 17 + 13 + @sql_ok + 2 * @sql_refused + 7 + 4, need_module 'cors';
 
 my $dir = File::Temp::tempdir(CLEANUP => 1);
 
@@ -307,3 +307,15 @@ ok t_cmp("rc $rc: $out", qr/^rc [1-9].*holds 5 bytes: give at least 32/s, "a sec
 ok t_cmp("rc $rc: $out", qr/^rc [1-9].*CORSOriginCacheSecret: cannot read/s, "a missing secret is refused");
 ($rc, $out) = configtest("<Location /x>\nCORSOriginCacheSecret $key\n</Location>");
 ok t_cmp($rc != 0 ? 'refused' : 'accepted', 'refused', "CORSOriginCacheSecret is the server's: refused in a section");
+
+# 1.4: CORSAllowPrivateNetwork is obsolete (Chrome 142's Local Network Access): said by
+# configtest, which still loads; CORSHandlers is the server's own.
+($rc, $out) = configtest("<Location /pna>\nCORSAllowOrigin https://a.example\nCORSAllowPrivateNetwork On\n</Location>");
+ok t_cmp("rc $rc: $out", qr/^rc 0: .*CORSAllowPrivateNetwork at \S+httpd\.conf:\d+ is obsolete: Chrome 142 and later ask the user \(the Local Network Access permission\)/s,
+         'CORSAllowPrivateNetwork: configtest says it is obsolete, and loads');
+($rc, $out) = configtest("<Location /x>\nCORSHandlers On\n</Location>\nCORSHandlers Off");
+ok t_cmp($rc, 0, 'CORSHandlers in a section and the server config loads');
+($rc, $out) = configtest("<Location /x>\nCORSHandlers maybe\n</Location>");
+ok t_cmp("rc $rc: $out", qr/^rc [1-9].*CORSHandlers must be On or Off/s, 'CORSHandlers takes On or Off');
+($rc, $out) = configtest("<Location /x>\nCORSReportOnly yes\n</Location>");
+ok t_cmp("rc $rc: $out", qr/^rc [1-9].*CORSReportOnly must be On or Off/s, 'CORSReportOnly takes On or Off');

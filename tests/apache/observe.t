@@ -10,7 +10,7 @@ use Apache::TestUtil;
 use Apache::TestRequest qw(GET GET_BODY OPTIONS);
 use CorsTest;
 
-plan tests => 49, need_module 'cors';
+plan tests => 52, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $vars = Apache::Test::vars();
@@ -84,6 +84,19 @@ for my $n (sort keys %want) {
     my ($got) = $text =~ /\?n=$n HTTP\/1\.1 (\S+)$/m;
     ok t_cmp($got, $want{$n}, "%{cors}n under report-only: $want{$n}");
 }
+
+# Start-up: the engines that shorten a large CORSMaxAge (config_errors.t: the obsolete
+# CORSAllowPrivateNetwork, which configtest says).
+my $startup = do { local (@ARGV, $/) = (CorsTest::error_log()); <> };
+ok t_cmp($startup, qr{\[cors:info\].*mod_cors: <Location /observe/star> in the main server: CORSMaxAge 9000 at \S+extra\.conf:\d+ is shortened by WebKit \(Safari\) to 600 s, Chromium to 7200 s},
+         'start-up: the engines that cap CORSMaxAge 9000');
+
+# A front controller's internal redirect: the log names the browser's URL.
+$start = log_size();
+$res = get_from '/observe/fc/items', 'https://fc-evil.example';
+ok t_cmp($res->code, 200, 'the rewritten URL answers');
+ok t_cmp(log_since($start, qr/fc-evil/), qr{CORS request refused for GET /observe/fc/items: origin 'https://fc-evil\.example'},
+         'the refusal names the URL the browser asked for, not the rewrite\'s target');
 
 # ---- Timing-Allow-Origin ---------------------------------------------------------------------
 $res = get_from '/observe/recipe/data.txt', $app;
