@@ -13,6 +13,18 @@
 #   - SetHandler cors-metrics answers 404 where CORSHandlers is not On (a location without
 #     it, one with CORSHandlers Off, an .htaccess with SetHandler); CORSHandlers On in an
 #     .htaccess is refused (500, with an error-log line);
+#   - the origin sources' counters (mod_cors_source_lookups_total), by exact deltas, in each
+#     server: a file lookup for each request with a well-formed Origin at a location with
+#     CORSAllowOriginFile; at one with CORSAllowOriginMap (an SDBM file), on connections of
+#     their own, a cache miss and a dbm lookup for an origin new to its process and a hit for
+#     each repeat, and over connections at once a hit or a miss each, a dbm lookup per miss;
+#     CORSDebug's X-CORS-Reason names the kind of source, never its path; the error log's
+#     cors:info refusal line names the source that said no;
+#   - the DBM file made unreadable while the server runs: its origin is refused without
+#     Access-Control-Allow-Origin (Cache-Control: no-store), noted and counted
+#     refused-unavailable, counted a dbm failure, the refusal line ends with what opening the
+#     DBM said, X-CORS-Reason says "the origin map could not be read now"; readable again,
+#     the origin is allowed again;
 #   - a throwaway Prometheus (Debian's prometheus, downloaded and unpacked under build/, never
 #     installed; the part is skipped when it cannot be had, a failure in CI) scraping both servers every second finds
 #     the mix's totals: sum by (outcome) (mod_cors_requests_total); the answer is printed.
@@ -49,6 +61,8 @@ skip_unless_ci() {
 }
 
 app=https://app.example
+file_origin=https://f.example     # the one origin of each server's origin file
+dbm_origin=https://d.example      # ... and of its DBM file
 # The outcomes /metrics names, in the order the tables below show them.
 outcomes="allowed preflight refused-origin refused-method refused-header refused-unavailable \
 report-allowed report-preflight report-refused-origin report-refused-method \
@@ -65,6 +79,13 @@ server() {
         mkdir -p "$d/www/$sub"
         echo "$sub data" > "$d/www/$sub/x"
     done
+    mkdir -p "$d/www/file" "$d/www/dbm" "$d/src"
+    echo "file data" > "$d/www/file/x"
+    echo "dbm data" > "$d/www/dbm/x"
+    echo "dbm data" > "$d/www/dbm/down"
+    # The origin sources: an origin file and an SDBM file, one origin each.
+    echo "$file_origin" > "$d/src/origins.txt"
+    printf '%s 1\n' "$dbm_origin" | httxt2dbm -f SDBM -i - -o "$d/src/origins" > /dev/null
     printf 'SetHandler cors-metrics\n' > "$d/www/ht-handler/.htaccess"
     printf 'CORSHandlers On\n' > "$d/www/ht-on/.htaccess"
     {
@@ -112,6 +133,16 @@ server() {
     CORSAllowOrigin $app
     CORSAllowMethods GET PUT
     CORSReportOnly On
+</Location>
+<Location /file>
+    CORSAllowOriginFile $d/src/origins.txt
+    CORSDebug On
+    LogLevel cors:info
+</Location>
+<Location /dbm>
+    CORSAllowOriginMap dbm=sdbm:$d/src/origins
+    CORSDebug On
+    LogLevel cors:info
 </Location>
 <VirtualHost 127.0.0.1:$p>
     ServerName a.test
@@ -431,6 +462,245 @@ EOF
     stop_prometheus
 }
 prometheus_part
+
+# ---- origin sources: an origin file and a DBM file ---------------------------------------
+# (after Prometheus, whose sums are the mix's alone.)  mod_cors_source_lookups_total counts
+# every look-up in an origin file, and for a DBM file each answer its per-process memo gave
+# (cache hit) or did not (cache miss: the DBM itself was asked, dbm lookup); so on a connection
+# of its own (one process) an origin never asked before is one miss, and each repeat a hit.
+
+src_rows="cache/hit cache/miss file/lookup file/failure dbm/lookup dbm/failure query/query \
+query/failure query/budget"
+# sources FILE: "SOURCE/RESULT VALUE" for each mod_cors_source_lookups_total sample of FILE.
+sources() {
+    perl -ne '
+        next unless /^mod_cors_source_lookups_total\{(.*)\}\s+(\S+)/;
+        my ($labels, $v) = ($1, $2);
+        my %l = $labels =~ /(\w+)="((?:[^"\\]|\\.)*)"/g;
+        print "$l{source}/$l{result} $v\n";' "$1"
+}
+# src_delta BEFORE AFTER: "SOURCE/RESULT N" for every row, what AFTER counts more than BEFORE
+# ("absent" for a row AFTER does not show).
+src_delta() {
+    { sources "$1" | sed 's/^/b /'; sources "$2" | sed 's/^/a /'; } | awk -v list="$src_rows" '
+        $1 == "b" { b[$2] = $3 } $1 == "a" { a[$2] = $3 }
+        END { k = split(list, r, " ")
+              for (i = 1; i <= k; i++) print r[i], ((r[i] in a) ? a[r[i]] - b[r[i]] : "absent") }'
+}
+# want_src ROW=N...: the rows as src_delta prints them, N for the rows given, 0 for the others.
+want_src() {
+    printf '%s\n' "$@" | awk -v list="$src_rows" -F= '
+        { n[$1] = $2 }
+        END { k = split(list, r, " "); for (i = 1; i <= k; i++) print r[i], n[r[i]] + 0 }'
+}
+# req_delta BEFORE AFTER HOST: "OUTCOME N" for each outcome HOST's count grew by (N > 0).
+req_delta() {
+    { got_table "$1" "$3" | sed 's/^/b /'; got_table "$2" "$3" | sed 's/^/a /'; } | awk '
+        $1 == "b" { b[$2] = $3 } $1 == "a" { a[$2] = $3; o[++k] = $2 }
+        END { for (i = 1; i <= k; i++) if (a[o[i]] != b[o[i]]) print o[i], a[o[i]] - b[o[i]] }'
+}
+# snap SERVER NAME: the server's /metrics now, in $root/src-SERVER-NAME.
+snap() {
+    eval "_p=\$port_$1"
+    curl -s -o "$root/src-$1-$2" --max-time 10 "http://127.0.0.1:$_p/metrics" || : > "$root/src-$1-$2"
+}
+# ask PORT HOST PATH ORIGIN N [CURL ARGS...]: N requests on one connection (so to one process),
+# Origin ORIGIN ("-": none); prints "STATUS ACAO" ("-": none) for each answer and leaves the
+# last answer's header in $ask_out ($root/h unless set).
+ask() {
+    _port=$1 _host=$2 _path=$3 _origin=$4 _n=$5 _out=${ask_out:-$root/h}
+    shift 5
+    set -- -s -D "$_out.all" --max-time 10 --resolve "$_host:$_port:127.0.0.1" "$@"
+    [ "$_origin" = - ] || set -- "$@" -H "Origin: $_origin"
+    _i=0
+    while [ $_i -lt "$_n" ]; do
+        set -- "$@" -o /dev/null "http://$_host:$_port$_path"
+        _i=$((_i + 1))
+    done
+    curl "$@" || : > "$_out.all"
+    tr -d '\r' < "$_out.all" | awk -v last="$_out" '
+        /^HTTP\// { if (n++) print st, (v == "" ? "-" : v); st = $2; v = ""; printf "" > last }
+        tolower($0) ~ /^access-control-allow-origin:/ { v = $2 }
+        { print >> last }
+        END { if (n) print st, (v == "" ? "-" : v); else print "none -" }'
+}
+# header NAME: the value of header NAME in $root/h ("" when absent).
+header() {
+    awk -v n="$1" 'index(tolower($0), tolower(n) ": ") == 1 {
+        print substr($0, length(n) + 3) }' "$root/h"
+}
+# logged SERVER REGEX N: waits (5 s at most) until N lines of the access log have a URL
+# matching REGEX.
+logged() {
+    eval "_d=\$dir_$1"
+    _i=0
+    while [ "$(awk -v re="$2" '$6 ~ re' "$_d/access_log" | wc -l)" -lt "$3" ] && [ $_i -lt 50 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+}
+# refusals SERVER OFFSET TEXT N: the cors:info lines of the error log after byte OFFSET that
+# have TEXT, without their prefix, once N are there (5 s at most), as "COUNT LINE" lines.
+refusals() {
+    eval "_d=\$dir_$1"
+    _i=0
+    while :; do
+        _l=$(tail -c +$(($2 + 1)) "$_d/error_log" | grep -F "[cors:info]" | grep -F -- "$3" || true)
+        if [ "$(printf '%s' "$_l" | grep -c '' || true)" -ge "$4" ] || [ $_i -ge 50 ]; then break; fi
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    printf '%s\n' "$_l" | sed 's/^.*\] //' | sort | uniq -c | sed 's/^ *//'
+}
+# notes SERVER REGEX: "HOST NOTE COUNT" for the access log's lines whose URL matches REGEX.
+notes() {
+    eval "_d=\$dir_$1"
+    awk -v re="$2" '$6 ~ re { n[$2 " " $3]++ } END { for (k in n) print k, n[k] }' \
+        "$_d/access_log" | sort
+}
+
+for s in pf ev; do
+    eval "d=\$dir_$s p=\$port_$s"
+    a="a.test:$p" b="b.test:$p"
+
+    # -- the origin file: each look-up counted, and only look-ups.
+    snap "$s" file0
+    got=$(ask "$p" a.test /file/x "$file_origin" 1; ask "$p" a.test /file/x "$file_origin" 2
+          ask "$p" a.test /file/x "$file_origin" 1 -X OPTIONS -H "Access-Control-Request-Method: GET"
+          ask "$p" a.test /file/x - 1)
+    check "$s: /file: $file_origin, listed in the origin file, is allowed (3 requests, a preflight; 1 without Origin)" \
+        "200 $file_origin
+200 $file_origin
+200 $file_origin
+204 $file_origin
+200 -" "$got"
+    off=$(wc -c < "$d/error_log")
+    got=$(ask "$p" b.test /file/x https://nope.example 2)
+    reason=$(header X-CORS-Reason)
+    got="$got
+$(ask "$p" b.test /file/x null 1)"
+    check "$s: /file: https://nope.example (twice) and null are refused" "200 -
+200 -
+200 -" "$got"
+    like "$s: /file: X-CORS-Reason (CORSDebug On) says the origin is not in the origin file" \
+        "^origin 'https://nope\.example' is not in the origin file \(" "$reason"
+    check "$s: ... and does not name its path" "" "$(printf '%s\n' "$reason" | grep -F "$d" || true)"
+    snap "$s" file1
+    check "$s: /file: source counts: a file lookup per request with a well-formed Origin (6 of 8)" \
+        "$(want_src file/lookup=6)" "$(src_delta "$root/src-$s-file0" "$root/src-$s-file1")"
+    check "$s: /file: a.test counts 3 allowed, 1 preflight" "allowed 3
+preflight 1" "$(req_delta "$root/src-$s-file0" "$root/src-$s-file1" "$a")"
+    check "$s: /file: b.test counts 3 refused-origin" "refused-origin 3" \
+        "$(req_delta "$root/src-$s-file0" "$root/src-$s-file1" "$b")"
+    logged "$s" '^/file/' 8
+    check "$s: /file: the access log notes (%{cors}n) the 8 requests" "a.test - 1
+a.test allowed 3
+a.test preflight 1
+b.test refused-origin 3" "$(notes "$s" '^/file/')"
+    check "$s: /file: the error log's refusal lines (2) name the origin file" \
+        "2 CORS request refused for GET /file/x: origin 'https://nope.example' is not in CORSAllowOriginFile $d/src/origins.txt (nor allowed by the policy's other items), so no 'Access-Control-Allow-Origin' header is sent" \
+        "$(refusals "$s" "$off" "origin 'https://nope.example'" 2)"
+
+    # -- the DBM file: on connections of their own, a known count of misses and hits.
+    snap "$s" dbm0
+    got=$(ask "$p" a.test /dbm/x "$dbm_origin" 3
+          ask "$p" b.test /dbm/x https://nope.example 2
+          for i in 1 2 3 4; do ask "$p" a.test /dbm/x "https://n$i.example" 1; done)
+    reason=$(header X-CORS-Reason)
+    check "$s: /dbm: $dbm_origin, listed in the DBM file, is allowed (3 on one connection); 6 others refused" \
+        "200 $dbm_origin
+200 $dbm_origin
+200 $dbm_origin
+200 -
+200 -
+200 -
+200 -
+200 -
+200 -" "$got"
+    like "$s: /dbm: X-CORS-Reason says the origin is not in the origin map" \
+        "^origin 'https://n4\.example' is not in the origin map \(" "$reason"
+    check "$s: ... and does not name its path" "" "$(printf '%s\n' "$reason" | grep -F "$d" || true)"
+    snap "$s" dbm1
+    check "$s: /dbm: source counts: 6 origins new to their process (misses, DBM look-ups), 3 repeats on a connection (hits)" \
+        "$(want_src cache/hit=3 cache/miss=6 dbm/lookup=6)" \
+        "$(src_delta "$root/src-$s-dbm0" "$root/src-$s-dbm1")"
+    check "$s: /dbm: a.test counts 3 allowed, 4 refused-origin" "allowed 3
+refused-origin 4" "$(req_delta "$root/src-$s-dbm0" "$root/src-$s-dbm1" "$a")"
+    check "$s: /dbm: b.test counts 2 refused-origin" "refused-origin 2" \
+        "$(req_delta "$root/src-$s-dbm0" "$root/src-$s-dbm1" "$b")"
+
+    # The same origin over 8 connections at once: which process answers each, and whether it
+    # had the answer already, is the server's business; each is one hit or one miss, and each
+    # miss one DBM look-up.
+    for i in 1 2 3 4 5 6 7 8; do
+        if [ $((i % 2)) -eq 0 ]; then h=a.test; else h=b.test; fi
+        ask_out="$root/par.$i.h" ask "$p" "$h" /dbm/x "$dbm_origin" 1 > "$root/par.$i" &
+    done
+    wait
+    got=$(cat "$root"/par.[0-9] | sort | uniq -c | sed 's/^ *//')
+    rm -f "$root"/par.*
+    check "$s: /dbm: 8 connections at once from $dbm_origin are allowed" "8 200 $dbm_origin" "$got"
+    snap "$s" dbm2
+    delta=$(src_delta "$root/src-$s-dbm1" "$root/src-$s-dbm2")
+    hits=$(printf '%s\n' "$delta" | awk '$1 == "cache/hit" { print $2 }')
+    misses=$(printf '%s\n' "$delta" | awk '$1 == "cache/miss" { print $2 }')
+    echo "# $s: the 8 connections: $hits cache hits, $misses misses"
+    check "$s: /dbm: ... and counted once each, a hit or a miss, each miss a DBM look-up" \
+        "cache/hit+miss 8
+dbm/lookup=cache/miss yes
+others 0" "$(printf '%s\n' "$delta" | awk '
+        { n[$1] = $2 }
+        END { print "cache/hit+miss", n["cache/hit"] + n["cache/miss"]
+              print "dbm/lookup=cache/miss", (n["dbm/lookup"] == n["cache/miss"] ? "yes" : "no: " n["dbm/lookup"] " and " n["cache/miss"])
+              o = 0; for (r in n) if (r != "cache/hit" && r != "cache/miss" && r != "dbm/lookup" && n[r] != 0) o = o " " r "=" n[r]
+              print "others", o }')"
+
+    # -- the DBM file unreadable while the server runs: looked at again within a second, it
+    # cannot be opened; the origins it listed are refused-unavailable, the log says why.
+    chmod 000 "$d/src/origins.dir" "$d/src/origins.pag"
+    sleep 1.2
+    snap "$s" down0
+    off=$(wc -c < "$d/error_log")
+    got="" reasons="" nostore=""
+    for h in a.test a.test b.test; do
+        got="$got$(ask "$p" "$h" /dbm/down "$dbm_origin" 1)
+"
+        reasons="$reasons$(header X-CORS-Reason)
+"
+        nostore="$nostore$(header Cache-Control)
+"
+    done
+    check "$s: /dbm, its DBM file unreadable: $dbm_origin gets no Access-Control-Allow-Origin (3 requests)" \
+        "200 -
+200 -
+200 -" "$(printf '%s' "$got")"
+    check "$s: ... X-CORS-Reason says the origin map could not be read now" \
+        "3 origin '$dbm_origin' is refused: the origin map could not be read now (it is refused until it can: the error log says why)" \
+        "$(printf '%s' "$reasons" | sort | uniq -c | sed 's/^ *//')"
+    check "$s: ... and does not name its path" "" "$(printf '%s' "$reasons" | grep -F "$d" || true)"
+    check "$s: ... each with Cache-Control: no-store" "3 no-store" \
+        "$(printf '%s' "$nostore" | sort | uniq -c | sed 's/^ *//')"
+    snap "$s" down1
+    check "$s: ... source counts: 3 dbm failures, nothing else" "$(want_src dbm/failure=3)" \
+        "$(src_delta "$root/src-$s-down0" "$root/src-$s-down1")"
+    check "$s: ... a.test counts 2 refused-unavailable" "refused-unavailable 2" \
+        "$(req_delta "$root/src-$s-down0" "$root/src-$s-down1" "$a")"
+    check "$s: ... b.test counts 1 refused-unavailable" "refused-unavailable 1" \
+        "$(req_delta "$root/src-$s-down0" "$root/src-$s-down1" "$b")"
+    logged "$s" '^/dbm/down$' 3
+    check "$s: ... the access log notes (%{cors}n) them refused-unavailable" "a.test refused-unavailable 2
+b.test refused-unavailable 1" "$(notes "$s" '^/dbm/down$')"
+    dbm_said="CORSAllowOriginMap dbm=sdbm:$d/src/origins cannot be opened as a sdbm DBM file (Permission denied)"
+    check "$s: ... the error log's refusal lines (3) end with what the DBM said" \
+        "3 CORS request refused for GET /dbm/down: origin '$dbm_origin' is refused: CORSAllowOriginMap dbm=sdbm:$d/src/origins cannot answer now (it is refused until it can: the error log says why); it said: $dbm_said" \
+        "$(refusals "$s" "$off" " /dbm/down: " 3)"
+
+    # -- readable again: allowed again once the file has been looked at again.
+    chmod 644 "$d/src/origins.dir" "$d/src/origins.pag"
+    sleep 1.2
+    check "$s: /dbm, its DBM file readable again: $dbm_origin is allowed again" "200 $dbm_origin" \
+        "$(ask "$p" a.test /dbm/x "$dbm_origin" 1)"
+done
 
 # ---- a restart starts the counts at 0 ----------------------------------------------------
 # (last: Prometheus would read it as a counter reset).  A graceful restart: the parent stays,
