@@ -334,18 +334,18 @@ static void apply_answer(request_rec *r, const cors_policy *pol, const cors_answ
         add_if(r->headers_out, "Access-Control-Allow-Private-Network",
                ans->allow_private_network);
     }
+    else if (ans->refusal != CORS_REFUSED_NONE && pol->debug == 1) {
+        /* What a response may say: CORSDebug may be a customer's, in an .htaccess file,
+         * where the admin's regexes and source names (an SQL text, a path) are not theirs. */
+        apr_table_setn(r->headers_out, CORS_DEBUG_HEADER,
+                       cors_answer_reason_public(r->pool, ans));
+    }
     if (pol->timing == 1) {
         /* Resource Timing's allowance is the policy's too where it is asked for: a
          * backend's own is replaced by the decision, as the Access-Control-* headers are. */
         apr_table_unset(r->headers_out, "Timing-Allow-Origin");
         apr_table_unset(r->err_headers_out, "Timing-Allow-Origin");
         add_if(r->headers_out, "Timing-Allow-Origin", ans->timing_allow_origin);
-    }
-    else if (ans->refusal != CORS_REFUSED_NONE && pol->debug == 1) {
-        /* What a response may say: CORSDebug may be a customer's, in an .htaccess file,
-         * where the admin's regexes and source names (an SQL text, a path) are not theirs. */
-        apr_table_setn(r->headers_out, CORS_DEBUG_HEADER,
-                       cors_answer_reason_public(r->pool, ans));
     }
     /* A refusal because an origin source could not answer (its database down, its budget
      * spent) holds for now only: a shared cache must not keep it as the answer for this

@@ -187,7 +187,8 @@ static void list(view *v, const char *name, const cors_set *set, const char *non
 /* Conditions a lookup cannot set                                                            */
 
 /* What an <If> reads of the request that cors-info cannot give the lookup: the asker's
- * address, identity, connection and headers other than Origin, and the time.  The lookup
+ * address, identity, connection and headers other than Origin, the time, and what differs
+ * in any lookup (no query string; IS_SUBREQ true).  The lookup
  * carries the origin and method asked about; these stay the asker's own.  Variables are
  * matched as ap_expr writes them (%{NAME}, case and all), so a URL in a string is no match. */
 static int reads_asker(const char *expr)
@@ -196,6 +197,7 @@ static int reads_asker(const char *expr)
         "%{REMOTE_", "%{CONN_REMOTE", "%{HTTPS}", "%{SSL_", "%{HTTP_USER_AGENT}",
         "%{HTTP_REFERER}", "%{HTTP_COOKIE}", "%{HTTP_ACCEPT}", "%{HTTP_FORWARDED}", "%{TIME",
         "%{AUTH_TYPE}", "%{REQUEST_SCHEME}", "%{THE_REQUEST}", "%{IPV6}", "%{ENV:", "%{env:",
+        "%{QUERY_STRING}", "%{IS_SUBREQ}", "%{REMOTE_USER}",
         "-ipmatch", "-R ", "-R\t", NULL
     };
     static const char *const header_functions[] = {
@@ -264,43 +266,79 @@ static int is_if(const ap_directive_t *d)
 
 /* The <If>, <ElseIf> whose branch holds CORS lines (or is followed by an <Else> that does)
  * and whose condition reads the asker: their branch in the answer is the asker's. */
-static void asker_conditions(view *v, const ap_directive_t *tree)
+/* Whether d is a <VirtualHost> other than the one serving s: its sections never apply. */
+static int other_virtual_host(const ap_directive_t *d, const server_rec *s)
+{
+    return strcasecmp(d->directive, "<VirtualHost") == 0
+           && !(s->is_virtual && s->defn_name && d->filename
+                && strcmp(s->defn_name, d->filename) == 0
+                && (int)s->defn_line_number == d->line_num);
+}
+
+/* The node after d's subtree, within the whole tree. */
+static const ap_directive_t *past_subtree(const ap_directive_t *d)
+{
+    while (d && !d->next) {
+        d = d->parent;
+    }
+    return d ? d->next : NULL;
+}
+
+/* One <If> or <ElseIf> whose branch (or the <Else> after it) holds CORS lines and whose
+ * condition the lookup cannot give: its branch in the answer is the asker's. */
+static void say_condition(view *v, const ap_directive_t *d)
 {
     apr_pool_t *p = v->r->pool;
-    const ap_directive_t *d;
+    const ap_directive_t *chain;
+    const char *where, *cond;
+    int cors = 0;
 
-    for (d = tree; d; d = tree_next(d, NULL)) {
-        const ap_directive_t *chain;
-        int cors = 0;
-        if (!is_if(d) || strcasecmp(d->directive, "<Else") == 0 || !reads_asker(d->args)) {
+    if (!is_if(d) || strcasecmp(d->directive, "<Else") == 0 || !reads_asker(d->args)) {
+        return;
+    }
+    for (chain = d; chain && is_if(chain) && !cors; chain = chain->next) {
+        if (chain != d && strcasecmp(chain->directive, "<If") == 0) {
+            break;              /* the next chain */
+        }
+        cors = holds_cors_lines(chain);
+    }
+    if (!cors) {
+        return;
+    }
+    where = apr_psprintf(p, "%s:%d", d->filename, d->line_num);
+    cond = apr_pstrcat(p, d->directive, " ", d->args, (char *)NULL);
+    if (v->json) {
+        ap_rprintf(v->r, "%s\n    {\"condition\": %s, \"where\": %s}", v->items ? "," : "",
+                   json_string(p, cond), json_string(p, where));
+    }
+    else {
+        ap_rprintf(v->r, "  %-50s %s\n", plain(p, cond), plain(p, where));
+    }
+    v->items++;
+}
+
+/* The conditions of the configuration that apply on the virtual host serving the asker: the
+ * main server's and its own, never another host's. */
+static void asker_conditions(view *v, const ap_directive_t *tree)
+{
+    const ap_directive_t *d = tree;
+
+    while (d) {
+        if (other_virtual_host(d, v->r->server)) {
+            d = past_subtree(d);
             continue;
         }
-        for (chain = d; chain && is_if(chain) && !cors; chain = chain->next) {
-            cors = holds_cors_lines(chain);
-            if (chain != d && strcasecmp(chain->directive, "<If") == 0) {
-                break;          /* the next chain */
-            }
-        }
-        if (cors) {
-            const char *where = apr_psprintf(p, "%s:%d", d->filename, d->line_num);
-            const char *cond = apr_pstrcat(p, d->directive, " ", d->args, (char *)NULL);
-            if (v->json) {
-                ap_rprintf(v->r, "%s\n    {\"condition\": %s, \"where\": %s}",
-                           v->items ? "," : "", json_string(p, cond), json_string(p, where));
-            }
-            else {
-                ap_rprintf(v->r, "  %-50s %s\n", plain(p, cond), plain(p, where));
-            }
-            v->items++;
-        }
+        say_condition(v, d);
+        d = tree_next(d, NULL);
     }
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* The decision for the origin asked about                                                   */
 
-static void decision(view *v, const char *name, const cors_answer *ans, int preflight,
-                     int last)
+/* name: the JSON key; label: what a person reads. */
+static void decision(view *v, const char *name, const char *label, const cors_answer *ans,
+                     int preflight, int last)
 {
     apr_pool_t *p = v->r->pool;
     const char *outcome = cors_answer_outcome(ans, preflight);
@@ -309,16 +347,18 @@ static void decision(view *v, const char *name, const cors_answer *ans, int pref
     if (v->json) {
         ap_rprintf(v->r, "    %s: {\"outcome\": %s, \"allow_origin\": %s, "
                    "\"allow_credentials\": %s, \"allow_methods\": %s, \"allow_headers\": %s, "
-                   "\"expose_headers\": %s, \"max_age\": %s, \"vary_origin\": %s, "
+                   "\"expose_headers\": %s, \"max_age\": %s, \"timing_allow_origin\": %s, "
+                   "\"vary_origin\": %s, "
                    "\"decided_by\": %s, \"reason\": %s}%s\n", json_string(p, name),
                    json_string(p, outcome), json_string(p, ans->allow_origin),
                    json_string(p, ans->allow_credentials), json_string(p, ans->allow_methods),
                    json_string(p, ans->allow_headers), json_string(p, ans->expose_headers),
-                   json_string(p, ans->max_age), ans->vary ? "true" : "false",
+                   json_string(p, ans->max_age), json_string(p, ans->timing_allow_origin),
+                   ans->vary ? "true" : "false",
                    json_string(p, ans->source), json_string(p, reason), last ? "" : ",");
         return;
     }
-    ap_rprintf(v->r, "  %-20s %s\n", apr_pstrcat(p, name, ":", (char *)NULL), outcome);
+    ap_rprintf(v->r, "  %-20s %s\n", apr_pstrcat(p, label, ":", (char *)NULL), outcome);
     if (ans->allowed) {
         ap_rprintf(v->r, "    Access-Control-Allow-Origin: %s\n", plain(p, ans->allow_origin));
         if (ans->allow_credentials) {
@@ -332,8 +372,16 @@ static void decision(view *v, const char *name, const cors_answer *ans, int pref
             ap_rprintf(v->r, "    Access-Control-Allow-Headers: %s\n",
                        plain(p, ans->allow_headers));
         }
+        if (ans->expose_headers || ans->expose_filter) {
+            ap_rprintf(v->r, "    Access-Control-Expose-Headers: %s\n", ans->expose_filter
+                       ? "(the response's own headers, less those removed)"
+                       : plain(p, ans->expose_headers));
+        }
         if (ans->max_age) {
             ap_rprintf(v->r, "    Access-Control-Max-Age: %s\n", ans->max_age);
+        }
+        if (ans->timing_allow_origin) {
+            ap_rprintf(v->r, "    Timing-Allow-Origin: %s\n", plain(p, ans->timing_allow_origin));
         }
     }
     if (ans->vary) {
@@ -369,9 +417,10 @@ static void decide(view *v, request_rec *sub, const cors_policy *pol, const char
     else {
         ap_rprintf(v->r, "\nthe decision for origin %s:\n", plain(v->r->pool, origin));
     }
-    decision(v, "request", &actual, 0, 0);
-    decision(v, apr_pstrcat(v->r->pool, "preflight for ", method, headers ? " with " : "",
-                            headers ? headers : "", (char *)NULL), &preflight, 1, 1);
+    decision(v, "request", "request", &actual, 0, 0);
+    decision(v, "preflight", apr_pstrcat(v->r->pool, "preflight for ", method,
+                                         headers ? " with " : "", headers ? headers : "",
+                                         (char *)NULL), &preflight, 1, 1);
     if (v->json) {
         ap_rputs("  },\n", v->r);
     }
@@ -497,8 +546,9 @@ int cors_info_answer(request_rec *r)
         ap_rputs("  \"asker_conditions\": [", r);
     }
     else {
-        ap_rputs("\nconditions that read the asker's own request (their branch above is "
-                 "this request's):\n", r);
+        ap_rputs("\nconditions a lookup cannot give as the browser's request would (the "
+                 "asker's address and other headers, the query string, the time): their "
+                 "branch above is this request's:\n", r);
     }
     asker_conditions(&v, ap_conftree);
     if (v.json) {

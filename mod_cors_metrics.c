@@ -31,6 +31,8 @@ struct cors_metrics {
                                          * kinds x results (source_slot) */
     int servers;
     const char **labels;                /* "NAME:PORT" per slot, escaped for a label value */
+    int *series;                        /* per slot: the first slot of the same label, where
+                                         * hosts of one name and port are summed */
     apr_time_t started;
 };
 
@@ -115,7 +117,7 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
     apr_size_t size;
     apr_status_t rv;
     server_rec *vs;
-    apr_hash_t *seen;
+    apr_hash_t *seen, *firsts;
     int i = 0;
 
     for (vs = s; vs; vs = vs->next) {
@@ -131,12 +133,15 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
     m->counts = apr_shm_baseaddr_get(shm);
     memset(m->counts, 0, size);
     m->labels = apr_palloc(pconf, sizeof(const char *) * (apr_size_t)m->servers);
+    m->series = apr_palloc(pconf, sizeof(int) * (apr_size_t)m->servers);
     seen = apr_hash_make(ptemp);
+    firsts = apr_hash_make(ptemp);
     for (vs = s; vs; vs = vs->next, i++) {
         cors_server_conf *sconf = ap_get_module_config(vs->module_config, &cors_module);
         /* A virtual host without a line of this module shares the main server's record
          * (httpd merges only what a host sets): give it one of its own for its place. */
         const void **key = apr_palloc(ptemp, sizeof(*key));
+        int *first;
         *key = sconf;
         if (apr_hash_get(seen, key, sizeof(*key))) {
             sconf = apr_pmemdup(pconf, sconf, sizeof(*sconf));
@@ -146,6 +151,12 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
         apr_hash_set(seen, key, sizeof(*key), "");
         sconf->slot = i;
         m->labels[i] = server_label(pconf, vs);
+        first = apr_hash_get(firsts, m->labels[i], APR_HASH_KEY_STRING);
+        if (!first) {
+            first = apr_pmemdup(ptemp, &i, sizeof(i));
+            apr_hash_set(firsts, m->labels[i], APR_HASH_KEY_STRING, first);
+        }
+        m->series[i] = *first;
     }
     m->started = apr_time_now();
     return m;
@@ -194,35 +205,26 @@ static apr_uint64_t source_count(const cors_metrics *m, size_t row)
                                             (int)source_rows[row].result)]);
 }
 
-/* Two virtual hosts of the same name and port are one series: their counts are summed where
- * the first of them is shown. */
-static int first_of_label(const cors_metrics *m, int server)
+/* Every series' counts, summed over the hosts of one name and port (where the first of them
+ * is shown), in one pass: a view costs the same per host with many hosts. */
+static apr_uint64_t *series_counts(apr_pool_t *p, const cors_metrics *m)
 {
-    int i;
+    apr_uint64_t *sum = apr_pcalloc(p, sizeof(apr_uint64_t) * outcome_slot(m->servers, 0, 0));
+    int i, o, report;
 
-    for (i = 0; i < server; i++) {
-        if (strcmp(m->labels[i], m->labels[server]) == 0) {
-            return 0;
+    for (i = 0; i < m->servers; i++) {
+        for (o = CORS_OUTCOME_NONE + 1; o < CORS_OUTCOMES; o++) {
+            for (report = 0; report <= 1; report++) {
+                sum[outcome_slot(m->series[i], o, report)] += outcome_count(m, i, o, report);
+            }
         }
     }
-    return 1;
-}
-
-static apr_uint64_t label_count(const cors_metrics *m, int server, int o, int report)
-{
-    apr_uint64_t n = 0;
-    int i;
-
-    for (i = server; i < m->servers; i++) {
-        if (i == server || strcmp(m->labels[i], m->labels[server]) == 0) {
-            n += outcome_count(m, i, o, report);
-        }
-    }
-    return n;
+    return sum;
 }
 
 int cors_metrics_write(request_rec *r, const cors_metrics *m)
 {
+    apr_uint64_t *sum;
     int i, o, report;
     size_t row;
 
@@ -238,8 +240,9 @@ int cors_metrics_write(request_rec *r, const cors_metrics *m)
     ap_rputs("# HELP mod_cors_requests_total CORS requests (with an Origin, where an origin "
              "list is in force) by virtual host and outcome.\n"
              "# TYPE mod_cors_requests_total counter\n", r);
+    sum = series_counts(r->pool, m);
     for (i = 0; i < m->servers; i++) {
-        if (!first_of_label(m, i)) {
+        if (m->series[i] != i) {
             continue;
         }
         for (report = 0; report <= 1; report++) {
@@ -247,7 +250,7 @@ int cors_metrics_write(request_rec *r, const cors_metrics *m)
                 ap_rprintf(r, "mod_cors_requests_total{server=\"%s\",outcome=\"%s\"} %"
                            APR_UINT64_T_FMT "\n", m->labels[i],
                            cors_outcome_name((cors_outcome)o, report),
-                           label_count(m, i, o, report));
+                           sum[outcome_slot(i, o, report)]);
             }
         }
     }
@@ -270,23 +273,25 @@ int cors_metrics_write(request_rec *r, const cors_metrics *m)
 int cors_metrics_status(request_rec *r, int flags)
 {
     const cors_metrics *m = cors_main_conf()->metrics;
+    apr_uint64_t *sum;
     int i, o, report;
     size_t row;
 
     if (!m) {
         return OK;
     }
+    sum = series_counts(r->pool, m);
     /* ?auto: "Key: value" lines, one key per series, as mod_ssl's and the scoreboard's. */
     if (flags & AP_STATUS_SHORT) {
         for (i = 0; i < m->servers; i++) {
-            if (!first_of_label(m, i)) {
+            if (m->series[i] != i) {
                 continue;
             }
             for (report = 0; report <= 1; report++) {
                 for (o = CORS_OUTCOME_NONE + 1; o < CORS_OUTCOMES; o++) {
                     ap_rprintf(r, "CORSRequests[%s,%s]: %" APR_UINT64_T_FMT "\n",
                                m->labels[i], cors_outcome_name((cors_outcome)o, report),
-                               label_count(m, i, o, report));
+                               sum[outcome_slot(i, o, report)]);
                 }
             }
         }
@@ -303,14 +308,14 @@ int cors_metrics_status(request_rec *r, int flags)
     }
     ap_rputs("</tr>\n", r);
     for (i = 0; i < m->servers; i++) {
-        if (!first_of_label(m, i)) {
+        if (m->series[i] != i) {
             continue;
         }
         for (report = 0; report <= 1; report++) {
             ap_rprintf(r, "<tr><td>%s%s</td>", ap_escape_html(r->pool, m->labels[i]),
                        report ? " (report-only)" : "");
             for (o = CORS_OUTCOME_NONE + 1; o < CORS_OUTCOMES; o++) {
-                ap_rprintf(r, "<td>%" APR_UINT64_T_FMT "</td>", label_count(m, i, o, report));
+                ap_rprintf(r, "<td>%" APR_UINT64_T_FMT "</td>", sum[outcome_slot(i, o, report)]);
             }
             ap_rputs("</tr>\n", r);
         }

@@ -422,9 +422,11 @@ static int query_check_config(apr_pool_t *pconf, server_rec *s)
     }
     if (!cors_cache_configured(pconf)) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "mod_cors: CORSAllowOriginQuery without "
-                     "CORSOriginCache: every request from an origin not listed otherwise "
-                     "queries the database (at most CORSOriginQueryBudget a second per "
-                     "process; the rest are refused); add CORSOriginCache shmcb");
+                     "CORSOriginCache: each process keeps its own answers (for "
+                     "CORSOriginCacheTimeout), so every process queries the database for "
+                     "each origin not listed otherwise, and again after every restart (at "
+                     "most CORSOriginQueryBudget a second per process; the rest are refused); "
+                     "add CORSOriginCache shmcb to share them");
     }
     return failed;
 }

@@ -14,13 +14,27 @@ The rules (the specification the module is held to):
   list in force is the chain of levels from the last replacing one down (for methods an
   implicit top level "GET HEAD POST").  For each item key the last occurrence in the chain
   decides whether the key allows or removes.  A removal in force wins over every allow.
-* Scalars (enable, credentials, max-age, preflight status): the last level giving one wins.
+* Scalars (enable, credentials, max-age, preflight status, report-only, timing): the last
+  level giving one wins.
 * A location is enabled by CORSEnable On, or by an origin list in force where CORSEnable
   is not Off.
 * "*" in the origin list with no origin removal in force is the fixed star: every response
   of an enabled location carries "Access-Control-Allow-Origin: *" and no Vary.  Otherwise
   an origin list in force means "Vary: Origin" on every response of an enabled location.
 * Credentials together with "*" (origin or expose) in force: the credentials are dropped.
+* CORSTimingAllowOrigin On: an actual (not preflight) response that gets an
+  Access-Control-Allow-Origin also gets "Timing-Allow-Origin" with the same value (the
+  request's Origin, or '*' under the fixed star); no other response of the location gets one,
+  and one the rest of the server set is taken away.  Off: mod_cors leaves Timing-Allow-Origin
+  alone.
+* CORSReportOnly On: the policy is decided as usual (the outcome noted, prefixed 'report-'),
+  but the response is the rest of the server's, untouched: no header added, replaced or
+  removed, no Vary, and no preflight answered (OPTIONS goes on to whatever answers it).
+* The outcome (the request note "cors", %{cors}n): '-' where no policy applies (the location
+  off, no Origin, no origin list in force); else 'allowed', 'preflight' (an allowed one),
+  'refused-origin', 'refused-method' or 'refused-header' (the first check a preflight fails,
+  in that order); under report-only the same prefixed 'report-' ('-' stays '-').  The model's
+  origin sources always answer: it never expects 'refused-unavailable'.
 
 * An origin file (CORSAllowOriginFile) allows the origins and patterns it lists.  One named by
   an .htaccess file is relative to that file's directory, and is read through no symbolic
@@ -68,6 +82,8 @@ SCALAR_DIRECTIVES = {
     'corsallowcredentials': 'credentials',
     'corsmaxage': 'maxage',
     'corspreflightstatus': 'status',
+    'corsreportonly': 'report',
+    'corstimingalloworigin': 'timing',
 }
 
 
@@ -263,7 +279,7 @@ def _parse_line(directive, args, base):
         if len(w) != 1:
             raise ConfigError('%s takes one argument' % directive)
         v = w[0]
-        if kind in ('enable', 'credentials'):
+        if kind in ('enable', 'credentials', 'report', 'timing'):
             if v.lower() not in ('on', 'off'):
                 raise ConfigError('%s: %r' % (directive, v))
             return [(kind, v.lower() == 'on', None)]
@@ -389,6 +405,7 @@ class Policy:
     def __init__(self, levels):
         """levels: entry lists in merge order (parse_level results)."""
         self.enabled, self.credentials_on, self.max_age, self.status = None, False, None, 204
+        self.report_only, self.timing = False, False
         for entries in levels:
             for kind, value, edit in entries:
                 if edit is None:
@@ -400,6 +417,10 @@ class Policy:
                         self.max_age = value
                     elif kind == 'status':
                         self.status = value
+                    elif kind == 'report':
+                        self.report_only = value
+                    elif kind == 'timing':
+                        self.timing = value
         self.origins = ListInForce(list_chain(levels, 'origins'))
         self.methods = ListInForce(list_chain(
             levels, 'methods', [('method', m, '=') for m in ALWAYS_ALLOWED]))
@@ -478,7 +499,7 @@ def explain(pol, req):
                                          if al else '')
             else:
                 o = 'allowed-by-%s' % item_kind(al[0]) if al else 'unmatched'
-    out = 'origin=' + o
+    out = ('report-only ' if pol.report_only else '') + ('timing ' if pol.timing else '') + 'origin=' + o
     if not req.is_preflight():
         return out
     m = req.acrm
@@ -580,10 +601,14 @@ class Request:
 
 
 class Answer:
-    """What mod_cors must do.  headers: lower-case name -> value, the Access-Control-* headers
-    mod_cors sends (exactly these, once each).  vary: whether 'Origin' is in Vary.
-    expose_removed: for '*' with removals, the removed names (lower case): the header's value
-    is then checked as a property, not compared.  status: for a preflight answered by mod_cors."""
+    """What mod_cors must do.  enabled: mod_cors touches the response (the location is on and
+    not report-only).  headers: lower-case name -> value, the Access-Control-* headers (and
+    Timing-Allow-Origin) mod_cors sends (exactly these, once each).  vary: whether 'Origin' is
+    in Vary.  expose_removed: for '*' with removals, the removed names (lower case): the
+    header's value is then checked as a property, not compared.  status: for a preflight
+    answered by mod_cors.  timing: mod_cors owns Timing-Allow-Origin (one the rest of the
+    server set is gone).  report: report-only in force where the location is on (nothing
+    touched; decided: what the policy would have done).  note: the outcome (%{cors}n)."""
 
     def __init__(self, enabled):
         self.enabled = enabled
@@ -592,12 +617,46 @@ class Answer:
         self.headers = {}
         self.vary = False
         self.expose_removed = None
+        self.timing = False
+        self.report = False
+        self.decided = None
+        self.note = '-'
+
+
+def outcome(pol, req):
+    """The request note "cors" where the policy is enforced (report-only prefixes it)."""
+    if not pol.enabled or req.origin is None or not pol.origins.given:
+        return '-'
+    if not pol.origin_allowed(req.origin):
+        return 'refused-origin'
+    if not req.is_preflight():
+        return 'allowed'
+    m = req.acrm
+    if len(m) > TOKEN_MAX or not is_token(m) or not pol.method_allowed(m):
+        return 'refused-method'
+    names = parse_acrh(req.acrh)
+    if names is None or not all(pol.header_allowed(n) for n in names):
+        return 'refused-header'
+    return 'preflight'
 
 
 def answer(pol, req):
+    ans = decide(pol, req)
+    ans.note = outcome(pol, req)
+    if pol.enabled and pol.report_only:
+        # decided as usual, noted 'report-...', and nothing of the response touched
+        off = Answer(False)
+        off.report, off.decided = True, ans
+        off.note = ans.note if ans.note == '-' else 'report-' + ans.note
+        return off
+    return ans
+
+
+def decide(pol, req):
     ans = Answer(pol.enabled)
     if not pol.enabled:
         return ans                      # mod_cors adds and removes nothing
+    ans.timing = pol.timing
     ans.vary = pol.vary
     allowed = pol.origins.given and req.origin is not None and pol.origin_allowed(req.origin)
     if pol.fixed_star and not req.is_preflight():
@@ -635,6 +694,8 @@ def answer(pol, req):
             ans.expose_removed = set(pol.expose.removal_keys)
     elif pol.expose.allows:
         h['access-control-expose-headers'] = ', '.join(pol.expose.allows)
+    if pol.timing:
+        h['timing-allow-origin'] = h['access-control-allow-origin']
     return ans
 
 
@@ -643,13 +704,14 @@ def browser_verdict(pol, req, credentials):
     CORS-preflight fetch) about the answer of a module that follows pol: True when the script
     may read the response (or send the request the preflight asks for), False when not, None
     where no CORS check applies (no Origin: a same-origin request or a navigation) or the
-    location is off (mod_cors adds nothing: what the browser decides is the backend's doing).
+    location is off or report-only (mod_cors adds nothing: what the browser decides is the
+    backend's doing).
     credentials: the request's credentials mode is 'include'.
 
     Derived from the policy's decisions, not from the headers answer() renders: a header the
     module (and the model) rendered so that a browser reads it otherwise than the policy
     means is caught here."""
-    if req.origin is None or not pol.enabled:
+    if req.origin is None or not pol.enabled or pol.report_only:
         return None
     if not pol.origins.given or not pol.origin_allowed(req.origin):
         return False
@@ -836,6 +898,31 @@ def selftest():
             assert not src(path).items and src(path).confined_state() != 'regular', path
     finally:
         shutil.rmtree(d)
+    # report-only and Timing-Allow-Origin: scalars, the nearer level wins
+    o = 'https://a.example'
+    pol = merge([L('CORSAllowOrigin https://a.example', 'CORSReportOnly On', 'CORSTimingAllowOrigin On')])
+    a = answer(pol, Request('GET', o))
+    assert not a.enabled and a.report and not a.headers and a.note == 'report-allowed'
+    assert a.decided.headers['timing-allow-origin'] == o
+    assert answer(pol, Request('OPTIONS', o, 'PUT')).note == 'report-refused-method'
+    assert answer(pol, Request('GET')).note == '-'
+    pol = merge([L('CORSAllowOrigin https://a.example', 'CORSReportOnly On', 'CORSTimingAllowOrigin On'),
+                 L('CORSReportOnly off')])
+    a = answer(pol, Request('GET', o))
+    assert a.enabled and a.headers['timing-allow-origin'] == o and a.note == 'allowed'
+    a = answer(pol, Request('OPTIONS', o, 'GET', 'x-a'))
+    assert a.preflight and a.status == 403 and 'timing-allow-origin' not in a.headers
+    assert a.note == 'refused-header'
+    assert answer(pol, Request('GET', 'https://b.example')).note == 'refused-origin'
+    a = answer(merge([L('CORSAllowOrigin *', 'CORSTimingAllowOrigin On')]), Request('GET'))
+    assert a.headers['timing-allow-origin'] == '*' and a.note == '-'
+    assert not answer(merge([L('CORSEnable Off', 'CORSReportOnly On')]), Request('GET', o)).report
+    for bad in ('CORSReportOnly yes', 'CORSTimingAllowOrigin 1'):
+        try:
+            parse_level(L(bad))
+            raise AssertionError('%s must be refused' % bad)
+        except ConfigError:
+            pass
     for bad in ('CORSAllowMethods GET +PUT', 'CORSAllowOrigin -*', 'CORSAllowMethods -GET', 'CORSAllowMethods TRACE'):
         try:
             parse_level(L(bad))

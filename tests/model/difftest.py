@@ -24,8 +24,18 @@ its directory a link) and back into a plain file.  Each process looks at an orig
 most once a second: the requests after such a change come SETTLE (1.1) s after it, the wait
 spent on the static cases and the other scenarios.
 
-For every request: the Access-Control-* headers, Vary and a preflight's status must be the
-model's; no answer to a scenario's request may be a 500; and the browser's verdict (fetch_judge.judge) on the
+Levels also carry CORSReportOnly and CORSTimingAllowOrigin (On and Off) now and then; two
+sites of a batch have more report-only lines (and one tree report-only), two sites that are
+on have Timing-Allow-Origin On throughout.
+
+For every request: the Access-Control-* headers, Timing-Allow-Origin (the site's own, set by
+"Header always set" on some sites, stays where CORSTimingAllowOrigin is not On), Vary and a
+preflight's status must be the model's; no X-CORS-Reason; the outcome in %{cors}n (logged
+beside the request's X-Model-Case id) must be the model's; under report-only the answer must
+be the rest of the server's (the site's own headers, no Vary, no 204) and the same as the
+answer to the same request sent again without Origin and Access-Control-Request-* (an
+ordinary request mod_cors decides nothing about: status and every header but Date alike);
+no answer to a scenario's request may be a 500; and the browser's verdict (fetch_judge.judge) on the
 module's answer must be cors_model.browser_verdict, what the policy says a browser decides
 (a 'fetch' disagreement; 'model-fetch' where the model's own headers would be read
 otherwise: a fault of the model).  Not judged: requests without Origin (no CORS check in a
@@ -72,7 +82,16 @@ MISSING = 'nofile.txt'
 QUERIES = ['', 'sel=a', 'sel=b']
 GEN_HEADERS = ['X-Gen-A', 'X-Gen-B']          # set by "Header always set" on every site
 LEFTOVER = [('Access-Control-Allow-Origin', 'https://leftover.example'),
-            ('Access-Control-Expose-Headers', 'X-Leftover')]
+            ('Access-Control-Expose-Headers', 'X-Leftover'),
+            ('Timing-Allow-Origin', 'https://leftover.example')]
+# the headers mod_cors owns (adds, replaces, removes), compared exactly: Timing-Allow-Origin
+# only where CORSTimingAllowOrigin is On (elsewhere the site's own stays)
+OWNED_PREFIX = 'access-control-'
+TAO = 'timing-allow-origin'
+NOTE_HEADER = 'X-Model-Case'       # each request's id, logged beside its %{cors}n
+NOTES_LOG = 'notes_log'
+# never different between a request and the same one sent again
+UNSTABLE = ('date', 'keep-alive', 'connection')
 # httpd drops these from a 304 after mod_cors has seen them: naming them exposes nothing
 STRIPPED_ON_304 = ('content-length', 'content-type', 'content-encoding', 'transfer-encoding',
                    'content-range', 'content-language')
@@ -112,7 +131,8 @@ EXPOSE_ITEMS = ['X-Gen-A', 'X-Gen-B', 'X-Request-Id', 'Content-Type']
 HT_ORIGIN_FILES = ['origins.txt', 'lists/o.txt']    # beside each .htaccess file
 # How often a level has each kind of line: a site's usual values, and those of the two sites per
 # batch (chosen at random) that have more of that kind, so that every batch holds each kind.
-KNOBS = {'cred': (0.2, 0.55), 'file': (0.15, 0.45), 'regex': (0.15, 0.4), 'ht': (0.3, 0.55)}
+KNOBS = {'cred': (0.2, 0.55), 'file': (0.15, 0.45), 'regex': (0.15, 0.4), 'ht': (0.3, 0.55),
+         'report': (0.025, 0.1), 'timing': (0.12, 0.4)}
 
 
 def case_variant(rng, s):
@@ -288,6 +308,12 @@ def gen_level(rng, pools, mode, where, knobs=None):
         lines.append(('CORSMaxAge', str(rng.choice([0, 5, 600, 7200, 86400]))))
     if rng.random() < 0.1:
         lines.append(('CORSPreflightStatus', rng.choice(['200', '204'])))
+    # Report-only and Timing-Allow-Origin, at modest rates (report-only in force takes the
+    # request out of most of the checks): Off as well as On, so a nearer level turns them off.
+    if rng.random() < knobs['report']:
+        lines.append(('CORSReportOnly', rng.choice(['On', 'On', 'on', 'Off', 'off'])))
+    if rng.random() < knobs['timing']:
+        lines.append(('CORSTimingAllowOrigin', rng.choice(['On', 'On', 'On', 'Off', 'OFF'])))
     # Lines of different directives may come in any order; those of one directive keep theirs.
     order = list(range(len(lines)))
     rng.shuffle(order)
@@ -457,8 +483,22 @@ class Batch:
                     if rng.random() < 0.6:
                         site.errordocs.append((st, '/t%d/%sf0.txt' % (
                             rng.randrange(N_TREES), rng.choice(['', 'a/', 'c/']))))
+            # The sites with more report-only lines have one tree report-only (a <Location>,
+            # which later sections may turn Off again), so that every batch holds some.
+            if s in high['report']:
+                lines = [('CORSReportOnly', rng.choice(['On', 'on']))]
+                if rng.random() < 0.5:
+                    lines += gen_level(rng, self.pools, mode, 'sec', kn)
+                site.locations.insert(rng.randint(0, len(site.locations)), M.Section(
+                    'Location', '/t%d' % rng.randrange(N_TREES), lines))
             self.check(site, rng)
             self.sites.append(site)
+        # Two sites that are on have Timing-Allow-Origin On for the whole site (lower levels
+        # may turn it Off again): every batch sends it.
+        lit = [st for st in self.sites if M.merge([self.main, st.vhost]).enabled] or self.sites
+        for site in rng.sample(lit, min(2, len(lit))):
+            site.vhost = [l for l in site.vhost if l[0] != 'CORSTimingAllowOrigin']
+            site.vhost.insert(rng.randint(0, len(site.vhost)), ('CORSTimingAllowOrigin', 'On'))
         # Sections of the main server: every virtual host inherits them, before its own.
         mmode = 'nocred' if self.main_mode == 'neutral' else self.main_mode
         self.main_dir = gen_level(rng, self.pools, mmode, 'dir') if rng.random() < 0.4 else []
@@ -590,6 +630,9 @@ class Batch:
         if os.geteuid() == 0:
             conf += ['User www-data', 'Group www-data']
         conf += [
+            # each request's outcome, by the id the tester sent (every virtual host inherits it)
+            'LogFormat "%%{%s}i %%{cors}n" model_notes' % NOTE_HEADER,
+            'CustomLog %s/%s model_notes' % (root, NOTES_LOG),
             'TypesConfig /etc/mime.types',
             'KeepAlive On', 'MaxKeepAliveRequests 0', 'KeepAliveTimeout 60', 'Timeout 30',
             'StartServers 1', 'ServerLimit 1', 'ThreadsPerChild 8', 'MaxRequestWorkers 8',
@@ -1110,6 +1153,10 @@ class Scenario:
 
     def tail_line(self, rng):
         r = rng.random()
+        if r >= 0.93:
+            # now and then report-only or Timing-Allow-Origin changes in a cached policy
+            d = 'CORSReportOnly' if r >= 0.97 else 'CORSTimingAllowOrigin'
+            return ['tail', d, rng.choice(['On', 'Off'])]
         if r < 0.15:
             return ['raw', None, rng.choice(['# edited %d' % self.new_number(),
                                               'Header set X-Scenario "%d"' % self.new_number()])]
@@ -1574,23 +1621,30 @@ def vary_origin_count(headers):
 
 
 def acx(headers):
+    """The Access-Control-* and Timing-Allow-Origin lines: {lower-case name: [values]}."""
     out = {}
     for name, v in headers:
-        if name.lower().startswith('access-control-'):
+        if name.lower().startswith(OWNED_PREFIX) or name.lower() == TAO:
             out.setdefault(name.lower(), []).append(v)
     return out
 
 
 def expected_view(site, ans):
-    """The Access-Control-* headers expected, {name: [values]}, the Vary count, the status."""
+    """The Access-Control-* and Timing-Allow-Origin headers expected, {name: [values]}, the
+    Vary count, the status.  Where mod_cors touches nothing (off, or report-only), the site's
+    own (LEFTOVER); where it does, its own, and the site's Timing-Allow-Origin where
+    CORSTimingAllowOrigin is not On (mod_headers runs for every answer but an allowed
+    preflight's)."""
     if not ans.enabled:
         exp = {}
         if site.leftover:
             for n, v in LEFTOVER:
                 exp[n.lower()] = [v]
         return exp, 0, None
-    return ({k: [v] for k, v in ans.headers.items()}, 1 if ans.vary else 0,
-            ans.status if ans.preflight else None)
+    exp = {k: [v] for k, v in ans.headers.items()}
+    if site.leftover and not ans.timing and not (ans.preflight and ans.status != 403):
+        exp[TAO] = [v for n, v in LEFTOVER if n.lower() == TAO]
+    return exp, 1 if ans.vary else 0, ans.status if ans.preflight else None
 
 
 def compare(site, ans, status, headers):
@@ -1600,6 +1654,12 @@ def compare(site, ans, status, headers):
     got = acx(headers)
     if exp_status is not None and status != exp_status:
         diffs.append(('status', exp_status, status))
+    if ans.report and ans.decided.preflight and status == 204:
+        # httpd answers OPTIONS 200 (or refuses it): a 204 is mod_cors answering the preflight
+        diffs.append(('status', 'not mod_cors\'s answer (report-only)', status))
+    reason = [v for n, v in headers if n.lower() == 'x-cors-reason']
+    if reason:
+        diffs.append(('x-cors-reason', None, reason))      # CORSDebug is never On here
     elif exp_status == 200:
         cl = [v for n, v in headers if n.lower() == 'content-length']
         if cl != ['0']:
@@ -1903,6 +1963,8 @@ CONFIGTESTS = [
     ('status 201', ['CORSPreflightStatus 201'], {}, False),
     ('a method that is not a token', ['CORSAllowMethods GE@T'], {}, False),
     ('a header that is not a token', ['CORSAllowHeaders X-A(b)'], {}, False),
+    ('CORSReportOnly not On/Off', ['CORSReportOnly yes'], {}, False),
+    ('CORSTimingAllowOrigin not On/Off', ['CORSTimingAllowOrigin 1'], {}, False),
     # accepted
     ('* replaced below by a list, with credentials', ['CORSAllowOrigin *'],
      {'Location /x': ['CORSAllowOrigin https://a.example.com', 'CORSAllowCredentials On']}, True),
@@ -1914,6 +1976,10 @@ CONFIGTESTS = [
                         'CORSAllowOriginMatch https://pr-[0-9]+\\.example\\.com', 'CORSAllowMethods GET, put delete',
                         'CORSAllowHeaders Content-Type X-Api-Key', 'CORSAllowCredentials On', 'CORSMaxAge 600',
                         'CORSPreflightStatus 200'], {}, True),
+    ('report-only and Timing-Allow-Origin at every level', ['CORSReportOnly On', 'CORSTimingAllowOrigin on'],
+     {'VirtualHost': ['CORSReportOnly Off', 'CORSTimingAllowOrigin Off'],
+      'Location /x': ['CORSReportOnly off', 'CORSTimingAllowOrigin On'],
+      'Directory /tmp': ['CORSReportOnly ON', 'CORSTimingAllowOrigin OFF']}, True),
 ]
 
 # .htaccess files: (name, httpd.conf <Directory> lines, .htaccess lines, request headers, check)
@@ -2184,6 +2250,9 @@ FLOORS = [
     ('too large to keep', 10),
     ('origin file behind a link', 5),
     ('origin file plain again', 2),
+    ('report-only', 20),
+    ('report-only preflights', 8),
+    ('Timing-Allow-Origin sent', 20),
 ]
 MIN_CASES = 1000
 
@@ -2200,6 +2269,12 @@ def kinds_of(c, levels, pol, ans, v_exp):
     if not pol.enabled:
         return out
     out.add('policy enabled')
+    if ans.report:
+        out.add('report-only')
+        if ans.decided.preflight:
+            out.add('report-only preflights')
+    if ans.timing and TAO in ans.headers:
+        out.add('Timing-Allow-Origin sent')
     if ans.preflight:
         out.add('preflights')
     if pol.credentials:
@@ -2251,77 +2326,163 @@ def run_batch(args, seed, b, indexes, out, cov):
     static = [i for i in indexes if not is_scenario(i)]
     root = scratch_dir('cors-model-')
     server = Server(root)
-    client = None
+    server.client = None
+    records = []            # [rid, result tuple]: the notes are compared once the log has them
 
     def one(c, levels, pol, status, headers, extra=()):
+        """Checks an answer (a report-only one also against the same request sent again
+        without Origin); -> None or an error."""
         ans, diffs, v_mod, v_exp = check(c, levels, pol, status, headers)
+        err = None
+        if ans.report:
+            # Report-only: the answer must be the rest of the server's.  The same request
+            # without Origin and Access-Control-Request-* is one mod_cors decides nothing
+            # about (an ordinary OPTIONS goes to httpd's answer): it must be answered alike.
+            ref, err = send(c, reference=True)
+            if ref is not None:
+                diffs += compare_reference(status, headers, ref[0], ref[1])
         for k in kinds_of(c, levels, pol, ans, v_exp) | set(extra):
             cov[k] = cov.get(k, 0) + 1
         cov['requests'] = cov.get('requests', 0) + 1
         if args.stats is not None:
             tally(args.stats, c, pol, ans)
-        if diffs or args.only:
-            out.append((c, levels, pol, ans, status, headers, diffs, v_mod, v_exp))
-        else:
-            out.append(None)
+        records.append([c.rid, (c, levels, pol, ans, status, headers, diffs, v_mod, v_exp)])
+        return err
 
-    def send(c):
+    serial = [0]
+
+    def send(c, reference=False):
+        serial[0] += 1
+        rid = 'r%d' % serial[0]
+        if reference:
+            hdrs = [(n, v) for n, v in c.headers if n.lower() != 'origin'
+                    and not n.lower().startswith('access-control-request-')]
+        else:
+            c.rid = rid
+            hdrs = c.headers
         try:
-            return client.send(c.site.name, c.method, c.url, c.headers), None
+            return server.client.send(c.site.name, c.method, c.url, hdrs + [(NOTE_HEADER, rid)]), None
         except RuntimeError as e:
-            return None, 'batch %d case %s (%s): %s%s' % (b, c.id, describe_request(c), e,
-                                                         ''.join('\n  ' + l for l in server.crashes()))
+            return None, 'batch %d case %s (%s%s): %s%s' % (
+                b, c.id, describe_request(c), ', sent again without Origin' if reference else '',
+                e, ''.join('\n  ' + l for l in server.crashes()))
+
     try:
-        port = free_port()
-        batch.write(root, port, args.so, scenarios)
-        try:
-            server.start(port)
-        except Exception as e:      # a configuration the model holds valid was refused
-            return 'batch %d: %s' % (b, e)
-        client = Client(port)
-        steps = NSTEPS if scenarios else 1
-        slices = split_static(static, [1, 1, 10, 1, 3][:steps] if scenarios else [1])
-        for step in range(steps):
-            changed_at, waiting = None, set()
-            for sc in scenarios if step else ():
-                if sc.advance(step):
-                    changed_at = time.time()
-                    waiting.add(sc.i)
-            for i in slices[step]:
-                c = make_case(seed, batch, i)
-                got, err = send(c)
-                if err:
-                    return err
-                levels, pol = batch.policy(c.site, c.rel, c.query)
-                one(c, levels, pol, got[0], got[1])
-            # The scenarios whose origin files changed come last, SETTLE after the change
-            # (each process looks at an origin file at most once a second).
-            for late in (False, True):
-                if late and changed_at is not None:
-                    time.sleep(max(0.0, changed_at + SETTLE - time.time()))
-                for sc in scenarios:
-                    if (sc.i in waiting) != late:
-                        continue
-                    for k in range(sc.nreq[step]):
-                        c = sc.make_request(step, k)
-                        got, err = send(c)
-                        if err:
-                            return err
-                        levels, pol = batch.policy(c.site, c.rel, c.query, sc)
-                        one(c, levels, pol, got[0], got[1], sc.kinds(c, levels))
-        client.close()
-        crashes = server.crashes()
-        if crashes:
-            return 'batch %d: httpd children crashed: %s' % (b, ' / '.join(crashes[:5]))
-        return None
+        err = drive_batch(args, seed, batch, scenarios, static, root, server, send, one)
+        if server.started:
+            check_notes(root, records, complete=err is None)
+        for rid, r in records:
+            out.append(r if r[6] or args.only else None)
+        return err
     finally:
         with signals_held():
-            if client:
-                client.close()
+            if server.client:
+                server.client.close()
             server.stop(wait=False)
             STOPPING.append((server, root, args.keep))
             if args.keep:
                 print('# kept %s' % root, flush=True)
+
+
+def compare_reference(status, headers, ref_status, ref_headers):
+    """A report-only answer against the same request sent without Origin: -> diffs."""
+    def view(st, hdrs):
+        # httpd makes an ETag weak while the file is less than a second old: W/ is not ours
+        return st, sorted((n.lower(), v[2:] if n.lower() == 'etag' and v.startswith('W/') else v)
+                          for n, v in hdrs if n.lower() not in UNSTABLE)
+    got, ref = view(status, headers), view(ref_status, ref_headers)
+    if got == ref:
+        return []
+    if got[0] != ref[0]:
+        return [('report-only status', '%s (as without Origin)' % ref[0], got[0])]
+    extra = [h for h in got[1] if h not in ref[1]]
+    missing = [h for h in ref[1] if h not in got[1]]
+    return [('report-only headers', 'as without Origin; missing %s' % short(missing),
+             'extra %s' % short(extra))]
+
+
+def read_notes(root):
+    out = {}
+    try:
+        with open(os.path.join(root, NOTES_LOG), errors='replace') as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) == 2:
+                    out[parts[0]] = parts[1]
+    except OSError:
+        pass
+    return out
+
+
+def check_notes(root, records, complete):
+    """Each request's %{cors}n against the model's outcome (a log line is written once the
+    answer is sent: wait a little for the last ones)."""
+    deadline = time.time() + 5
+    while True:
+        notes = read_notes(root)
+        if all(rid in notes for rid, _ in records) or time.time() > deadline:
+            break
+        time.sleep(0.05)
+    for rid, r in records:
+        ans, diffs = r[3], r[6]
+        got = notes.get(rid)
+        if got is None:
+            if complete:
+                diffs.append(('note', ans.note, '(no log line)'))
+        elif got != ans.note:
+            diffs.append(('note', ans.note, got))
+
+
+def drive_batch(args, seed, batch, scenarios, static, root, server, send, one):
+    """Starts the batch's httpd and sends its requests (the client: server.client); -> None or
+    an error."""
+    b = batch.b
+    port = free_port()
+    batch.write(root, port, args.so, scenarios)
+    try:
+        server.start(port)
+    except Exception as e:      # a configuration the model holds valid was refused
+        return 'batch %d: %s' % (b, e)
+    server.client = Client(port)
+    steps = NSTEPS if scenarios else 1
+    slices = split_static(static, [1, 1, 10, 1, 3][:steps] if scenarios else [1])
+    for step in range(steps):
+        changed_at, waiting = None, set()
+        for sc in scenarios if step else ():
+            if sc.advance(step):
+                changed_at = time.time()
+                waiting.add(sc.i)
+        for i in slices[step]:
+            c = make_case(seed, batch, i)
+            got, err = send(c)
+            if err:
+                return err
+            levels, pol = batch.policy(c.site, c.rel, c.query)
+            err = one(c, levels, pol, got[0], got[1])
+            if err:
+                return err
+        # The scenarios whose origin files changed come last, SETTLE after the change
+        # (each process looks at an origin file at most once a second).
+        for late in (False, True):
+            if late and changed_at is not None:
+                time.sleep(max(0.0, changed_at + SETTLE - time.time()))
+            for sc in scenarios:
+                if (sc.i in waiting) != late:
+                    continue
+                for k in range(sc.nreq[step]):
+                    c = sc.make_request(step, k)
+                    got, err = send(c)
+                    if err:
+                        return err
+                    levels, pol = batch.policy(c.site, c.rel, c.query, sc)
+                    err = one(c, levels, pol, got[0], got[1], sc.kinds(c, levels))
+                    if err:
+                        return err
+    server.client.close()
+    crashes = server.crashes()
+    if crashes:
+        return 'batch %d: httpd children crashed: %s' % (b, ' / '.join(crashes[:5]))
+    return None
 
 
 def tally(st, c, pol, ans):
@@ -2353,6 +2514,11 @@ def tally(st, c, pol, ans):
             keys.append('methods *')
         if pol.headers.star():
             keys.append('headers *')
+        if ans.report:
+            keys.append('report-only')
+        if pol.timing:
+            keys.append('timing On')
+        keys.append('note ' + ans.note)
     for k in keys:
         st[k] = st.get(k, 0) + 1
     if pol.enabled:
@@ -2392,6 +2558,7 @@ def report_line(seed, cases, r):
 def class_of(r):
     c, levels, pol, ans, status, headers, diffs, v_mod, v_exp = r
     kind = ('preflight' if ans.preflight else
+            ('report-only %s' % ('preflight' if ans.decided.preflight else 'request')) if ans.report else
             'disabled' if not ans.enabled else
             'no-origin' if c.origin is None else 'request')
     if getattr(c, 'scen', None) is not None:
@@ -2400,8 +2567,8 @@ def class_of(r):
         # the decision itself differs: the other fields follow from it
         parts = ['status:%s->%s' % next((e, a) for f, e, a in diffs if f == 'status')]
     else:
-        parts = ['%s:%s->%s' % (f.replace('access-control-', 'ac-'), shape(e, c.origin),
-                                shape(a, c.origin)) for f, e, a in diffs]
+        parts = ['%s:%s->%s' % (f.replace('access-control-', 'ac-'), e if f == 'note' else shape(e, c.origin),
+                                a if f == 'note' else shape(a, c.origin)) for f, e, a in diffs]
     return '%s %s | model: %s%s' % (kind, ', '.join(parts), M.explain(pol, M.Request(
         c.method, c.origin, c.acrm, c.acrh)), ' [conflict]' if pol.conflict else '')
 
