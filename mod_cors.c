@@ -491,6 +491,17 @@ static void note_outcome(request_rec *r, request_rec *orig, cors_request_state *
     if (r != orig) {
         apr_table_addn(r->notes, "cors", outcome);
     }
+    /* mod_log_config reads the last request of the chain: where an ErrorDocument's own URL
+     * failed, the canned page answers on an earlier one, and the last never reaches here. */
+    if (r->next) {
+        request_rec *last = r->next;
+        while (last->next) {
+            last = last->next;
+        }
+        if (!apr_table_get(last->notes, "cors")) {
+            apr_table_addn(last->notes, "cors", outcome);
+        }
+    }
 }
 
 /* header_parser: runs for the request the browser sent once its per-dir configuration is
@@ -619,6 +630,16 @@ static void report_disagreement(request_rec *r, request_rec *orig, const cors_po
     where = warning_scope(orig, pol->origins ? cors_set_identity(pol->origins) : NULL);
     if (!cors_say_once(CORS_SAID_REPORT, apr_psprintf(r->pool, "%d\n%s\n%s", response_allows,
                                                       where, origin))) {
+        /* Strangers' origins can fill the room: once they have, say so, so that no admin
+         * reads a quiet log as "no more disagreements". */
+        if (cors_said_full(CORS_SAID_REPORT)
+            && cors_say_once(CORS_SAID_SERVER, "report-only room full")) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors report-only: this "
+                          "process has said %d disagreements and says no more until it "
+                          "ends (origins are the clients' to choose); every request's "
+                          "outcome is still in %%{cors}n: read report-refused-* there with "
+                          "%%{Origin}i", CORS_SAID_MAX);
+        }
         return;
     }
     shown = ap_escape_logitem(r->pool, apr_pstrndup(r->pool, origin, 200));
@@ -718,10 +739,26 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 /* ---------------------------------------------------------------------------------------- */
 /* The handlers                                                                              */
 
+/* The directory of an .htaccess file read for this request, if any (httpd lists every
+ * directory it looked in, with the file's configuration where there was one). */
+static const char *htaccess_taking_part(const request_rec *r)
+{
+    const struct htaccess_result *h;
+
+    for (h = r->htaccess; h; h = h->next) {
+        if (h->htaccess) {
+            return h->dir;
+        }
+    }
+    return NULL;
+}
+
 /* cors-info and cors-metrics answer only where the admin's own configuration says
- * CORSHandlers On: SetHandler needs no more than FileInfo in an .htaccess file. */
+ * CORSHandlers On, and only where no .htaccess file took part: SetHandler needs no more than
+ * FileInfo there, and an <If> in one can undo a <Location>'s Require. */
 static int cors_handler(request_rec *r)
 {
+    const char *dir;
     int info;
 
     if (!r->handler) {
@@ -734,6 +771,17 @@ static int cors_handler(request_rec *r)
     if (!cors_level_handlers(ap_get_module_config(r->per_dir_config, &cors_module))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "mod_cors: SetHandler %s is not answered "
                       "for %s: no CORSHandlers On is in force there", r->handler, r->uri);
+        return HTTP_NOT_FOUND;
+    }
+    if ((dir = htaccess_taking_part(r)) != NULL) {
+        if (cors_say_once(CORS_SAID_SERVER, apr_pstrcat(r->pool, "handlers\n", dir,
+                                                        (char *)NULL))) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "mod_cors: SetHandler %s is not "
+                          "answered for %s: the .htaccess file of %s took part in its "
+                          "configuration, and such a file (a tenant's) could have changed who "
+                          "may read it; serve it where AllowOverride None holds (said once "
+                          "per process for that directory)", r->handler, r->uri, dir);
+        }
         return HTTP_NOT_FOUND;
     }
     r->allowed |= (AP_METHOD_BIT << M_GET);

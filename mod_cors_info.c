@@ -28,32 +28,60 @@ typedef struct {
     int items;                  /* items written in the list under way (JSON commas) */
 } view;
 
-/* A JSON string: quotes, backslashes and every control byte escaped. */
+/* The length of the well-formed UTF-8 sequence at s (1 to 4), or 0. */
+static int utf8_length(const unsigned char *s)
+{
+    int n, i;
+
+    if (s[0] < 0x80) {
+        return 1;
+    }
+    n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+        : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    /* no overlong three- or four-byte forms, no surrogates, nothing past U+10FFFF */
+    if ((n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
+        || (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))) {
+        return 0;
+    }
+    return n;
+}
+
+/* A JSON string: quotes, backslashes and every control byte escaped, and a byte that is not
+ * part of well-formed UTF-8 (a path or an origin may hold any) given as U+FFFD, so the
+ * answer always parses. */
 static const char *json_string(apr_pool_t *p, const char *s)
 {
-    apr_size_t n = 2;
-    const char *c;
+    const unsigned char *c;
     char *out, *o;
 
     if (!s) {
         return "null";
     }
-    for (c = s; *c; c++) {
-        n += ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\') ? 6 : 1;
-    }
-    out = o = apr_palloc(p, n + 1);
+    out = o = apr_palloc(p, strlen(s) * 6 + 3);
     *o++ = '"';
-    for (c = s; *c; c++) {
-        unsigned char u = (unsigned char)*c;
-        if (u == '"' || u == '\\') {
+    for (c = (const unsigned char *)s; *c;) {
+        int n = utf8_length(c);
+        if (*c == '"' || *c == '\\') {
             *o++ = '\\';
-            *o++ = (char)u;
+            *o++ = (char)*c++;
         }
-        else if (u < 0x20) {
-            o += apr_snprintf(o, 7, "\\u%04x", u);
+        else if (*c < 0x20 || *c == 0x7f) {
+            o += apr_snprintf(o, 7, "\\u%04x", *c++);
+        }
+        else if (n == 0) {
+            memcpy(o, "\\ufffd", 6);
+            o += 6;
+            c++;
         }
         else {
-            *o++ = (char)u;
+            memcpy(o, c, (size_t)n);
+            o += n;
+            c += n;
         }
     }
     *o++ = '"';
@@ -61,28 +89,33 @@ static const char *json_string(apr_pool_t *p, const char *s)
     return out;
 }
 
-/* Text a person reads on a terminal: control bytes and DEL never reach it raw (\xNN). */
+/* Text a person reads on a terminal: control bytes, DEL and bytes that are not well-formed
+ * UTF-8 (which some terminals take as C1 controls) never reach it raw (\xNN). */
 static const char *plain(apr_pool_t *p, const char *s)
 {
-    const char *c;
+    const unsigned char *c;
     char *out, *o;
+    int n;
 
     if (!s) {
         return "-";
     }
-    for (c = s; *c && (unsigned char)*c >= 0x20 && *c != 0x7f; c++) {
+    for (c = (const unsigned char *)s; *c >= 0x20 && *c != 0x7f
+                                        && (n = utf8_length(c)) > 0; c += n) {
     }
     if (!*c) {
         return s;
     }
     out = o = apr_palloc(p, strlen(s) * 4 + 1);
-    for (c = s; *c; c++) {
-        unsigned char u = (unsigned char)*c;
-        if (u < 0x20 || u == 0x7f) {
-            o += apr_snprintf(o, 5, "\\x%02x", u);
+    for (c = (const unsigned char *)s; *c;) {
+        n = utf8_length(c);
+        if (*c < 0x20 || *c == 0x7f || n == 0) {
+            o += apr_snprintf(o, 5, "\\x%02x", *c++);
         }
         else {
-            *o++ = (char)u;
+            memcpy(o, c, (size_t)n);
+            o += n;
+            c += n;
         }
     }
     *o = '\0';
@@ -208,6 +241,13 @@ static int reads_asker(const char *expr)
 
     for (a = variables; *a; a++) {
         if (strstr(expr, *a)) {
+            return 1;
+        }
+    }
+    /* %{HTTP:Name}: any header but Origin and what a preflight's lookup carries. */
+    for (c = expr; (c = strstr(c, "%{HTTP:")) != NULL; c += 7) {
+        if (strncasecmp(c + 7, "Origin}", 7) != 0
+            && strncasecmp(c + 7, "Access-Control-Request-", 23) != 0) {
             return 1;
         }
     }
@@ -395,9 +435,44 @@ static void decision(view *v, const char *name, const char *label, const cors_an
     }
 }
 
-static void decide(view *v, request_rec *sub, const cors_policy *pol, const char *origin,
-                   const char *method, const char *headers)
+/* The lookup as a request to path would make it: the given Origin (or none), the given
+ * method, the asker's other headers (a subrequest copies them).  A preflight's lookup is an
+ * OPTIONS with Access-Control-Request-Method and -Headers, as the browser sends it: an <If>
+ * on the method or on those headers takes the preflight's branch. */
+static request_rec *lookup(request_rec *r, const char *path, const char *method,
+                           const char *origin, int preflight, const char *headers)
 {
+    apr_table_t *asked = r->headers_in;
+    request_rec *sub;
+
+    r->headers_in = apr_table_copy(r->pool, asked);
+    apr_table_unset(r->headers_in, "Access-Control-Request-Method");
+    apr_table_unset(r->headers_in, "Access-Control-Request-Headers");
+    if (origin) {
+        apr_table_setn(r->headers_in, "Origin", origin);
+    }
+    else {
+        apr_table_unset(r->headers_in, "Origin");
+    }
+    if (preflight) {
+        apr_table_setn(r->headers_in, "Access-Control-Request-Method", method);
+        if (headers) {
+            apr_table_setn(r->headers_in, "Access-Control-Request-Headers", headers);
+        }
+    }
+    sub = ap_sub_req_method_uri(preflight ? "OPTIONS" : method, path, r, NULL);
+    r->headers_in = asked;
+    return sub;
+}
+
+/* The request's decision on the policy its own lookup merged, the preflight's on the one an
+ * OPTIONS lookup merges (they differ where an <If> reads the method). */
+static void decide(view *v, request_rec *sub, const cors_policy *pol, const char *path,
+                   const char *origin, const char *method, const char *headers)
+{
+    request_rec *pre = lookup(v->r, path, method, origin, 1, headers);
+    const cors_policy *pre_pol = cors_level_of(pre->pool, ap_get_module_config(
+                                                   pre->per_dir_config, &cors_module));
     cors_request req;
     cors_answer actual, preflight;
     const char *lines[1];
@@ -410,7 +485,8 @@ static void decide(view *v, request_rec *sub, const cors_policy *pol, const char
     lines[0] = headers;
     req.request_headers = lines;
     req.request_header_lines = headers ? 1 : 0;
-    cors_decide_preflight(sub->pool, pol, &req, &preflight);
+    req.source_baton = pre;
+    cors_decide_preflight(pre->pool, pre_pol, &req, &preflight);
     if (v->json) {
         ap_rputs("  \"decision\": {\n", v->r);
     }
@@ -424,30 +500,11 @@ static void decide(view *v, request_rec *sub, const cors_policy *pol, const char
     if (v->json) {
         ap_rputs("  },\n", v->r);
     }
+    ap_destroy_sub_req(pre);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* The answer                                                                                */
-
-/* The lookup as a request to path would make it: the given Origin (or none), the given
- * method, the asker's other headers (a subrequest copies them). */
-static request_rec *lookup(request_rec *r, const char *path, const char *method,
-                           const char *origin)
-{
-    apr_table_t *asked = r->headers_in;
-    request_rec *sub;
-
-    r->headers_in = apr_table_copy(r->pool, asked);
-    if (origin) {
-        apr_table_setn(r->headers_in, "Origin", origin);
-    }
-    else {
-        apr_table_unset(r->headers_in, "Origin");
-    }
-    sub = ap_sub_req_method_uri(method, path, r, NULL);
-    r->headers_in = asked;
-    return sub;
-}
 
 static void write_policy(view *v, request_rec *sub, const cors_policy *pol)
 {
@@ -475,6 +532,15 @@ static void write_policy(view *v, request_rec *sub, const cors_policy *pol)
     (void)sub;
 }
 
+static int bad_request(request_rec *r)
+{
+    ap_set_content_type(r, "text/plain; charset=utf-8");
+    r->status = HTTP_BAD_REQUEST;
+    ap_rputs("cors-info: give path=/a/path (and origin=, method=, headers=, json as wanted), "
+             "e.g. ?path=/api/items&origin=https://app.example.com&method=PUT\n", r);
+    return OK;
+}
+
 static int wants_json(request_rec *r, apr_table_t *args)
 {
     const char *accept = apr_table_get(r->headers_in, "Accept");
@@ -491,6 +557,10 @@ int cors_info_answer(request_rec *r)
     request_rec *sub;
     view v;
 
+    /* A NUL would cut what is decoded: answer for what was asked or not at all. */
+    if (r->args && ap_strcasestr(r->args, "%00")) {
+        return bad_request(r);
+    }
     ap_args_to_table(r, &args);
     path = apr_table_get(args, "path");
     origin = apr_table_get(args, "origin");
@@ -502,17 +572,12 @@ int cors_info_answer(request_rec *r)
     if (!path || path[0] != '/' || ap_strchr_c(path, '?')
         || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
            != strlen(method)) {
-        ap_set_content_type(r, "text/plain; charset=utf-8");
-        r->status = HTTP_BAD_REQUEST;
-        ap_rputs("cors-info: give path=/a/path (and origin=, method=, headers=, json as "
-                 "wanted), e.g. ?path=/api/items&origin=https://app.example.com&method=PUT\n",
-                 r);
-        return OK;
+        return bad_request(r);
     }
     v.r = r;
     v.json = wants_json(r, args);
     v.items = 0;
-    sub = lookup(r, path, method, origin);
+    sub = lookup(r, path, method, origin, 0, NULL);
     pol = cors_level_of(sub->pool, ap_get_module_config(sub->per_dir_config, &cors_module));
     failed = cors_level_failed(ap_get_module_config(sub->per_dir_config, &cors_module));
     ap_set_content_type(r, v.json ? "application/json" : "text/plain; charset=utf-8");
@@ -539,7 +604,7 @@ int cors_info_answer(request_rec *r)
     }
     write_policy(&v, sub, pol);
     if (origin) {
-        decide(&v, sub, pol, origin, method, headers);
+        decide(&v, sub, pol, path, origin, method, headers);
     }
     v.items = 0;
     if (v.json) {

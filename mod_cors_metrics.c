@@ -31,6 +31,7 @@ struct cors_metrics {
                                          * kinds x results (source_slot) */
     int servers;
     const char **labels;                /* "NAME:PORT" per slot, escaped for a label value */
+    const char **keys;                  /* "NAME PORT" per slot, for ?auto ("_" for ':') */
     int *series;                        /* per slot: the first slot of the same label, where
                                          * hosts of one name and port are summed */
     apr_time_t started;
@@ -110,6 +111,23 @@ static const char *server_label(apr_pool_t *p, const server_rec *s)
                                        ? s->server_hostname : "localhost", (unsigned)port));
 }
 
+/* A label as a ?auto key: its last ':' (before the port) a space, any other ':' (an IPv6
+ * name's) and every ']' or space an '_'. */
+static const char *status_key(apr_pool_t *p, const char *label)
+{
+    char *key = apr_pstrdup(p, label), *port = strrchr(key, ':'), *c;
+
+    for (c = key; *c; c++) {
+        if (c == port) {
+            *c = ' ';
+        }
+        else if (*c == ':' || *c == ']' || *c == ' ') {
+            *c = '_';
+        }
+    }
+    return key;
+}
+
 cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     cors_metrics *m = apr_pcalloc(pconf, sizeof(*m));
@@ -134,6 +152,7 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
     memset(m->counts, 0, size);
     m->labels = apr_palloc(pconf, sizeof(const char *) * (apr_size_t)m->servers);
     m->series = apr_palloc(pconf, sizeof(int) * (apr_size_t)m->servers);
+    m->keys = apr_palloc(pconf, sizeof(const char *) * (apr_size_t)m->servers);
     seen = apr_hash_make(ptemp);
     firsts = apr_hash_make(ptemp);
     for (vs = s; vs; vs = vs->next, i++) {
@@ -151,6 +170,7 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
         apr_hash_set(seen, key, sizeof(*key), "");
         sconf->slot = i;
         m->labels[i] = server_label(pconf, vs);
+        m->keys[i] = status_key(pconf, m->labels[i]);
         first = apr_hash_get(firsts, m->labels[i], APR_HASH_KEY_STRING);
         if (!first) {
             first = apr_pmemdup(ptemp, &i, sizeof(i));
@@ -281,7 +301,8 @@ int cors_metrics_status(request_rec *r, int flags)
         return OK;
     }
     sum = series_counts(r->pool, m);
-    /* ?auto: "Key: value" lines, one key per series, as mod_ssl's and the scoreboard's. */
+    /* ?auto: "Key: value" lines, one key per series, as mod_ssl's and the scoreboard's; no
+     * ':' in a key, where readers split the line (NAME PORT, not NAME:PORT). */
     if (flags & AP_STATUS_SHORT) {
         for (i = 0; i < m->servers; i++) {
             if (m->series[i] != i) {
@@ -289,14 +310,14 @@ int cors_metrics_status(request_rec *r, int flags)
             }
             for (report = 0; report <= 1; report++) {
                 for (o = CORS_OUTCOME_NONE + 1; o < CORS_OUTCOMES; o++) {
-                    ap_rprintf(r, "CORSRequests[%s,%s]: %" APR_UINT64_T_FMT "\n",
-                               m->labels[i], cors_outcome_name((cors_outcome)o, report),
+                    ap_rprintf(r, "CORSRequests[%s %s]: %" APR_UINT64_T_FMT "\n",
+                               m->keys[i], cors_outcome_name((cors_outcome)o, report),
                                sum[outcome_slot(i, o, report)]);
                 }
             }
         }
         for (row = 0; row < N_SOURCE_ROWS; row++) {
-            ap_rprintf(r, "CORSSourceLookups[%s,%s]: %" APR_UINT64_T_FMT "\n",
+            ap_rprintf(r, "CORSSourceLookups[%s %s]: %" APR_UINT64_T_FMT "\n",
                        kind_names[source_rows[row].kind], source_rows[row].name,
                        source_count(m, row));
         }

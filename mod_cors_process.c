@@ -157,6 +157,20 @@ int cors_say_once(cors_said room, const char *key)
     return !pr || map_put(pr->said[room], key, "", CORS_SAID_MAX, (apr_size_t)-1, 0);
 }
 
+int cors_said_full(cors_said room)
+{
+    cors_process *pr = process_of();
+    int full;
+
+    if (!pr) {
+        return 0;
+    }
+    cors_lock(pr->said[room]->lock);
+    full = apr_hash_count(pr->said[room]->map) >= CORS_SAID_MAX;
+    cors_unlock(pr->said[room]->lock);
+    return full;
+}
+
 int cors_regex_verdict(const char *source)
 {
     cors_process *pr = process_of();

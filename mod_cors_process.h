@@ -49,6 +49,9 @@ typedef enum {
 #define CORS_SAID_MAX 1024
 int cors_say_once(cors_said room, const char *key);
 
+/* Whether a room holds CORS_SAID_MAX keys: nothing new is said in it by this process. */
+int cors_said_full(cors_said room);
+
 /* What the any-origin probes found of a regex, by its text, in this process: -1 not known
  * yet; and remembering it (bounded: the memory starts afresh past its size). */
 int cors_regex_verdict(const char *source);
