@@ -486,7 +486,9 @@ static void note_outcome(request_rec *r, request_rec *orig, cors_request_state *
         apr_table_addn(orig->notes, "cors", outcome);
         st->noted = 1;
         /* Counted once, for the virtual host the browser asked. */
-        cors_metrics_outcome(cors_main_conf()->metrics, orig->server, o, st->report);
+        cors_metrics_outcome(((cors_server_conf *)ap_get_module_config(
+                                 orig->server->module_config, &cors_module))->counts,
+                             o, st->report);
     }
     if (r != orig) {
         apr_table_addn(r->notes, "cors", outcome);
@@ -761,7 +763,8 @@ static int cors_handler(request_rec *r)
     const char *dir;
     int info;
 
-    if (!r->handler) {
+    /* Every request passes here: most handlers (a type, "php-script") part at a byte. */
+    if (!r->handler || r->handler[0] != 'c' || strncmp(r->handler, "cors-", 5) != 0) {
         return DECLINED;
     }
     info = strcmp(r->handler, "cors-info") == 0;

@@ -46,6 +46,7 @@ typedef struct {
     struct cors_sources_env *sources;   /* main: what the origin back ends share */
     struct cors_metrics *metrics;       /* main: the shared counters (post_config) */
     int slot;                           /* this virtual host's place among the counters */
+    apr_uint64_t *counts;               /* its outcomes' counters there, or NULL */
 } cors_server_conf;
 
 /* The main server's record, where a serving process keeps what it shares. */

@@ -169,6 +169,7 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
         }
         apr_hash_set(seen, key, sizeof(*key), "");
         sconf->slot = i;
+        sconf->counts = &m->counts[outcome_slot(i, 0, 0)];
         m->labels[i] = server_label(pconf, vs);
         m->keys[i] = status_key(pconf, m->labels[i]);
         first = apr_hash_get(firsts, m->labels[i], APR_HASH_KEY_STRING);
@@ -190,19 +191,6 @@ static void add_one(apr_uint64_t *slot)
 static apr_uint64_t read_slot(const apr_uint64_t *slot)
 {
     return __atomic_load_n(slot, __ATOMIC_RELAXED);
-}
-
-void cors_metrics_outcome(cors_metrics *m, const server_rec *s, cors_outcome o, int report)
-{
-    const cors_server_conf *sconf;
-
-    if (!m || o == CORS_OUTCOME_NONE) {
-        return;
-    }
-    sconf = ap_get_module_config(s->module_config, &cors_module);
-    if (sconf->slot < m->servers) {
-        add_one(&m->counts[outcome_slot(sconf->slot, (int)o, report)]);
-    }
 }
 
 void cors_metrics_source(cors_count_kind kind, cors_lookup_result result)

@@ -48,8 +48,16 @@ typedef enum {
  * (nothing is counted then). */
 cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
-/* Counting, from any thread of any child; metrics may be NULL. */
-void cors_metrics_outcome(cors_metrics *m, const server_rec *s, cors_outcome o, int report);
+/* Counting, from any thread of any child.  An outcome is counted on every CORS request, so it
+ * is inline: counts is the virtual host's own block (cors_server_conf's counts, NULL when
+ * nothing is counted). */
+static APR_INLINE void cors_metrics_outcome(apr_uint64_t *counts, cors_outcome o, int report)
+{
+    if (counts && o != CORS_OUTCOME_NONE) {
+        __atomic_fetch_add(&counts[(int)o * 2 + (report != 0)], 1, __ATOMIC_RELAXED);
+    }
+}
+
 void cors_metrics_source(cors_count_kind kind, cors_lookup_result result);
 
 /* The Prometheus text format (version 0.0.4), every family and label documented in
