@@ -78,10 +78,14 @@ my %outcome = (
     'GET /public/data.txt?o=10' => [sub { get_from '/public/data.txt?o=10', 'https://anyone.example' }, 'allowed'],
     'OPTIONS /public/data.txt?o=11' => [sub { preflight '/public/data.txt?o=11', 'https://anyone.example', 'PUT' }, 'preflight'],
 );
+my $outcome_from = -s $outcome_log // 0;   # the log outlives a run: only what this one adds
 $_->[0]->() for values %outcome;
 my $text = '';
 for (1 .. 50) {
-    $text = -e $outcome_log ? do { local (@ARGV, $/) = ($outcome_log); <> } : '';
+    if (open my $fh, '<', $outcome_log) {
+        seek $fh, $outcome_from, 0;
+        $text = do { local $/; <$fh> } // '';
+    }
     last if (() = $text =~ /\?o=\d/g) >= keys %outcome;
     select undef, undef, undef, 0.1;
 }

@@ -8,9 +8,10 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test;
 use Apache::TestUtil;
 use Apache::TestRequest qw(GET GET_BODY OPTIONS);
+use JSON::PP ();
 use CorsTest;
 
-plan tests => 55, need_module 'cors';
+plan tests => 73, need_module 'cors';
 
 my $app = 'https://app.example.com';
 my $vars = Apache::Test::vars();
@@ -68,13 +69,16 @@ ok t_cmp($lines, qr/\[cors:info\].*report-only: CORS request refused for GET \/o
          'the refusal is logged at cors:info, marked report-only');
 
 my $outcome_log = "$vars->{t_logs}/cors_outcome_log";
+my $report_from = -s $outcome_log // 0;     # the log outlives a run: only what this one adds
 get_from '/observe/recipe/report/data.txt?n=1', $app;
 get_from '/observe/recipe/report/data.txt?n=2', 'https://evil.example';
 preflight '/observe/recipe/report/data.txt?n=3', $app, 'PUT';
 preflight '/observe/recipe/report/data.txt?n=4', $app, 'PATCH';
 my $text = '';
 for (1 .. 50) {
-    $text = do { local (@ARGV, $/) = ($outcome_log); <> };
+    open my $fh, '<', $outcome_log or die "$outcome_log: $!";
+    seek $fh, $report_from, 0;
+    $text = do { local $/; <$fh> } // '';
     last if $text =~ /\?n=4/;
     select undef, undef, undef, 0.1;
 }
@@ -222,3 +226,83 @@ ok t_cmp(GET('/observe/info?path=/observe/tree/sub/data.txt&origin=https://x.exa
          qr{^origin:\s+https://x\.example\\x0d\\x1b$}m,
          'cors-info: control bytes in what was asked are shown escaped');
 ok t_cmp(OPTIONS('/observe/info?path=/x')->code, 405, 'cors-info: GET only');
+
+# ---- the outside review of 1.4 part 2 -------------------------------------------------------
+# The handlers where an .htaccess file took part: /observe/hinfo is the admin's <Location>
+# (SetHandler cors-info, CORSHandlers On, Require all denied); the tenant's .htaccess under it
+# (AllowOverride All) holds <If "true"> Require all granted </If>, which merges after the
+# <Location> and undoes its Require.  A 404, not 403: the tenant's <If> did let the request in;
+# not 200: cors-info does not answer.
+$start = log_size();
+$r = GET('/observe/hinfo/data.txt?path=/observe/tree/sub/data.txt&origin=https://dir.example');
+ok t_cmp($r->code, 404,
+         'cors-info where a tenant\'s .htaccess <If> undid the <Location>\'s Require all denied: 404, not 200');
+ok t_cmp($r->content !~ /policy in force|extra\.conf|dir\.example/ ? 1 : 0, 1,
+         '... and none of the admin\'s configuration is shown');
+my $hdir = "$vars->{documentroot}/observe/hinfo";
+ok t_cmp(log_since($start, qr/hinfo/),
+         qr{\[cors:warn\].*mod_cors: SetHandler cors-info is not answered for /observe/hinfo/data\.txt: the \.htaccess file of \Q$hdir\E/? took part in its configuration},
+         '... the error log says (warn) which directory\'s .htaccess file took part');
+$r = GET('/observe/hinfo/metrics.txt');
+ok t_cmp($r->code . ($r->content =~ /mod_cors_/ ? ' with counters' : ''), 404,
+         'cors-metrics under the same tenant\'s .htaccess: 404, no counters shown');
+$r = GET('/observe/info?path=/observe/tree/sub/data.txt');
+ok t_cmp($r->code . ($r->content =~ /^mod_cors: the policy in force/ ? ' answered' : ''),
+         '200 answered', 'cors-info in a <Location> with no .htaccess under it still answers');
+
+# cors-info's arguments: a NUL is refused; bytes that are not UTF-8 are escaped in text and
+# are U+FFFD in JSON, which must parse.
+ok t_cmp(GET('/observe/info?path=/observe/tree/sub/data.txt%00.php')->code, 400,
+         'cors-info: %00 in path= answers 400 (not an answer for the path cut at the NUL)');
+ok t_cmp(GET('/observe/info?path=/observe/tree/sub/data.txt&origin=https://app.example.com%00x')->code,
+         400, 'cors-info: %00 in origin= answers 400');
+$r = GET('/observe/info?path=/observe/tree/sub/data.txt&json&origin=%ff%fe');
+my $decoded = eval { JSON::PP->new->utf8->decode($r->content) };
+ok t_cmp(defined $decoded ? 'parses' : "does not parse: $@", 'parses',
+         'cors-info JSON for origin=%ff%fe: the raw bytes parse as UTF-8 JSON (JSON::PP)');
+ok t_cmp(defined $decoded ? join(' ', map { sprintf 'U+%04X', ord } split //, $decoded->{origin}) : undef,
+         'U+FFFD U+FFFD', '... the origin given as U+FFFD U+FFFD');
+ok t_cmp(GET_BODY('/observe/info?path=/observe/tree/sub/data.txt&origin=%ff%fe'),
+         qr{^origin:\s+\\xff\\xfe$}m, 'cors-info text for origin=%ff%fe: shown as \xff\xfe');
+
+# Conditions on headers: one the lookup cannot give (X-Tenant, the asker's own) is listed;
+# one on Origin (the lookup carries the origin asked about) is not, and its branch is taken.
+$info = GET_BODY('/observe/info?path=/observe/cond/data.txt&origin=https://ho.example');
+my ($conds) = $info =~ /^conditions a lookup cannot give[^\n]*\n((?:  [^\n]*\n)*)/m;
+$conds //= '';
+ok t_cmp($conds, qr{^\s+<If "%\{HTTP:X-Tenant\} == 'a'">\s+\Q$conf\E:\d+$}m,
+         'cors-info: <If "%{HTTP:X-Tenant} == \'a\'"> (a CORS line in it) is listed among the conditions a lookup cannot give');
+ok t_cmp($conds !~ /HTTP:Origin/ ? 1 : 0, 1,
+         'cors-info: <If "%{HTTP:Origin} == ..."> is not (the lookup carries the origin)');
+ok t_cmp($info, qr{^  request:\s+allowed\n\s+Access-Control-Allow-Origin: https://ho\.example$}m,
+         '... and its branch is merged: https://ho.example allowed');
+
+# An <If> only a preflight takes (REQUEST_METHOD OPTIONS adds PATCH): cors-info agrees with the
+# real preflight.
+$info = GET_BODY('/observe/info?path=/observe/pre/data.txt&origin=https://app.example.com&method=PATCH');
+ok t_cmp($info, qr{^  preflight for PATCH:\s+preflight\n\s+Access-Control-Allow-Origin: https://app\.example\.com\n\s+Access-Control-Allow-Methods: GET, PATCH$}m,
+         'cors-info: <If "%{REQUEST_METHOD} == \'OPTIONS\'"> CORSAllowMethods +PATCH: the preflight for PATCH allowed');
+$r = preflight('/observe/pre/data.txt', $app, 'PATCH');
+ok t_cmp($r->code . ' ' . ($r->header('Access-Control-Allow-Methods') // '-'), '204 GET, PATCH',
+         '... as the real preflight for PATCH is: 204, PATCH allowed');
+
+# %{cors}n where the ErrorDocument's own URL fails: /observe/edoc has a policy and
+# ErrorDocument 404 /observe/denied/f.txt, which is Require all denied; httpd sends its own 404
+# from the last request of the chain.
+my $log_start = -s $outcome_log // 0;     # the log outlives a run: only what this one adds
+my $tag = "$$-" . time;
+$r = get_from "/observe/edoc/missing.txt?e=1-$tag", $app;
+ok t_cmp($r->code, 404, 'a missing file where the ErrorDocument\'s URL is refused: httpd\'s 404');
+get_from "/observe/edoc/missing.txt?e=2-$tag", 'https://evil.example';
+$text = '';
+for (1 .. 50) {
+    open my $fh, '<', $outcome_log or die "$outcome_log: $!";
+    seek $fh, $log_start, 0;
+    $text = do { local $/; <$fh> } // '';
+    last if $text =~ /\?e=2-\Q$tag\E /;
+    select undef, undef, undef, 0.1;
+}
+my ($e1) = $text =~ m{^GET /observe/edoc/missing\.txt\?e=1-\Q$tag\E HTTP/1\.1 (\S+)$}m;
+my ($e2) = $text =~ m{^GET /observe/edoc/missing\.txt\?e=2-\Q$tag\E HTTP/1\.1 (\S+)$}m;
+ok t_cmp($e1, 'allowed', '%{cors}n, the ErrorDocument\'s own URL refused, an allowed origin: allowed');
+ok t_cmp($e2, 'refused-origin', '%{cors}n, the ErrorDocument\'s own URL refused, a refused origin: refused-origin');

@@ -27,7 +27,13 @@
 #     the origin is allowed again;
 #   - a throwaway Prometheus (Debian's prometheus, downloaded and unpacked under build/, never
 #     installed; the part is skipped when it cannot be had, a failure in CI) scraping both servers every second finds
-#     the mix's totals: sum by (outcome) (mod_cors_requests_total); the answer is printed.
+#     the mix's totals: sum by (outcome) (mod_cors_requests_total); the answer is printed;
+#   - mod_status in the prefork server (no ExtendedStatus line): /server-status?auto's
+#     CORSRequests[NAME PORT outcome] and CORSSourceLookups[source result] lines are the counts
+#     /metrics gives, no key holds a ':'; the HTML page has a mod_cors section;
+#   - report-only's room: a prefork httpd with one child, 1,030 requests each from another
+#     origin beside the mod_headers recipe's "*": exactly 1,024 disagreement lines, then one
+#     line saying the room is full; %{cors}n says report-refused-origin for all 1,030.
 # Everything on loopback, free ports, in temporary directories removed at the end.
 # shellcheck disable=SC2154   # dir_NAME, port_NAME: set through eval by server()
 set -eu
@@ -88,8 +94,12 @@ server() {
     printf '%s 1\n' "$dbm_origin" | httxt2dbm -f SDBM -i - -o "$d/src/origins" > /dev/null
     printf 'SetHandler cors-metrics\n' > "$d/www/ht-handler/.htaccess"
     printf 'CORSHandlers On\n' > "$d/www/ht-on/.htaccess"
+    # mod_status in the prefork server: mod_cors's part of /server-status (no ExtendedStatus).
+    extra_mods=""
+    [ "$mpm" = prefork ] && extra_mods=status
     {
-        httpd_base "$d" "$mpm"
+        # shellcheck disable=SC2086   # no module, or one
+        httpd_base "$d" "$mpm" $extra_mods
         echo "Listen 127.0.0.1:$p"
         echo "DocumentRoot $d/www"
         echo "LogLevel warn cors:warn"
@@ -100,6 +110,7 @@ server() {
             # Several children, so that the counts are sums over processes.
             printf 'StartServers 4\nMinSpareServers 4\nMaxSpareServers 8\n'
             printf 'ServerLimit 16\nMaxRequestWorkers 16\n'
+            printf '<Location /server-status>\n    SetHandler server-status\n</Location>\n'
         else
             printf 'StartServers 3\nServerLimit 4\nThreadLimit 8\nThreadsPerChild 8\n'
             printf 'MinSpareThreads 8\nMaxSpareThreads 32\nMaxRequestWorkers 32\n'
@@ -702,6 +713,39 @@ b.test refused-unavailable 1" "$(notes "$s" '^/dbm/down$')"
         "$(ask "$p" a.test /dbm/x "$dbm_origin" 1)"
 done
 
+# ---- mod_status: /server-status in the prefork server ------------------------------------
+# mod_cors's lines in ?auto ("Key: value", as mod_status's own: no ':' in a key, where readers
+# split the line) must be the counts /metrics gives; the HTML page has a mod_cors section.
+# No ExtendedStatus line: it is not needed.  (Requests without Origin: /metrics and
+# /server-status count nothing, so the two views are of the same counts.)
+st="$root/status-pf"
+curl -s -o "$st.metrics" --max-time 10 "http://127.0.0.1:$port_pf/metrics"
+code=$(curl -s -o "$st.auto" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$port_pf/server-status?auto")
+check "pf: /server-status?auto answers 200" 200 "$code"
+like "pf: ?auto has a CORSRequests[a.test $port_pf allowed]: N line" \
+    "^CORSRequests\[a\.test $port_pf allowed\]: [0-9]+$" "$(cat "$st.auto")"
+# "NAME:PORT OUTCOME N" for each CORSRequests line, as counts prints /metrics' samples.
+auto_requests=$(perl -ne 'print "$1:$2 $3 $4\n" if /^CORSRequests\[(\S+) (\d+) (\S+)\]: (\d+)$/' "$st.auto" | sort)
+check "pf: ?auto's CORSRequests lines are /metrics' mod_cors_requests_total, sample for sample" \
+    "$(counts "$st.metrics" | sort)" "$auto_requests"
+check "pf: ... its a.test allowed count is /metrics' count for a.test" \
+    "$(counts "$st.metrics" | awk -v s="a.test:$port_pf" '$1 == s && $2 == "allowed" { print $3 }')" \
+    "$(sed -n "s/^CORSRequests\[a\.test $port_pf allowed\]: //p" "$st.auto")"
+check "pf: no key of ?auto (before the first ': ') holds a ':'" "" \
+    "$(awk -F': ' 'NF > 1 && index($1, ":")' "$st.auto")"
+file_lookups=$(sources "$st.metrics" | awk '$1 == "file/lookup" { print $2 }')
+like "pf: ?auto has a CORSSourceLookups[file lookup]: N line" '^CORSSourceLookups\[file lookup\]: [0-9]+$' \
+    "$(cat "$st.auto")"
+check "pf: ... N is /metrics' file lookups ($file_lookups, more than 0 after the /file part)" \
+    "${file_lookups:-none} yes" \
+    "$(sed -n 's/^CORSSourceLookups\[file lookup\]: //p' "$st.auto") $([ "${file_lookups:-0}" -gt 0 ] && echo yes || echo no)"
+check "pf: ?auto's CORSSourceLookups lines are /metrics' mod_cors_source_lookups_total" \
+    "$(sources "$st.metrics" | sort)" \
+    "$(perl -ne 'print "$1/$2 $3\n" if /^CORSSourceLookups\[(\S+) (\S+)\]: (\d+)$/' "$st.auto" | sort)"
+code=$(curl -s -o "$st.html" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$port_pf/server-status")
+check "pf: /server-status (HTML) answers 200" 200 "$code"
+like "pf: ... with a mod_cors section" '<h2>mod_cors</h2>' "$(cat "$st.html")"
+
 # ---- a restart starts the counts at 0 ----------------------------------------------------
 # (last: Prometheus would read it as a counter reset).  A graceful restart: the parent stays,
 # the children of the new generation must count from 0 in a new segment.
@@ -731,6 +775,100 @@ if [ -n "$start" ] && [ "$start" -ge "$before" ]; then
 else
     fail "pf: after a graceful restart (10 s), mod_cors_start_time_seconds is the restart's" \
         "want: >= $before" "got:  '${start:-}'"
+fi
+
+
+# ---- report-only's room: a prefork httpd with one child ----------------------------------
+# Report-only says each disagreement once per process, in a room of its own that strangers'
+# origins can fill (CORS_SAID_MAX, 1024): once it is full the process says so, once, and
+# every request's outcome is still in %{cors}n.  One child, one keep-alive connection, 1,030
+# requests each from another origin, to a location whose response allows "*" (the mod_headers
+# recipe) where the policy would refuse each.
+d="$root/ro"
+port_ro=$(httpd_free_port)
+mkdir -p "$d/www/report" "$d/www/plain"
+echo "report data" > "$d/www/report/x"
+echo "plain data" > "$d/www/plain/x"
+{
+    httpd_base "$d" prefork headers
+    echo "Listen 127.0.0.1:$port_ro"
+    echo "DocumentRoot $d/www"
+    echo "LogLevel warn cors:warn"
+    echo 'LogFormat "%P %{cors}n %>s %U %{Origin}i" ro'
+    echo "CustomLog $d/access_log ro"
+    printf 'StartServers 1\nMinSpareServers 1\nMaxSpareServers 1\nServerLimit 1\n'
+    printf 'MaxRequestWorkers 1\nMaxKeepAliveRequests 0\nKeepAliveTimeout 30\n'
+    cat <<EOF
+<Directory $d/www>
+    Require all granted
+    AllowOverride None
+</Directory>
+<Location /report>
+    Header always set Access-Control-Allow-Origin "*"
+    CORSAllowOrigin $app
+    CORSReportOnly On
+</Location>
+EOF
+} > "$d/httpd.conf"
+chmod -R a+rX "$d"
+if ! httpd_start "$d" "http://127.0.0.1:$port_ro/plain/x"; then
+    fail "ro: httpd (prefork, one child) started"
+else
+    pass "ro: httpd (prefork, one child) started on port $port_ro"
+    # 1,030 requests on one connection, Origin https://oN.example for N = 1..1030; prints
+    # "STATUS ACAO" per answer (60 s at most).
+    answers=$(PORT=$port_ro perl -MIO::Socket::IP -e '
+        $SIG{ALRM} = sub { print "timeout\n"; exit 1 };
+        alarm 60;
+        my $s = IO::Socket::IP->new(PeerHost => "127.0.0.1", PeerPort => $ENV{PORT})
+            or die "connect: $@\n";
+        binmode $s;
+        for my $i (1 .. 1030) {
+            print $s "GET /report/x HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://o$i.example\r\n\r\n";
+            my $head = "";
+            while ($head !~ /\r\n\r\n/) {
+                my $n = sysread $s, my $buf, 1;
+                if (!$n) { print "closed after ", $i - 1, "\n"; exit 1 }
+                $head .= $buf;
+            }
+            my ($st) = $head =~ m{^HTTP/1\.1 (\d+)};
+            my ($len) = $head =~ /^Content-Length: (\d+)\r$/mi;
+            my ($acao) = $head =~ /^Access-Control-Allow-Origin: (.*?)\r$/mi;
+            my $body = "";
+            while (length $body < ($len // 0)) {
+                sysread($s, my $buf, $len - length $body) or last;
+                $body .= $buf;
+            }
+            print $st // "none", " ", $acao // "-", "\n";
+        }' | sort | uniq -c | sed 's/^ *//')
+    check "ro: 1,030 requests, each from another origin, on one connection: each answered 200 with the response's own *" \
+        "1030 200 *" "$answers"
+    i=0
+    while [ "$(grep -c ' /report/x ' "$d/access_log" || true)" -lt 1030 ] && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kids=$(awk '$4 == "/report/x" { print $1 }' "$d/access_log" | sort -u)
+    check "ro: one child answered them all" 1 "$(printf '%s\n' "$kids" | grep -c .)"
+    check "ro: the access log notes (%{cors}n) all 1,030 report-refused-origin" "1030 report-refused-origin" \
+        "$(awk '$4 == "/report/x" { print $2 }' "$d/access_log" | sort | uniq -c | sed 's/^ *//')"
+    said="mod_cors report-only: GET /report/x from origin 'https://o"
+    full="mod_cors report-only: this process has said 1024 disagreements and says no more until it ends"
+    check "ro: exactly 1,024 disagreement lines in the error log, all from that child" "1024 $kids" \
+        "$(grep -F "$said" "$d/error_log" | sed -n 's/^.*\[pid \([0-9]*\).*$/\1/p' | sort | uniq -c | sed 's/^ *//')"
+    check "ro: ... for the first 1,024 origins, each once" "$(seq 1 1024)" \
+        "$(grep -F "$said" "$d/error_log" | sed -n "s/^.*from origin 'https:\/\/o\([0-9]*\)\.example'.*$/\1/p" | sort -n)"
+    check "ro: then exactly one line saying the room is full, from that child" "1 $kids" \
+        "$(grep -F "$full" "$d/error_log" | sed -n 's/^.*\[pid \([0-9]*\).*$/\1/p' | sort | uniq -c | sed 's/^ *//')"
+    last_said=$(grep -nF "$said" "$d/error_log" | tail -n 1 | cut -d: -f1)
+    full_at=$(grep -nF "$full" "$d/error_log" | head -n 1 | cut -d: -f1)
+    after=$(tail -n +"$((${full_at:-0} + 1))" "$d/error_log" | grep -F 'report-only' | head -n 3 || true)
+    check "ro: ... after the 1,024th disagreement, and no report-only line after it" "after, none" \
+        "$([ "${full_at:-0}" -gt "${last_said:-0}" ] && echo after || echo "not after (line ${full_at:-none}, last disagreement ${last_said:-none})"), ${after:-none}"
+    like "ro: ... it points at %{cors}n" \
+        "says no more until it ends \(origins are the clients' to choose\); every request's outcome is still in %\{cors\}n" \
+        "$(grep -F "$full" "$d/error_log")"
+    httpd_stop "$d"
 fi
 
 tap_done
