@@ -804,6 +804,8 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_header_parser(cors_answer_preflight, NULL, NULL, APR_HOOK_MIDDLE);
+    /* Before mod_dir's (APR_HOOK_LAST), which swaps in an index file's configuration. */
+    ap_hook_fixups(cors_info_fixup, NULL, NULL, APR_HOOK_REALLY_FIRST);
     /* Last, so the filter runs after mod_headers' and the policy's headers win. */
     ap_hook_insert_filter(insert_cors_filter, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_error_filter(insert_cors_filter, NULL, NULL, APR_HOOK_REALLY_LAST);

@@ -435,12 +435,41 @@ static void decision(view *v, const char *name, const char *label, const cors_an
     }
 }
 
+/* What a lookup's configuration is when a request's policy is taken: before fixups, where
+ * mod_dir swaps in an index file's configuration (mod_cors captures a request's policy in
+ * header_parser, which subrequests do not run).  Kept on the asker's pool while a lookup
+ * runs; cors_info_fixup fills it. */
+#define CAPTURE_KEY "mod_cors info lookup"
+
+typedef struct {
+    const cors_policy *pol;
+    const char *failed;
+} lookup_capture;
+
+int cors_info_fixup(request_rec *r)
+{
+    lookup_capture *cap = NULL;
+    const void *record;
+
+    if (!r->main) {
+        return DECLINED;
+    }
+    apr_pool_userdata_get((void **)&cap, CAPTURE_KEY, r->main->pool);
+    if (cap && !cap->pol) {
+        record = ap_get_module_config(r->per_dir_config, &cors_module);
+        cap->pol = cors_level_of(r->pool, record);
+        cap->failed = cors_level_failed(record);
+    }
+    return DECLINED;
+}
+
 /* The lookup as a request to path would make it: the given Origin (or none), the given
  * method, the asker's other headers (a subrequest copies them).  A preflight's lookup is an
  * OPTIONS with Access-Control-Request-Method and -Headers, as the browser sends it: an <If>
  * on the method or on those headers takes the preflight's branch. */
 static request_rec *lookup(request_rec *r, const char *path, const char *method,
-                           const char *origin, int preflight, const char *headers)
+                           const char *origin, int preflight, const char *headers,
+                           lookup_capture *cap)
 {
     apr_table_t *asked = r->headers_in;
     request_rec *sub;
@@ -460,8 +489,19 @@ static request_rec *lookup(request_rec *r, const char *path, const char *method,
             apr_table_setn(r->headers_in, "Access-Control-Request-Headers", headers);
         }
     }
+    cap->pol = NULL;
+    cap->failed = NULL;
+    apr_pool_userdata_setn(cap, CAPTURE_KEY, NULL, r->pool);
     sub = ap_sub_req_method_uri(preflight ? "OPTIONS" : method, path, r, NULL);
+    apr_pool_userdata_setn(NULL, CAPTURE_KEY, NULL, r->pool);
     r->headers_in = asked;
+    /* A lookup refused before fixups (access denied, no such file) has what was merged
+     * when it failed, as a request answered then does. */
+    if (!cap->pol) {
+        const void *record = ap_get_module_config(sub->per_dir_config, &cors_module);
+        cap->pol = cors_level_of(sub->pool, record);
+        cap->failed = cors_level_failed(record);
+    }
     return sub;
 }
 
@@ -470,9 +510,8 @@ static request_rec *lookup(request_rec *r, const char *path, const char *method,
 static void decide(view *v, request_rec *sub, const cors_policy *pol, const char *path,
                    const char *origin, const char *method, const char *headers)
 {
-    request_rec *pre = lookup(v->r, path, method, origin, 1, headers);
-    const cors_policy *pre_pol = cors_level_of(pre->pool, ap_get_module_config(
-                                                   pre->per_dir_config, &cors_module));
+    lookup_capture cap;
+    request_rec *pre = lookup(v->r, path, method, origin, 1, headers, &cap);
     cors_request req;
     cors_answer actual, preflight;
     const char *lines[1];
@@ -480,13 +519,20 @@ static void decide(view *v, request_rec *sub, const cors_policy *pol, const char
     memset(&req, 0, sizeof(req));
     req.origin = origin;
     req.source_baton = sub;
-    cors_decide_actual(sub->pool, pol, &req, &actual);
+    /* Where mod_cors is off it decides nothing: no header, outcome "-" (why off is above). */
+    memset(&actual, 0, sizeof(actual));
+    memset(&preflight, 0, sizeof(preflight));
+    if (cors_policy_enabled(pol)) {
+        cors_decide_actual(sub->pool, pol, &req, &actual);
+    }
     req.method = method;
     lines[0] = headers;
     req.request_headers = lines;
     req.request_header_lines = headers ? 1 : 0;
     req.source_baton = pre;
-    cors_decide_preflight(pre->pool, pre_pol, &req, &preflight);
+    if (cors_policy_enabled(cap.pol)) {
+        cors_decide_preflight(pre->pool, cap.pol, &req, &preflight);
+    }
     if (v->json) {
         ap_rputs("  \"decision\": {\n", v->r);
     }
@@ -554,6 +600,7 @@ int cors_info_answer(request_rec *r)
     apr_table_t *args = NULL;
     const char *path, *origin, *method, *headers, *failed;
     const cors_policy *pol;
+    lookup_capture cap;
     request_rec *sub;
     view v;
 
@@ -577,9 +624,9 @@ int cors_info_answer(request_rec *r)
     v.r = r;
     v.json = wants_json(r, args);
     v.items = 0;
-    sub = lookup(r, path, method, origin, 0, NULL);
-    pol = cors_level_of(sub->pool, ap_get_module_config(sub->per_dir_config, &cors_module));
-    failed = cors_level_failed(ap_get_module_config(sub->per_dir_config, &cors_module));
+    sub = lookup(r, path, method, origin, 0, NULL, &cap);
+    pol = cap.pol;
+    failed = cap.failed;
     ap_set_content_type(r, v.json ? "application/json" : "text/plain; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     if (r->header_only) {

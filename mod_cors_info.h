@@ -19,4 +19,8 @@
  */
 int cors_info_answer(request_rec *r);
 
+/* fixups, first: a lookup's policy is taken as a request's is, before mod_dir swaps in an
+ * index file's configuration.  Declines at once for every request but cors-info's. */
+int cors_info_fixup(request_rec *r);
+
 #endif /* MOD_CORS_INFO_H */

@@ -4,6 +4,7 @@ mod_cors, each answer compared header by header with the model (cors_model.py), 
 browser's verdict (fetch_judge.py) on every answer held to what the policy says.
 
     python3 tests/model/difftest.py [--cases N] [--seed S] [--only B.I] [--configtest] [--so PATH]
+                                      [--info-cases N]
     python3 tests/model/difftest.py --configtest-only [--so PATH]
 
 Cases come in batches: one httpd per batch (event MPM, one child, 127.0.0.1, a free port),
@@ -41,6 +42,18 @@ module's answer must be cors_model.browser_verdict, what the policy says a brows
 otherwise: a fault of the model).  Not judged: requests without Origin (no CORS check in a
 browser); where the location is off, the verdict is on the site's own headers.
 
+cors-info (SetHandler cors-info, CORSHandlers On, at /cors-info in every virtual host: an Alias
+of an empty directory whose walk reads no .htaccess file) is asked about a sample of the
+requests (--info-cases, 200 a run, spread over it; every request of --only): the same virtual
+host, path, origin and method (a preflight's Access-Control-Request-Method, and its -Headers).
+Its decision (outcome, Access-Control-Allow-Origin, -Credentials, Vary: Origin; for a request
+-Expose-Headers and Timing-Allow-Origin; for a preflight -Methods, -Headers, -Max-Age) must be
+the model's for the lookup, which has no query string (an <If> on %{QUERY_STRING} is false
+there; under report-only, the decision as if enforced), and, where the query string changes
+nothing of the request's configuration, what the server did: its %{cors}n (report-only
+prefixed) and, where cors-info says mod_cors is on and enforcing, the headers it sent.  Not
+asked: requests without Origin (no decision), methods cors-info's method= does not take.
+
 A run must hold enough of each kind of case (FLOORS, per 1,000 cases): below a floor it fails
 with a line naming the kind; --cases below 1,000 is refused.
 
@@ -54,6 +67,7 @@ sys.dont_write_bytecode = True
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -63,6 +77,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -96,6 +111,10 @@ UNSTABLE = ('date', 'keep-alive', 'connection')
 STRIPPED_ON_304 = ('content-length', 'content-type', 'content-encoding', 'transfer-encoding',
                    'content-range', 'content-language')
 LEFTOVER_VARY = 'Accept-Language'               # mod_cors must merge Origin in, not replace it
+INDEX_FILE = 'f1.txt'               # every site's DirectoryIndex
+INFO_URL = '/cors-info'             # SetHandler cors-info (run_batch's ask_info)
+INFO_DIR = 'info'                   # the empty directory it is an Alias of (in the batch's root)
+INFO_PER_RUN = 200                  # requests per run cors-info is asked about (at most)
 
 # ---------------------------------------------------------------------------------------------
 # Pools
@@ -624,7 +643,7 @@ class Batch:
             'LoadModule mpm_event_module %s/mod_mpm_event.so' % MODULES,
         ]
         for m in ('authz_core', 'mime', 'headers', 'dir', 'rewrite', 'auth_basic', 'authn_core',
-                  'authn_file', 'authz_user'):
+                  'authn_file', 'authz_user', 'alias'):
             conf.append('LoadModule %s_module %s/mod_%s.so' % (m, MODULES, m))
         conf.append('LoadModule cors_module %s' % so)
         if os.geteuid() == 0:
@@ -647,6 +666,14 @@ class Batch:
         conf += ['%s %s' % l for l in self.main]
         for sec in self.main_locations:
             conf += section_text(sec.kind, '"%s"' % sec.pattern, sec.lines, '')
+        # cors-info (run_batch's ask_info), inherited by every virtual host: an empty directory
+        # outside every document root, whose walk reads no .htaccess file (where one takes
+        # part, cors-info answers 404).
+        conf += ['Alias %s %s/%s' % (INFO_URL, root, INFO_DIR),
+                 '<Directory %s/%s>' % (root, INFO_DIR), '    AllowOverride None',
+                 '    DirectorySlash Off', '    Require all granted', '</Directory>',
+                 '<Location %s>' % INFO_URL, '    SetHandler cors-info', '    CORSHandlers On',
+                 '</Location>']
         for site in self.sites:
             sroot = '%s/s%d' % (docroot, site.idx)
             conf += ['', '<VirtualHost 127.0.0.1:%d>' % port, '    ServerName %s' % site.name,
@@ -656,7 +683,7 @@ class Batch:
             if site.leftover:
                 for n, v in LEFTOVER + [('Vary', LEFTOVER_VARY)]:
                     conf.append('    Header always set %s "%s"' % (n, v))
-            conf.append('    DirectoryIndex f1.txt')
+            conf.append('    DirectoryIndex %s' % INDEX_FILE)
             for st, url in site.errordocs:
                 conf.append('    ErrorDocument %d %s' % (st, url))
             conf += ['    %s %s' % l for l in site.vhost]
@@ -705,6 +732,7 @@ class Batch:
                                 self.pools.render_origin(random.Random(name + rel), t) + '\n'
                                 for t in items))
         os.makedirs(os.path.join(root, 'run'), exist_ok=True)
+        os.makedirs(os.path.join(root, INFO_DIR), exist_ok=True)
         os.makedirs(os.path.join(root, 'origins'), exist_ok=True)
         for name, items in self.pools.files.items():
             with open(os.path.join(root, 'origins', name), 'w') as fh:
@@ -1767,6 +1795,108 @@ def verdict_text(ok, v=None):
 
 
 # ---------------------------------------------------------------------------------------------
+# cors-info: what it says of a request's policy, against the model and the real answer
+
+INFO_METHOD_RE = re.compile(r'[A-Za-z0-9_-]+\Z')      # what cors-info's method= takes
+
+
+def info_plan(c):
+    """-> (cors-info URL, the decision's key) for a request cors-info can be asked about, or
+    (None, why not)."""
+    if c.origin is None:
+        return None, 'no Origin: no decision to ask for'
+    req = M.Request(c.method, c.origin, c.acrm, c.acrh)
+    pre = req.is_preflight()
+    method = c.acrm if pre else c.method
+    if not INFO_METHOD_RE.match(method):
+        return None, "a method cors-info's method= does not take"
+    q = lambda v: urllib.parse.quote(v, safe='', encoding='latin-1')
+    url = '%s?path=%s&origin=%s&method=%s' % (INFO_URL, q('/' + c.rel), q(c.origin), q(method))
+    if pre and c.acrh:
+        url += '&headers=' + q(c.acrh)
+    return url + '&json', 'preflight' if pre else 'request'
+
+
+def info_expected(ans, key):
+    """The model's decision as cors-info gives it: {JSON field: value}."""
+    d = ans.decided if ans.report else ans
+    h = d.headers
+    note = ans.note[len('report-'):] if ans.note.startswith('report-') else ans.note
+    exp = {'outcome': note,
+           'allow_origin': h.get('access-control-allow-origin'),
+           'allow_credentials': h.get('access-control-allow-credentials'),
+           'vary_origin': bool(d.enabled and d.vary)}
+    if key == 'preflight':
+        exp['allow_methods'] = h.get('access-control-allow-methods')
+        exp['allow_headers'] = h.get('access-control-allow-headers')
+        exp['max_age'] = h.get('access-control-max-age')
+    else:
+        if d.expose_removed is None:        # (else: the response's own headers, less some)
+            exp['expose_headers'] = h.get('access-control-expose-headers')
+        exp['timing_allow_origin'] = h.get(TAO)
+    return exp
+
+
+def info_cause(batch, c, info, key, req, scen):
+    """What makes cors-info's decision differ from the model's, where the tester can tell."""
+    got = info['decision'][key]
+    if c.rel.endswith('/'):
+        # mod_dir's DirectoryIndex in the lookup (its file then says the index file, or the
+        # "redirect:" of a RewriteRule for it)
+        _, xpol = batch.policy(c.site, c.rel + INDEX_FILE, '', scen)
+        if not info_versus_model(info, key, M.answer(xpol, req)) or (
+                not xpol.enabled and info.get('cors') == 'off'):
+            return ('answers for the DirectoryIndex file (%s), the request is decided on the '
+                    'directory' % INDEX_FILE)
+    if info.get('cors') == 'off' and got.get('outcome') != '-':
+        return "decides where it says \"cors\": \"off\" (no policy applies: '-')"
+    return None
+
+
+def info_versus_model(info, key, ans):
+    """-> diffs: cors-info's decision against the model's for the lookup."""
+    got = info['decision'][key]
+    return [('cors-info %s %s' % (key, f), e, got.get(f))
+            for f, e in info_expected(ans, key).items() if got.get(f) != e]
+
+
+def info_versus_real(info, key, status, headers, note):
+    """-> diffs: cors-info's decision against what the server did with the request itself
+    (no model): the outcome in %{cors}n (report-only prefixes it), and where mod_cors is on
+    and enforcing, the headers it sent.  note None: no log line (not compared)."""
+    got = info['decision'][key]
+    out = []
+    report = info.get('cors') == 'on' and (info.get('report_only') or {}).get('value') == 'on'
+    outcome = got.get('outcome')
+    if note is not None:
+        want = ('report-' + outcome) if report and outcome != '-' else outcome
+        if note != want:
+            out.append(('cors-info %s outcome vs %%{cors}n' % key, note, want))
+    if info.get('cors') != 'on' or report:
+        return out          # the headers are the rest of the server's
+    real = acx(headers)
+    fields = [('allow_origin', 'access-control-allow-origin'),
+              ('allow_credentials', 'access-control-allow-credentials')]
+    if key == 'preflight':
+        fields += [('allow_methods', 'access-control-allow-methods'),
+                   ('allow_headers', 'access-control-allow-headers'),
+                   ('max_age', 'access-control-max-age')]
+    else:
+        if got.get('expose_headers') is not None:
+            fields.append(('expose_headers', 'access-control-expose-headers'))
+        if got.get('timing_allow_origin') is not None:
+            fields.append(('timing_allow_origin', TAO))
+    for f, name in fields:
+        v = got.get(f)
+        if real.get(name, []) != ([] if v is None else [v]):
+            out.append(('cors-info %s %s vs response' % (key, f), real.get(name), v))
+    n = vary_origin_count(headers)
+    if n != (1 if got.get('vary_origin') else 0):
+        out.append(('cors-info %s vary_origin vs response' % key, n, got.get('vary_origin')))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # The server
 
 def scratch_dir(prefix):
@@ -1917,7 +2047,7 @@ class Client:
                     self.conn.putheader(n, v)
                 self.conn.endheaders()
                 resp = self.conn.getresponse()
-                resp.read()
+                self.body = resp.read()
                 out = (resp.status, resp.getheaders())
                 if resp.will_close:
                     self.close()
@@ -2347,7 +2477,57 @@ def run_batch(args, seed, b, indexes, out, cov):
         if args.stats is not None:
             tally(args.stats, c, pol, ans)
         records.append([c.rid, (c, levels, pol, ans, status, headers, diffs, v_mod, v_exp)])
+        if err is None:
+            err = ask_info(c, levels, status, headers, diffs)
         return err
+
+    def ask_info(c, levels, status, headers, diffs):
+        """For a sample of the requests: cors-info asked about the same virtual host, path,
+        origin, method (and a preflight's request headers), its decision held to the model's
+        for the lookup (which has no query string: an <If> on %{QUERY_STRING} is false there)
+        and, where the request's own configuration is the lookup's, to what the server did
+        (once the notes are read)."""
+        st = args.info_stats
+        if st['asked'] >= args.info_cases or random.Random('%s/info/%s' % (seed, c.id)).random() >= \
+                args.info_p:
+            return None
+        url, key = info_plan(c)
+        if url is None:
+            st['skipped: ' + key] = st.get('skipped: ' + key, 0) + 1
+            return None
+        st['asked'] += 1
+        c.info_url = url
+        scen = getattr(c, 'scen', None)
+        llevels, lpol = batch.policy(c.site, c.rel, '', scen)
+        try:
+            info_status, _ = server.client.send(c.site.name, 'GET', url, [(NOTE_HEADER, 'info')])
+        except RuntimeError as e:
+            return 'batch %d case %s: cors-info %s: %s' % (b, c.id, url, e)
+        body = server.client.body
+        try:
+            info = json.loads(body.decode('utf-8')) if info_status == 200 else None
+            info['decision'][key]
+        except (ValueError, KeyError, TypeError):
+            diffs.append(('cors-info answer', '200 and JSON with decision.%s' % key,
+                          '%s %s' % (info_status, short(body.decode('utf-8', 'replace'), 200))))
+            return None
+        req = M.Request(c.method, c.origin, c.acrm, c.acrh)
+        mine = info_versus_model(info, key, M.answer(lpol, req))
+        diffs += mine
+        c.info_cause = info_cause(batch, c, info, key, req, scen)
+        c.info_explain = ('on' if lpol.enabled else 'off') + ''.join(
+            t for t, on in ((' report-only', lpol.enabled and lpol.report_only),
+                            (' a directory/', c.rel.endswith('/')), (' query', bool(c.query)),
+                            (' scenario', getattr(c, 'scen', None) is not None)) if on)
+        st['with the model'] += 1
+        if llevels == levels:
+            info_later.append((c, info, key, status, headers, diffs))
+        else:
+            st['not with the response (a query string the lookup has not)'] += 1
+        return None
+
+    info_later = []         # (case, cors-info's answer, key, the response, diffs): compared
+                            # with the response and its note once the notes are read
 
     serial = [0]
 
@@ -2371,6 +2551,10 @@ def run_batch(args, seed, b, indexes, out, cov):
         err = drive_batch(args, seed, batch, scenarios, static, root, server, send, one)
         if server.started:
             check_notes(root, records, complete=err is None)
+            notes = read_notes(root)
+            for c, info, key, status, headers, diffs in info_later:
+                diffs += info_versus_real(info, key, status, headers, notes.get(c.rid))
+                args.info_stats['with the response'] += 1
         for rid, r in records:
             out.append(r if r[6] or args.only else None)
         return err
@@ -2545,18 +2729,27 @@ def report_line(seed, cases, r):
     exp, vary, exp_status = expected_view(c.site, ans)
     got = {k: v for k, v in acx(headers).items()}
     return ('FAIL %s seed=%s | %s | %s%s | status %s | differs: %s | expected %s vary=%d%s | actual %s vary=%d'
-            ' | %s%s | rerun: python3 tests/model/difftest.py --seed %s --only %s' % (
+            ' | %s%s%s | rerun: python3 tests/model/difftest.py --seed %s --only %s' % (
                 c.id, seed, describe_request(c), describe_levels(levels), describe_scenario(c), status,
                 '; '.join('%s expected %s got %s' % (f, short(e), short(a)) for f, e, a in diffs),
                 short(exp), vary,
                 ' expose=*minus%s' % sorted(ans.expose_removed) if ans.expose_removed else '',
                 short(got), vary_origin_count(headers), fetch_text(v_mod, v_exp),
                 ' (request-time conflict: credentials dropped)' if pol.conflict else '',
+                ' | cors-info asked: %s' % c.info_url if getattr(c, 'info_url', None) else '',
                 seed, rerun_id(c)))
 
 
 def class_of(r):
     c, levels, pol, ans, status, headers, diffs, v_mod, v_exp = r
+    if diffs and all(f.startswith('cors-info') for f, _, _ in diffs) and getattr(c, 'info_cause', None):
+        return 'cors-info %s: %s' % (c.info_cause, 'preflight' if 'preflight' in diffs[0][0] else 'request')
+    if diffs and all(f.startswith('cors-info') for f, _, _ in diffs):
+        # cors-info's alone: grouped by the outcomes and the fields that differ, and what the
+        # model says of the lookup (on or off, the path a directory, a query string)
+        parts = ['%s:%s->%s' % (f[len('cors-info '):], e, a) if 'outcome' in f
+                 else f[len('cors-info '):] for f, e, a in diffs]
+        return 'cors-info %s | model (the lookup): %s' % (', '.join(parts), c.info_explain)
     kind = ('preflight' if ans.preflight else
             ('report-only %s' % ('preflight' if ans.decided.preflight else 'request')) if ans.report else
             'disabled' if not ans.enabled else
@@ -2567,8 +2760,10 @@ def class_of(r):
         # the decision itself differs: the other fields follow from it
         parts = ['status:%s->%s' % next((e, a) for f, e, a in diffs if f == 'status')]
     else:
-        parts = ['%s:%s->%s' % (f.replace('access-control-', 'ac-'), e if f == 'note' else shape(e, c.origin),
-                                a if f == 'note' else shape(a, c.origin)) for f, e, a in diffs]
+        parts = ['%s:%s->%s' % (f.replace('access-control-', 'ac-'),
+                                e if f == 'note' or 'outcome' in f else shape(e, c.origin),
+                                a if f == 'note' or 'outcome' in f else shape(a, c.origin))
+                 for f, e, a in diffs]
     return '%s %s | model: %s%s' % (kind, ', '.join(parts), M.explain(pol, M.Request(
         c.method, c.origin, c.acrm, c.acrh)), ' [conflict]' if pol.conflict else '')
 
@@ -2588,11 +2783,18 @@ def main():
                     help='also check what httpd -t and .htaccess files must refuse (ct.N, ht.N)')
     ap.add_argument('--configtest-only', action='store_true',
                     help='only those (a few seconds): no random cases, no floors')
+    ap.add_argument('--info-cases', type=int, default=INFO_PER_RUN,
+                    help='requests cors-info is asked about, at most (default %d, a sample '
+                    'spread over the run; with --only, every request of the case)' % INFO_PER_RUN)
     ap.add_argument('--stats', action='store_const', const={}, default=None,
                     help='print how many cases fell in each category of the model')
     args = ap.parse_args()
     if args.seed is None:
         args.seed = str(random.SystemRandom().randrange(1, 2 ** 31))
+    # cors-info's sample: each request alike, about info_cases of them in a run
+    args.info_p = 1.0 if args.only else min(1.0, args.info_cases / max(args.cases, 1))
+    args.info_stats = {'asked': 0, 'with the model': 0, 'with the response': 0,
+                       'not with the response (a query string the lookup has not)': 0}
     seed = args.seed
     if not args.only and not args.configtest_only and args.cases < MIN_CASES:
         print('difftest: --cases %d is too few: at least %d (the coverage floors are counted per '
@@ -2690,8 +2892,15 @@ def main():
         print('# coverage (requests of each kind; floor per 1,000 cases): ' + ', '.join(
             '%s %d (%d)' % (k, cov.get(k, 0), f) for k, f in FLOORS))
         short_of = floor_failures(cov, args.cases)
+        # cors-info: a quarter of the sample at least (the rest: requests without Origin, ...)
+        if args.info_stats['with the model'] < args.info_cases // 4:
+            short_of.append('coverage short: cors-info comparisons: %d, the floor is %d (a quarter '
+                            'of --info-cases %d)' % (args.info_stats['with the model'],
+                                                     args.info_cases // 4, args.info_cases))
         for line in short_of:
             print('FAIL %s; seed=%s' % (line, seed), flush=True)
+    if plan:
+        print('# cors-info: %s' % ', '.join('%s %d' % kv for kv in args.info_stats.items()))
     total = passed + failed
     if classes:
         print('# disagreement classes (kind field:expected->actual), count, first case:')
