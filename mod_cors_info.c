@@ -449,14 +449,13 @@ typedef struct {
 int cors_info_fixup(request_rec *r)
 {
     lookup_capture *cap = NULL;
-    const void *record;
 
     if (!r->main) {
         return DECLINED;
     }
     apr_pool_userdata_get((void **)&cap, CAPTURE_KEY, r->main->pool);
     if (cap && !cap->pol) {
-        record = ap_get_module_config(r->per_dir_config, &cors_module);
+        const void *record = ap_get_module_config(r->per_dir_config, &cors_module);
         cap->pol = cors_level_of(r->pool, record);
         cap->failed = cors_level_failed(record);
     }
