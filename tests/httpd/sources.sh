@@ -825,7 +825,7 @@ then
         "$(grep -c 'more than 20 origin queries a second in this process (CORSOriginQueryBudget)' "$bdir/error_log")"
     # A start-up warning, said by configtest and on the console at start (docs/logging.md).
     like "budget: without CORSOriginCache, configtest says so" \
-        "CORSAllowOriginQuery without CORSOriginCache: each process keeps its own answers (for CORSOriginCacheTimeout), so every process queries the database for each origin not listed otherwise" \
+        "CORSAllowOriginQuery without CORSOriginCache: each process keeps its own answers \\(for CORSOriginCacheTimeout\\), so every process queries the database for each origin not listed otherwise" \
         "$("$HTTPD_BIN" -t -f "$bdir/httpd.conf" 2>&1)"
     httpd_stop "$bdir"
 fi
