@@ -66,9 +66,25 @@ export DEBIAN_FRONTEND=noninteractive
 rm -f /var/lib/man-db/auto-update
 # ---- the install test --------------------------------------------------------------------
 
+# Every command below that writes what dpkg or a2enmod own asks this first, at the moment it
+# runs, not only once above: still the first process of the pid namespace, and /etc, /usr and
+# /var still this run's overlays (their marker names this run's scratch directory).
+still_isolated() {
+    [ "$$" -eq 1 ] || return 1
+    for d in etc usr var; do
+        [ "$(cat "/$d/.mod-cors-isolated" 2>/dev/null)" = "$scratch" ] || return 1
+    done
+}
+isolated_do() {   # isolated_do COMMAND...: COMMAND only inside the isolation, else exit 77
+    still_isolated || give_up "the isolation is gone before: $*"
+    "$@"
+}
+ok "isolation: /etc, /usr, /var on overlays of $scratch; /run, /tmp, /proc private; services refused" \
+    still_isolated
+
 installed() { dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q ' installed$'; }
-dpkg_do() {   # dpkg_do ARGS...: dpkg, its output shown only on failure
-    if dpkg --force-confdef --force-confold "$@" >/run/dpkg.log 2>&1; then return 0; fi
+dpkg_do() {   # dpkg_do ARGS...: dpkg, in the isolation only, its output shown on failure
+    if isolated_do dpkg --force-confdef --force-confold "$@" >/run/dpkg.log 2>&1; then return 0; fi
     indent </run/dpkg.log
     return 1
 }
@@ -95,7 +111,7 @@ done
 ok "corscheck is on PATH" test "$(command -v corscheck)" = /usr/bin/corscheck
 ok "not enabled until asked (no mods-enabled/cors.*)" \
     sh -c '! ls /etc/apache2/mods-enabled/cors.* >/dev/null 2>&1'
-ok "a2enmod cors" a2enmod -q cors
+ok "a2enmod cors" isolated_do a2enmod -q cors
 ok "... links mods-enabled/cors.load and cors.conf" sh -c \
     '[ "$(readlink /etc/apache2/mods-enabled/cors.load)" = ../mods-available/cors.load ] &&
      [ "$(readlink /etc/apache2/mods-enabled/cors.conf)" = ../mods-available/cors.conf ]'

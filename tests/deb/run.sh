@@ -267,10 +267,14 @@ else
         fail "isolated.sh ran to the end (exit $ns_rc)"
         sed 's/^/    /' "$tmp/ns.out" | tail -n 20
     fi
-    # Exiting 0, it got as far as the install and the purge (passed or not).
+    # Exiting 0, it got as far as the install and the purge (passed or not), and only after
+    # it had said the isolation took: a line that reads its log, changing nothing.
     if [ "$ns_rc" -eq 0 ]; then
-        ok "isolated.sh got to dpkg -i and dpkg --purge" sh -c \
-            "grep -Eq '^(not )?ok - dpkg -i ' '$tmp/ns.out' && grep -Eq '^(not )?ok - dpkg --purge ' '$tmp/ns.out'"
+        ok "isolated.sh installed and purged only after its isolation took" awk '
+            /^ok - isolation: / { iso = NR }
+            /^(not )?ok - dpkg -i / { inst = NR }
+            /^(not )?ok - dpkg --purge / { purge = NR }
+            END { exit !(iso && inst > iso && purge > inst) }' "$tmp/ns.out"
     fi
 fi
 
