@@ -129,11 +129,19 @@ static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     server_rec *vs;
 
     (void)plog;
-    main_conf->metrics = cors_metrics_make(pconf, ptemp, s);
-    for (vs = s; vs; vs = vs->next) {
+    for (vs = s->next; vs; vs = vs->next) {
         cors_server_conf *sconf = ap_get_module_config(vs->module_config, &cors_module);
+        /* A virtual host without a line of this module shares the main server's record
+         * (httpd merges only what a host sets): each gets its own, for what is its alone
+         * (its place among the counters). */
+        if (sconf == main_conf) {
+            sconf = apr_pmemdup(pconf, main_conf, sizeof(*sconf));
+            ap_set_module_config(vs->module_config, &cors_module, sconf);
+        }
         sconf->filter = filter;
     }
+    main_conf->filter = filter;
+    main_conf->metrics = cors_metrics_make(pconf, ptemp, s);
     cors_config_post_config(pconf, s);
     /* httpd reads its configuration twice at start-up: summarise the one it keeps. */
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {

@@ -51,31 +51,32 @@ static int utf8_length(const unsigned char *s)
     return n;
 }
 
-/* A JSON string: quotes, backslashes and every control byte escaped, and a byte that is not
- * part of well-formed UTF-8 (a path or an origin may hold any) given as U+FFFD, so the
- * answer always parses. */
-static const char *json_string(apr_pool_t *p, const char *s)
+/* What was asked and what the configuration holds, written for either reader: for tools a
+ * JSON string (quotes, backslashes and control bytes escaped, a byte that is not part of
+ * well-formed UTF-8 given as U+FFFD, so the answer always parses); for a person on a
+ * terminal the text with control bytes, DEL and such bytes (which some terminals take as C1
+ * controls) as \xNN.  A path or an origin may hold any byte. */
+static const char *escaped(apr_pool_t *p, const char *s, int json)
 {
     const unsigned char *c;
     char *out, *o;
 
     if (!s) {
-        return "null";
+        return json ? "null" : "-";
     }
     out = o = apr_palloc(p, strlen(s) * 6 + 3);
-    *o++ = '"';
+    if (json) {
+        *o++ = '"';
+    }
     for (c = (const unsigned char *)s; *c;) {
         int n = utf8_length(c);
-        if (*c == '"' || *c == '\\') {
+        if (json && (*c == '"' || *c == '\\')) {
             *o++ = '\\';
             *o++ = (char)*c++;
         }
-        else if (*c < 0x20 || *c == 0x7f) {
-            o += apr_snprintf(o, 7, "\\u%04x", *c++);
-        }
-        else if (n == 0) {
-            memcpy(o, "\\ufffd", 6);
-            o += 6;
+        else if (*c < 0x20 || *c == 0x7f || n == 0) {
+            o += !json ? apr_snprintf(o, 5, "\\x%02x", *c)
+                 : n ? apr_snprintf(o, 7, "\\u%04x", *c) : apr_cpystrn(o, "\\ufffd", 7) - o;
             c++;
         }
         else {
@@ -84,42 +85,21 @@ static const char *json_string(apr_pool_t *p, const char *s)
             c += n;
         }
     }
-    *o++ = '"';
+    if (json) {
+        *o++ = '"';
+    }
     *o = '\0';
     return out;
 }
 
-/* Text a person reads on a terminal: control bytes, DEL and bytes that are not well-formed
- * UTF-8 (which some terminals take as C1 controls) never reach it raw (\xNN). */
+static const char *json_string(apr_pool_t *p, const char *s)
+{
+    return escaped(p, s, 1);
+}
+
 static const char *plain(apr_pool_t *p, const char *s)
 {
-    const unsigned char *c;
-    char *out, *o;
-    int n;
-
-    if (!s) {
-        return "-";
-    }
-    for (c = (const unsigned char *)s; *c >= 0x20 && *c != 0x7f
-                                        && (n = utf8_length(c)) > 0; c += n) {
-    }
-    if (!*c) {
-        return s;
-    }
-    out = o = apr_palloc(p, strlen(s) * 4 + 1);
-    for (c = (const unsigned char *)s; *c;) {
-        n = utf8_length(c);
-        if (*c < 0x20 || *c == 0x7f || n == 0) {
-            o += apr_snprintf(o, 5, "\\x%02x", *c++);
-        }
-        else {
-            memcpy(o, c, (size_t)n);
-            o += n;
-            c += n;
-        }
-    }
-    *o = '\0';
-    return out;
+    return escaped(p, s, 0);
 }
 
 /* A name as each reader wants it: "lookup_status" for tools, "lookup_status" for a person. */

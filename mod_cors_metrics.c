@@ -135,7 +135,7 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
     apr_size_t size;
     apr_status_t rv;
     server_rec *vs;
-    apr_hash_t *seen, *firsts;
+    apr_hash_t *firsts;
     int i = 0;
 
     for (vs = s; vs; vs = vs->next) {
@@ -153,21 +153,11 @@ cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec
     m->labels = apr_palloc(pconf, sizeof(const char *) * (apr_size_t)m->servers);
     m->series = apr_palloc(pconf, sizeof(int) * (apr_size_t)m->servers);
     m->keys = apr_palloc(pconf, sizeof(const char *) * (apr_size_t)m->servers);
-    seen = apr_hash_make(ptemp);
     firsts = apr_hash_make(ptemp);
     for (vs = s; vs; vs = vs->next, i++) {
+        /* Each host's own record (mod_cors.c's post_config made one for every host). */
         cors_server_conf *sconf = ap_get_module_config(vs->module_config, &cors_module);
-        /* A virtual host without a line of this module shares the main server's record
-         * (httpd merges only what a host sets): give it one of its own for its place. */
-        const void **key = apr_palloc(ptemp, sizeof(*key));
         int *first;
-        *key = sconf;
-        if (apr_hash_get(seen, key, sizeof(*key))) {
-            sconf = apr_pmemdup(pconf, sconf, sizeof(*sconf));
-            ap_set_module_config(vs->module_config, &cors_module, sconf);
-            *key = sconf;
-        }
-        apr_hash_set(seen, key, sizeof(*key), "");
         sconf->slot = i;
         sconf->counts = &m->counts[outcome_slot(i, 0, 0)];
         m->labels[i] = server_label(pconf, vs);

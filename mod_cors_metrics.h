@@ -43,9 +43,9 @@ typedef enum {
     CORS_LOOKUP_RESULTS
 } cors_lookup_result;
 
-/* The segment, and each virtual host's place in it (post_config, in the parent: every host
- * gets a record of its own); NULL with the reason logged when the segment cannot be made
- * (nothing is counted then). */
+/* The segment, and each virtual host's place in it (post_config, in the parent; every host
+ * has a record of its own by then); NULL with the reason logged when the segment cannot be
+ * made (nothing is counted then). */
 cors_metrics *cors_metrics_make(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
 /* Counting, from any thread of any child.  An outcome is counted on every CORS request, so it
